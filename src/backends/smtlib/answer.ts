@@ -1,0 +1,93 @@
+/**
+ * Reading a solver's textual answer to a script from print.ts: the check-sat result, the
+ * reason for unknown, the unsat core, and the values asked for (as exact rationals, or
+ * rational approximations where the solver's value is an algebraic number).
+ */
+import { Rational } from "../../numeric/rational.ts";
+
+export type SolverResult =
+  | { readonly kind: "unsat"; readonly core: readonly string[] }
+  | { readonly kind: "sat"; readonly values: readonly (Rational | null)[]; readonly approximated: boolean }
+  | { readonly kind: "unknown"; readonly reason: string }
+  | { readonly kind: "error"; readonly message: string };
+
+type SExp = string | SExp[];
+
+/** Parse all S-expressions in `text`. */
+export function sexps(text: string): SExp[] {
+  const out: SExp[] = [];
+  const stack: SExp[][] = [];
+  const re = /\s*(?:(\()|(\))|(\|[^|]*\|)|("(?:[^"]|"")*")|([^\s()|"]+))/gy;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null && m[0].length > 0) {
+    if (m[1]) stack.push([]);
+    else if (m[2]) {
+      const done = stack.pop();
+      if (!done) continue;
+      if (stack.length > 0) stack[stack.length - 1]!.push(done);
+      else out.push(done);
+    } else {
+      const atom = m[3] ?? m[4] ?? m[5]!;
+      if (stack.length > 0) stack[stack.length - 1]!.push(atom);
+      else out.push(atom);
+    }
+  }
+  return out;
+}
+
+/** A real value printed by Z3: 3.0, (- 3.0), (/ 3.0 4.0), 1.4142?; null for root-obj etc. */
+export function realValue(v: SExp): Rational | null {
+  if (typeof v === "string") return Rational.parse(v.replace(/\?$/, ""));
+  if (v[0] === "-" && v.length === 2) {
+    const a = realValue(v[1]!);
+    return a && a.neg();
+  }
+  if (v[0] === "/" && v.length === 3) {
+    const a = realValue(v[1]!);
+    const b = realValue(v[2]!);
+    return a && b && !b.isZero() ? a.div(b) : null;
+  }
+  return null;
+}
+
+function section(text: string, marker: string): string {
+  const start = text.indexOf(`${marker}\n`);
+  if (start < 0) return "";
+  const rest = text.slice(start + marker.length + 1);
+  const end = rest.search(/^@\w+$/m);
+  return end < 0 ? rest : rest.slice(0, end);
+}
+
+/** Interpret the output of a script that asked for `count` values. */
+export function readAnswer(text: string, count: number): SolverResult {
+  const first = text.split("\n", 1)[0]!.trim();
+  if (first === "unsat") {
+    const core = sexps(section(text, "@core"))[0];
+    return { kind: "unsat", core: Array.isArray(core) ? core.filter((x): x is string => typeof x === "string") : [] };
+  }
+  if (first === "unknown") {
+    const info = sexps(section(text, "@reason"))[0];
+    const reason = Array.isArray(info) && typeof info[1] === "string" ? info[1].replace(/^"|"$/g, "") : "unknown";
+    return { kind: "unknown", reason };
+  }
+  if (first === "sat") {
+    if (count === 0) return { kind: "sat", values: [], approximated: false };
+    const exactPairs = sexps(section(text, "@values"))[0];
+    const decimalPairs = sexps(section(text, "@decimal"))[0];
+    const values: (Rational | null)[] = [];
+    let approximated = false;
+    for (let i = 0; i < count; i++) {
+      const pair = Array.isArray(exactPairs) ? exactPairs[i] : undefined;
+      let v = Array.isArray(pair) ? realValue(pair[1]!) : null;
+      if (v === null) {
+        const dpair = Array.isArray(decimalPairs) ? decimalPairs[i] : undefined;
+        v = Array.isArray(dpair) ? realValue(dpair[1]!) : null;
+        if (v !== null) approximated = true;
+      }
+      values.push(v);
+    }
+    return { kind: "sat", values, approximated };
+  }
+  const err = /\(error "([^"]*)"\)/.exec(text);
+  return { kind: "error", message: err ? err[1]! : first || "no answer" };
+}

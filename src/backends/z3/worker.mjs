@@ -1,0 +1,30 @@
+// A solver worker: one z3-solver instance and one long-lived context, answering SMT-LIB
+// scripts posted by pool.ts. Plain JavaScript on purpose: it needs no TypeScript, and
+// starting it without tsx keeps a worker's start-up at about 0.3 s.
+//
+// Only the low-level API is used (mk_context, eval_smtlib2_string): no high-level objects
+// exist, so the high-level API's garbage-collector frees (which crash Z3 when they race a
+// running check) never happen here.
+import { parentPort } from "node:worker_threads";
+import z3 from "z3-solver";
+
+// Route everything the WASM module prints (including its pthreads' abort messages) to the
+// pool instead of the terminal; the pool keeps the tail to explain a crash.
+const log = (...args) => parentPort.postMessage({ kind: "log", text: args.join(" ") });
+const api = await z3.init({ print: log, printErr: log });
+const Z3 = api.Z3;
+const cfg = Z3.mk_config();
+Z3.set_param_value(cfg, "model", "true");
+const ctx = Z3.mk_context(cfg);
+Z3.del_config(cfg);
+parentPort.postMessage({ kind: "ready", version: Z3.get_full_version() });
+
+parentPort.on("message", async (msg) => {
+  const started = Date.now();
+  try {
+    const text = await Z3.eval_smtlib2_string(ctx, `(reset)\n${msg.script}`);
+    parentPort.postMessage({ kind: "done", id: msg.id, text, ms: Date.now() - started });
+  } catch (e) {
+    parentPort.postMessage({ kind: "failed", id: msg.id, message: String(e && e.message ? e.message : e), ms: Date.now() - started });
+  }
+});

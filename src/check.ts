@@ -1,0 +1,64 @@
+/**
+ * The library entry: proof files in, a Report out.
+ *
+ *     text -> load (parse + imports) -> elaborate -> per claim: prove (falsify, obligations,
+ *     solver, decide) -> report
+ *
+ * @example
+ *   const report = await check([{ path: "a.neq", text }], resolveOptions({}).options);
+ *   report.summary.failed === 0
+ */
+import * as fs from "node:fs";
+import { elaborate } from "./elaborate/elaborate.ts";
+import type { Options } from "./options.ts";
+import { prove, type ClaimOutcome } from "./prove.ts";
+import { claimReport, errorReport, reportDiagnostic } from "./report/build.ts";
+import { summarise, type ClaimReport, type FileReport, type Report } from "./report/types.ts";
+import { Session, type Progress } from "./session.ts";
+import { load, type ReadFile } from "./syntax/load.ts";
+
+/** Read a file, or null (for imports). */
+export const readFileOrNull: ReadFile = (f) => {
+  try {
+    return fs.readFileSync(f, "utf8");
+  } catch {
+    return null;
+  }
+};
+
+export interface CheckHooks {
+  readonly read?: ReadFile;
+  readonly onProgress?: (p: Progress) => void;
+  /** Called as each claim finishes. */
+  readonly onClaim?: (file: string, c: ClaimReport) => void;
+}
+
+/** Check every claim of every file. */
+export async function check(files: readonly { path: string; text: string }[], options: Options, hooks: CheckHooks = {}): Promise<Report> {
+  const started = Date.now();
+  const session = new Session(options, hooks.onProgress);
+  try {
+    const modules = files.map((f) => ({ file: f, loaded: load(f.path, f.text, hooks.read ?? readFileOrNull) })).map((m) => ({ ...m, module: elaborate(m.loaded) }));
+    session.tick({ claimsTotal: modules.reduce((n, m) => n + m.module.claims.length, 0) });
+    const reports: FileReport[] = [];
+    for (const { file, loaded, module } of modules) {
+      const sources = loaded.sources;
+      const outcomes = await Promise.all(
+        module.claims.map(async (c): Promise<ClaimReport> => {
+          const o: ClaimOutcome = await prove(c, session);
+          session.tick({ claimsDone: 1 });
+          const r = claimReport(c.name, c.expect, c.span, sources, o);
+          hooks.onClaim?.(file.path, r);
+          return r;
+        }),
+      );
+      const failed = module.failed.map((f) => errorReport(f.name, f.expect, f.span, sources));
+      const claims = [...outcomes, ...failed].sort((a, b) => a.line - b.line || a.column - b.column || (a.name < b.name ? -1 : 1));
+      reports.push({ path: file.path, diagnostics: module.diagnostics.map((d) => reportDiagnostic(d, sources)), claims });
+    }
+    const z3 = reports.some((r) => r.claims.some((c) => c.strategy === "monolithic" || c.strategy === "compositional")) ? await session.pool.version() : null;
+    return { version: 1, seed: options.seed, z3, strategy: options.strategy, timeoutMs: options.timeoutMs, files: reports, usage: [], summary: summarise(reports, Date.now() - started) };
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Every diagnostic code neteq can emit, with a one-line summary and a longer explanation.
+ * Codes are stable: tests, CI logs and users' notes refer to them. Prefix = stage.
+ */
+export interface CodeInfo {
+  readonly summary: string;
+  readonly explanation: string;
+}
+
+export const registry = {
+  SYN001: { summary: "unexpected character", explanation: "The lexer met a character that cannot start any token of the language." },
+  SYN002: { summary: "unexpected token", explanation: "The parser met a token that cannot continue the declaration at this point; the message lists what could." },
+  SYN003: { summary: "unexpected end of declaration", explanation: "A declaration stopped before it was complete (a line break ends a declaration when the line ends with a name, number, `)`, `]` or `}`)." },
+  SYN004: { summary: "unterminated comment or string", explanation: "A `/*` comment or a string literal runs to the end of the file." },
+  ELB001: { summary: "unknown name", explanation: "The name is not declared in this file or in the files it imports." },
+  ELB002: { summary: "duplicate name", explanation: "Two declarations in the same scope share a name." },
+  ELB003: { summary: "shape mismatch", explanation: "Vector or matrix dimensions do not agree (matrix-vector product, sum, assignment)." },
+  ELB004: { summary: "not a permutation", explanation: "A permutation must be a bijection of the units 0..n-1: every unit exactly once, in range." },
+  ELB005: { summary: "index out of range", explanation: "A unit, row, column or entry index lies outside the declared shape." },
+  ELB006: { summary: "wrong kind of name", explanation: "The name refers to a different kind of thing than is needed here (for example an activation where a network is expected)." },
+  ELB007: { summary: "not a whole number", explanation: "Widths, sizes, indices and sweep bounds must evaluate to whole numbers." },
+  ELB008: { summary: "unknown activation property", explanation: "Activations may declare the properties `odd` and `positively_homogeneous`." },
+  ELB009: { summary: "wrong number of arguments", explanation: "A call, activation or symmetry was given a different number of arguments than it takes." },
+  ELB010: { summary: "cannot read import", explanation: "The imported file does not exist or cannot be read. Paths are relative to the importing file; `std/...` names the standard library." },
+  ELB011: { summary: "import cycle", explanation: "Files import each other in a cycle." },
+  ELB012: { summary: "division by a scalar that may be zero", explanation: "A transformation divides by a symbolic scalar whose side condition does not exclude 0. Add `c > 0`, `c < 0` or `c != 0` to its declaration." },
+  ELB013: { summary: "units cannot be transformed", explanation: "Permuting, scaling or flipping the units of a vector is a reparameterisation only for a hidden vector computed from parameters (rows of matrices, biases) and read only through matrix products. Inputs, outputs and vectors used directly in sums (residual streams) must be transformed with explicit assignments." },
+  ELB014: { summary: "parameter not assigned", explanation: "A map between two networks must say how every parameter of the target network is computed; unassigned parameters are copied from a parameter of the same name and shape, if there is one." },
+  ELB015: { summary: "transformation of another network", explanation: "A symmetry that names units of one network is applied in a claim about a different network." },
+  ELB016: { summary: "networks are not comparable", explanation: "Two networks in a claim must have the same input and output sizes." },
+  ELB017: { summary: "bad side condition", explanation: "Side conditions compare a symbolic scalar with an expression (`c > 0`); an argument given for the scalar must satisfy it." },
+  ELB018: { summary: "no bias to correct", explanation: "`flip ... with bias correction` adds the unit's outgoing column to the bias of each layer that reads the unit; such a layer has no bias parameter." },
+  ELB019: { summary: "malformed network", explanation: "A network needs exactly one `input`, exactly one `out`, and vectors defined before they are used." },
+  ELB020: { summary: "bad activation", explanation: "An activation definition may use its argument, constants, + - * /, max, min and if-then-else; an axiom must be a comparison or a combination of comparisons with and/or/not/=>." },
+  ELB021: { summary: "empty sweep", explanation: "A `for` range must contain at least one value (from <= to)." },
+  ELB022: { summary: "not a scalar expression", explanation: "Only constants, symbolic scalars and (in assignments) parameter entries can appear here." },
+  ELB023: { summary: "statement not allowed here", explanation: "Imports must be at the top level of a file." },
+  CLI001: { summary: "cannot read file", explanation: "A path given on the command line does not exist or cannot be read." },
+  CLI002: { summary: "no proof files", explanation: "No `.neq` files were found under the given paths." },
+  CLI003: { summary: "bad option", explanation: "A command-line flag has an invalid value or is unknown." },
+  CLI004: { summary: "unknown claim", explanation: "The file has no claim with that name." },
+  OBL001: { summary: "claim cannot be encoded", explanation: "The claim could not be turned into solver obligations (for example, it is too large for one SMT-LIB script)." },
+} as const satisfies Record<string, CodeInfo>;
+
+/** A stable diagnostic code, e.g. `ELB004`. */
+export type Code = keyof typeof registry;

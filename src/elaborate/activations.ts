@@ -1,0 +1,157 @@
+/**
+ * Activations: the built-ins with their true axioms, and user declarations
+ * (uninterpreted, with properties, defined, with axioms, or aliases of a built-in).
+ */
+import { error, type Diagnostic } from "../diagnostics/diagnostic.ts";
+import { noSpan, type Span } from "../diagnostics/span.ts";
+import { Rational } from "../numeric/rational.ts";
+import type * as A from "../syntax/types.ts";
+import { evalConst } from "./constants.ts";
+import { elabFormula, elabScalar, type SEnv } from "./sexpr.ts";
+import { Scope, unknown } from "./scope.ts";
+import type { Activation, AxiomDef, BuiltinName, Property, SExpr, SFormula } from "./types.ts";
+
+const BUILTIN_SPAN: Span = noSpan("<built-in>");
+const z: SExpr = { k: "var", name: "z" };
+const k = (n: number): SExpr => ({ k: "const", v: Rational.of(n) });
+const cmp = (op: "<" | ">", a: SExpr, b: SExpr): SFormula => ({ k: "cmp", op, a, b });
+
+export const BUILTINS: readonly BuiltinName[] = ["relu", "leaky_relu", "tanh", "sigmoid", "identity"];
+
+/** The built-in activation `name` (leaky_relu takes its slope alpha). */
+export function builtin(name: BuiltinName, alpha: Rational | null = null): Activation {
+  const base = { name, builtin: name, param: "z", span: BUILTIN_SPAN };
+  switch (name) {
+    case "relu":
+      return { ...base, key: "relu", kind: "defined", definition: { k: "ite", cond: cmp(">", z, k(0)), then: z, else: k(0) }, properties: ["positively_homogeneous"], axioms: [] };
+    case "leaky_relu": {
+      const a = alpha ?? Rational.of(1, 100);
+      return {
+        ...base,
+        key: `leaky_relu(${a})`,
+        name: `leaky_relu(${a})`,
+        kind: "defined",
+        definition: { k: "ite", cond: cmp(">", z, k(0)), then: z, else: { k: "mul", a: { k: "const", v: a }, b: z } },
+        properties: ["positively_homogeneous"],
+        axioms: [],
+      };
+    }
+    case "identity":
+      return { ...base, key: "identity", kind: "defined", definition: z, properties: ["odd", "positively_homogeneous"], axioms: [] };
+    case "tanh": {
+      const self: Activation = { ...base, key: "tanh", kind: "uninterpreted", definition: null, properties: ["odd"], axioms: [] };
+      const t: SExpr = { k: "app", act: self, arg: z };
+      const bounded: AxiomDef = { label: "-1 < tanh(z) < 1", vars: ["z"], body: { k: "and", a: cmp("<", k(-1), t), b: cmp("<", t, k(1)) }, span: BUILTIN_SPAN };
+      (self.axioms as AxiomDef[]).push(bounded);
+      return self;
+    }
+    case "sigmoid": {
+      const self: Activation = { ...base, key: "sigmoid", kind: "uninterpreted", definition: null, properties: [], axioms: [] };
+      const s = (arg: SExpr): SExpr => ({ k: "app", act: self, arg });
+      (self.axioms as AxiomDef[]).push(
+        { label: "sigmoid(-z) = 1 - sigmoid(z)", vars: ["z"], body: { k: "cmp", op: "=", a: s({ k: "neg", a: z }), b: { k: "sub", a: k(1), b: s(z) } }, span: BUILTIN_SPAN },
+        { label: "0 < sigmoid(z) < 1", vars: ["z"], body: { k: "and", a: cmp("<", k(0), s(z)), b: cmp("<", s(z), k(1)) }, span: BUILTIN_SPAN },
+      );
+      return self;
+    }
+  }
+}
+
+const PROPERTIES: readonly Property[] = ["odd", "positively_homogeneous"];
+const builtinCache = new Map<string, Activation>();
+
+/** Resolve an activation reference `relu`, `leaky_relu(0.1)`, `sigma`. */
+export function resolveActivation(ref: A.ActRef, scope: Scope, diags: Diagnostic[], sources: ReadonlyMap<string, string>): Activation | null {
+  const entry = scope.lookup(ref.name.name);
+  if (entry?.kind === "builtin") {
+    const name = entry.name as BuiltinName;
+    let alpha: Rational | null = null;
+    if (name === "leaky_relu") {
+      if (ref.args.length > 1) {
+        diags.push(error("ELB009", ref.span, `leaky_relu takes one argument (its slope for z < 0), not ${ref.args.length}`));
+        return null;
+      }
+      alpha = ref.args.length === 1 ? evalConst(ref.args[0]!, scope, diags) : Rational.of(1, 100);
+      if (!alpha) return null;
+    } else if (ref.args.length > 0) {
+      diags.push(error("ELB009", ref.span, `${name} takes no arguments`));
+      return null;
+    }
+    const key = `${name}:${alpha ?? ""}`;
+    if (!builtinCache.has(key)) builtinCache.set(key, builtin(name, alpha));
+    return builtinCache.get(key)!;
+  }
+  if (entry?.kind === "activation") {
+    if (ref.args.length > 0) {
+      diags.push(error("ELB009", ref.span, `${ref.name.name} takes no arguments`));
+      return null;
+    }
+    return activationOf(entry, diags, sources);
+  }
+  if (entry) diags.push(error("ELB006", ref.name.span, `${ref.name.name} is not an activation`));
+  else unknown(ref.name, "activation", scope, diags);
+  return null;
+}
+
+/** Elaborate (once) the activation behind a scope entry. */
+export function activationOf(entry: Extract<import("./scope.ts").Entry, { kind: "activation" }>, diags: Diagnostic[], sources: ReadonlyMap<string, string>): Activation | null {
+  if (entry.memo !== undefined) return entry.memo;
+  entry.memo = null; // guards against alias cycles
+  entry.memo = entry.decl ? declared(entry.decl, entry.scope, diags, sources) : null;
+  return entry.memo;
+}
+
+function declared(d: Extract<A.Decl, { kind: "activation" }>, scope: Scope, diags: Diagnostic[], sources: ReadonlyMap<string, string>): Activation | null {
+  const name = d.name.name;
+  if (d.alias) {
+    if (d.alias.name.name === name) {
+      diags.push(error("ELB020", d.alias.span, `${name} cannot be an alias of itself`));
+      return null;
+    }
+    return resolveActivation(d.alias, scope, diags, sources);
+  }
+  const properties: Property[] = [];
+  for (const p of d.properties) {
+    if ((PROPERTIES as readonly string[]).includes(p.name)) properties.push(p.name as Property);
+    else diags.push(error("ELB008", p.span, `unknown property ${p.name}; activations may be declared odd or positively_homogeneous`));
+  }
+  const self: Activation = { key: name, name, kind: d.definition ? "defined" : "uninterpreted", builtin: null, param: d.arg?.name ?? "z", definition: null, properties, axioms: [], span: d.name.span };
+  const env = (vars: string[]): SEnv => ({
+    scope,
+    vars: new Set(vars),
+    scalars: new Map(),
+    network: null,
+    activation: (n) => (n.name === name ? self : resolveActivation({ name: n, args: [], span: n.span }, scope, diags, sources)),
+  });
+  if (d.definition && d.arg) {
+    const def = elabScalar(d.definition, { ...env([d.arg.name]), activation: (n) => defined(n) }, diags);
+    if (!def) return null;
+    (self as { definition: SExpr | null }).definition = def;
+  }
+  function defined(n: A.Ident): Activation | null {
+    if (n.name === name) {
+      diags.push(error("ELB020", n.span, `${name} cannot be defined in terms of itself`));
+      return null;
+    }
+    const a = resolveActivation({ name: n, args: [], span: n.span }, scope, diags, sources);
+    if (a && a.kind !== "defined") {
+      diags.push(error("ELB020", n.span, `${n.name} has no definition, so ${name} cannot be defined with it (declare axioms instead)`));
+      return null;
+    }
+    return a;
+  }
+  for (const ax of d.axioms) {
+    const body = elabFormula(ax.body, env(ax.vars.map((v) => v.name)), diags);
+    if (!body) continue;
+    const text = sources.get(ax.body.span.file)?.slice(ax.body.span.start, ax.body.span.end) ?? "axiom";
+    (self.axioms as AxiomDef[]).push({ label: ax.name ? ax.name.name : text, vars: ax.vars.map((v) => v.name), body, span: ax.span });
+  }
+  return self;
+}
+
+/** The root scope: built-in activations. */
+export function rootScope(): Scope {
+  const s = new Scope(null, "");
+  for (const b of BUILTINS) s.declare({ name: b, span: BUILTIN_SPAN }, { kind: "builtin", name: b, span: BUILTIN_SPAN }, []);
+  return s;
+}

@@ -1,0 +1,85 @@
+/**
+ * The numeric falsifier: before any solver runs, evaluate both sides on random parameters,
+ * scalars (satisfying their side conditions) and inputs, with concrete realisations of
+ * every activation (numeric/realise.ts). Float64 finds a candidate quickly; the candidate
+ * then goes through `decide`, which replays it (exactly when it can) before it becomes a
+ * refutation.
+ */
+import type { Activation } from "../elaborate/types.ts";
+import { evalFormula, evalTerm, evaluateNetwork, type ActFn } from "../numeric/evaluate.ts";
+import { exact, float64 } from "../numeric/field.ts";
+import { Rational } from "../numeric/rational.ts";
+import { realisations, type Candidate as PoolCandidate, type Realisation } from "../numeric/realise.ts";
+import type { Rng } from "../numeric/rng.ts";
+import { entryKey } from "../semantics/build.ts";
+import type { ClaimModel } from "../semantics/claim.ts";
+import { scalarTerm } from "../semantics/params.ts";
+import type { Sym } from "../semantics/types.ts";
+import { activationsOf, type Candidate } from "../verdicts/replay.ts";
+
+/** Values tried for symbolic scalars (rejection-sampled against their side conditions). */
+const SCALAR_CHOICES = [[2, 1], [1, 2], [3, 1], [-1, 1], [-2, 1], [1, 3], [-1, 2], [5, 2], [-3, 1], [7, 4], [1, 1]].map(([n, d]) => Rational.of(n!, d!));
+
+/** Work budget: parameter entries evaluated per claim (keeps the falsifier under ~1 s). */
+const BUDGET = 4_000_000;
+
+/** A candidate counterexample, or null if none was found. */
+export function falsify(model: ClaimModel, rng: Rng, admitted: ReadonlyMap<string, readonly PoolCandidate[]>): Candidate | null {
+  const { claim } = model;
+  const acts: Activation[] = activationsOf([claim.lhs, claim.rhs]);
+  const lists = acts.map((a) => realisations(a, admitted));
+  if (lists.some((l) => l.length === 0)) return null;
+  const size = (net: typeof claim.lhs) => net.params.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
+  const work = size(claim.lhs) + size(claim.rhs) + 1;
+  const rounds = Math.max(...lists.map((l) => l.length), 1);
+  const trials = Math.max(1, Math.min(8, Math.floor(BUDGET / (work * rounds))));
+  for (let r = 0; r < rounds; r++) {
+    const chosen = new Map<string, Realisation>(acts.map((a, i) => [a.key, lists[i]![Math.min(r, lists[i]!.length - 1)]!]));
+    const act: ActFn<number> = (a, x) => chosen.get(a.key)!.float(x);
+    for (let t = 0; t < trials; t++) {
+      const values = sample(model, rng);
+      if (!values) return null;
+      const value = (s: Sym) => (values.get(s.key) ?? Rational.ZERO).toNumber();
+      const shapes = new Map(claim.lhs.params.map((p) => [p.name, p.shape]));
+      const lp = (p: string, i: number) => (values.get(`${p}${entryKey(shapes.get(p)!, i)}`) ?? Rational.ZERO).toNumber();
+      const memo = new Map();
+      const rp = (p: string, i: number) => evalTerm(model.rhs.get(p, i), float64, value, act, memo);
+      const input = model.input.map((x) => evalTerm(x, float64, value, act));
+      const l = evaluateNetwork(claim.lhs, lp, input, float64, act).output;
+      const rr = evaluateNetwork(claim.rhs, rp, input, float64, act).output;
+      const differs = l.some((a, k) => {
+        const b = rr[k]!;
+        return Number.isFinite(a) && Number.isFinite(b) && Math.abs(a - b) > 1e-9 * (1 + Math.max(Math.abs(a), Math.abs(b)));
+      });
+      if (differs) return { source: "numeric falsifier", values, tables: new Map(), realisations: chosen, approximated: false };
+    }
+  }
+  return null;
+}
+
+/** Random small rationals for every symbol; scalars satisfy their side conditions (or null). */
+function sample(model: ClaimModel, rng: Rng): Map<string, Rational> | null {
+  const values = new Map<string, Rational>();
+  const small = () => Rational.of(rng.int(-8, 8), 4);
+  for (const p of model.claim.lhs.params) {
+    const n = p.shape.reduce((a, b) => a * b, 1);
+    for (let i = 0; i < n; i++) values.set(`${p.name}${entryKey(p.shape, i)}`, small());
+  }
+  for (const x of model.input) if (x.t === "sym") values.set(x.s.key, small());
+  const scalars = model.claim.transform.scalars;
+  for (let attempt = 0; attempt < 200; attempt++) {
+    for (const s of scalars) {
+      for (let i = 0; i < s.size; i++) {
+        const t = scalarTerm(s, i);
+        if (t.t === "sym") values.set(t.s.key, rng.pick(SCALAR_CHOICES));
+      }
+    }
+    const ok = model.conditions.every((c) =>
+      evalFormula(c.formula, exact, (s) => values.get(s.key) ?? Rational.ZERO, () => {
+        throw new Error("activation in a side condition");
+      }),
+    );
+    if (ok) return values;
+  }
+  return null;
+}

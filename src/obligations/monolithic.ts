@@ -1,0 +1,46 @@
+/**
+ * The monolithic strategy: one obligation for the whole claim. Both networks are unfolded
+ * into terms over the shared parameter, scalar and input symbols; the goal says some output
+ * differs. Unsat (with the side conditions and the axiom instances) proves the claim.
+ */
+import type { ClaimModel } from "../semantics/claim.ts";
+import { outputTerms } from "../semantics/claim.ts";
+import { cmp, not, or } from "../semantics/build.ts";
+import { nodes } from "../semantics/walk.ts";
+import type { Term } from "../semantics/types.ts";
+import { instantiate } from "./axioms.ts";
+import type { Obligation, Tracked } from "./types.ts";
+
+/** Side conditions as tracked assumptions. */
+export function conditions(model: ClaimModel, next: () => string): Tracked[] {
+  return model.conditions.map((c) => ({ name: next(), label: `side condition ${c.label}`, formula: c.formula }));
+}
+
+/** A fresh-name generator for tracked assumptions. */
+export function names(prefix = "a"): () => string {
+  let k = 0;
+  return () => `${prefix}${k++}`;
+}
+
+export function monolithic(model: ClaimModel): Obligation {
+  const { claim } = model;
+  const out = outputTerms(model);
+  const goal = or(...out.lhs.map((l, k) => not(cmp("=", l, out.rhs[k]!))));
+  const next = names();
+  const tracked = [...conditions(model, next), ...instantiate([goal], next)];
+  const values: Term[] = [];
+  for (const x of nodes([goal, ...tracked.map((t) => t.formula)])) {
+    if (x.t === "sym" || (x.t === "app" && x.act.kind === "uninterpreted")) values.push(x);
+  }
+  const after = claim.transform.text ? ` after ${claim.transform.text}` : "";
+  return {
+    id: `${claim.name}/monolithic`,
+    claim: claim.name,
+    strategy: "monolithic",
+    origin: claim.span,
+    statement: `${claim.lhs.name} and ${claim.rhs.name}${after} compute the same function`,
+    tracked,
+    goal,
+    values,
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * Obligations: what a backend must show unsatisfiable. Each one describes itself: its
+ * origin, the assumptions it may use (tracked, so that a proof reports which it used), the
+ * goal, what to ask the solver on `sat`, and the sentences a report shows.
+ */
+import type { Span } from "../diagnostics/span.ts";
+import type { Formula, Term } from "../semantics/types.ts";
+
+export type Strategy = "monolithic" | "compositional";
+
+/** An assumption the solver may use, with its name in the user's words. */
+export interface Tracked {
+  /** SMT name (never shown to users). */
+  readonly name: string;
+  /** "tanh is odd", "side condition c > 0". */
+  readonly label: string;
+  readonly formula: Formula;
+}
+
+export interface Obligation {
+  /** Stable id: "<claim>/<strategy>/<part>". */
+  readonly id: string;
+  readonly claim: string;
+  readonly strategy: Strategy;
+  readonly origin: Span;
+  /** What unsatisfiability establishes, in words ("Net and Net after swap agree on all inputs"). */
+  readonly statement: string;
+  readonly tracked: readonly Tracked[];
+  /** The negation of the statement: unsat of tracked ∧ goal proves the statement. */
+  readonly goal: Formula;
+  /** Terms whose values to ask for when the answer is sat (for a witness). */
+  readonly values: readonly Term[];
+}

@@ -1,0 +1,77 @@
+/**
+ * Term constructors with light, always-sound simplification: flattening, constant folding,
+ * dropping 0 in sums and 1 in products. Nothing here changes the value of a term.
+ */
+import { Rational } from "../numeric/rational.ts";
+import type { Activation, CmpOp } from "../elaborate/types.ts";
+import type { Formula, Sym, Term } from "./types.ts";
+
+export const num = (v: Rational): Term => ({ t: "const", v });
+export const ZERO = num(Rational.ZERO);
+export const ONE = num(Rational.ONE);
+export const sym = (s: Sym): Term => ({ t: "sym", s });
+
+export const isConst = (x: Term): x is Extract<Term, { t: "const" }> => x.t === "const";
+
+/** a1 + a2 + ... */
+export function add(...xs: Term[]): Term {
+  const args: Term[] = [];
+  let c = Rational.ZERO;
+  const push = (x: Term) => {
+    if (x.t === "const") c = c.add(x.v);
+    else if (x.t === "add" && x.label === undefined) x.args.forEach(push);
+    else args.push(x);
+  };
+  xs.forEach(push);
+  if (!c.isZero()) args.push(num(c));
+  return args.length === 0 ? ZERO : args.length === 1 ? args[0]! : { t: "add", args };
+}
+
+/** a1 * a2 * ... */
+export function mul(...xs: Term[]): Term {
+  const args: Term[] = [];
+  let c = Rational.ONE;
+  const push = (x: Term) => {
+    if (x.t === "const") c = c.mul(x.v);
+    else if (x.t === "mul" && x.label === undefined) x.args.forEach(push);
+    else args.push(x);
+  };
+  xs.forEach(push);
+  if (c.isZero()) return ZERO;
+  if (args.length === 0) return num(c);
+  if (!c.eq(Rational.ONE)) args.unshift(num(c));
+  return args.length === 1 ? args[0]! : { t: "mul", args };
+}
+
+export const neg = (x: Term): Term => mul(num(Rational.of(-1)), x);
+export const sub = (a: Term, b: Term): Term => add(a, neg(b));
+
+/** a / b; the caller guarantees b is non-zero where it matters (side conditions). */
+export function div(a: Term, b: Term): Term {
+  if (b.t === "const") return mul(a, num(Rational.ONE.div(b.v)));
+  if (a.t === "const" && a.v.isZero()) return ZERO;
+  return { t: "div", a, b };
+}
+
+export const app = (act: Activation, arg: Term, label?: string): Term => (label === undefined ? { t: "app", act, arg } : { t: "app", act, arg, label });
+export const ite = (cond: Formula, a: Term, b: Term): Term => ({ t: "ite", cond, a, b });
+export const cmp = (op: CmpOp, a: Term, b: Term): Formula => ({ f: "cmp", op, a, b });
+export const and = (...args: Formula[]): Formula => (args.length === 1 ? args[0]! : { f: "and", args });
+export const or = (...args: Formula[]): Formula => (args.length === 1 ? args[0]! : { f: "or", args });
+export const not = (a: Formula): Formula => ({ f: "not", a });
+
+/** Give a term a name for printing (a hidden unit "lhs.h1[0]"). */
+export function labelled(x: Term, label: string): Term {
+  if (x.t === "add" || x.t === "mul" || x.t === "app") return { ...x, label };
+  return x;
+}
+
+export const paramSym = (name: string, index: number, shape: readonly number[]): Term =>
+  sym({ kind: "param", name, index, shape, key: `${name}${entryKey(shape, index)}` });
+export const inputSym = (index: number): Term => sym({ kind: "input", index, key: `x[${index}]` });
+export const freeSym = (name: string): Term => sym({ kind: "free", name, key: name });
+
+/** "[1,2]" for flat index 5 of a 2x3 matrix, "[5]" for a vector. */
+export function entryKey(shape: readonly number[], index: number): string {
+  return shape.length === 2 ? `[${Math.floor(index / shape[1]!)},${index % shape[1]!}]` : `[${index}]`;
+}

@@ -1,0 +1,48 @@
+/**
+ * Semantics stage entry: a claim as terms. Both sides share the symbols of the left
+ * network's parameters, the input and the transformation's scalars:
+ *
+ *     for all theta, scalars satisfying their side conditions, x:
+ *         lhs(theta, x) = rhs(transform(theta), x)
+ */
+import type { Claim } from "../elaborate/types.ts";
+import { inputSym } from "./build.ts";
+import { networkTerms } from "./network.ts";
+import { applyTransform, identityEnv, scalarTerm, type ParamEnv } from "./params.ts";
+import { formulaOf } from "./sexpr.ts";
+import type { Formula, Term } from "./types.ts";
+
+/** A claim ready for strategies: parameter environments of both sides and side conditions. */
+export interface ClaimModel {
+  readonly claim: Claim;
+  readonly lhs: ParamEnv;
+  readonly rhs: ParamEnv;
+  /** One per scalar entry with a condition: "c > 0" and its formula. */
+  readonly conditions: readonly { readonly label: string; readonly formula: Formula }[];
+  readonly input: readonly Term[];
+}
+
+export function claimModel(claim: Claim): ClaimModel {
+  const lhs = identityEnv(claim.lhs);
+  const rhs = applyTransform(claim.transform, lhs);
+  const conditions: { label: string; formula: Formula }[] = [];
+  for (const s of claim.transform.scalars) {
+    if (!s.condition) continue;
+    const bySymbol = new Map(claim.transform.scalars.map((x) => [x.id, x]));
+    for (let i = 0; i < s.size; i++) {
+      const self = scalarTerm(s, i);
+      const formula = formulaOf(s.condition, { variable: () => self, scalar: (id, k) => scalarTerm(bySymbol.get(id)!, k) });
+      conditions.push({ label: s.vector ? `${s.conditionText} (entry ${i})` : (s.conditionText ?? ""), formula });
+    }
+  }
+  const input = Array.from({ length: claim.lhs.input.size }, (_, i) => inputSym(i));
+  return { claim, lhs, rhs, conditions, input };
+}
+
+/** Output terms of both sides (builds the whole network; for the monolithic strategy). */
+export function outputTerms(m: ClaimModel): { lhs: Term[]; rhs: Term[] } {
+  return {
+    lhs: networkTerms(m.claim.lhs, m.lhs, m.input, "lhs").output,
+    rhs: networkTerms(m.claim.rhs, m.rhs, m.input, "rhs").output,
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * Walking term DAGs: visit each distinct node once; substitute activations.
+ */
+import { unreachable } from "../diagnostics/diagnostic.ts";
+import type { Activation } from "../elaborate/types.ts";
+import { add, and, app, cmp, div, ite, mul, not, or } from "./build.ts";
+import type { Formula, Term } from "./types.ts";
+
+/** Every distinct term node reachable from `roots` (terms and formulas), children first. */
+export function nodes(roots: readonly (Term | Formula)[]): Term[] {
+  const seen = new Set<Term>();
+  const out: Term[] = [];
+  const stack: { x: Term; done: boolean }[] = [];
+  const pushFormula = (f: Formula): void => {
+    switch (f.f) {
+      case "cmp":
+        stack.push({ x: f.b, done: false }, { x: f.a, done: false });
+        return;
+      case "and":
+      case "or":
+        [...f.args].reverse().forEach(pushFormula);
+        return;
+      case "not":
+        pushFormula(f.a);
+        return;
+      case "implies":
+        pushFormula(f.b);
+        pushFormula(f.a);
+        return;
+      case "true":
+      case "false":
+        return;
+      default:
+        unreachable(f);
+    }
+  };
+  const drain = () => {
+    while (stack.length > 0) {
+      const top = stack.pop()!;
+      if (top.done) {
+        out.push(top.x);
+        continue;
+      }
+      if (seen.has(top.x)) continue;
+      seen.add(top.x);
+      stack.push({ x: top.x, done: true });
+      const x = top.x;
+      switch (x.t) {
+        case "add":
+        case "mul":
+          for (let i = x.args.length - 1; i >= 0; i--) stack.push({ x: x.args[i]!, done: false });
+          break;
+        case "div":
+          stack.push({ x: x.b, done: false }, { x: x.a, done: false });
+          break;
+        case "app":
+          stack.push({ x: x.arg, done: false });
+          break;
+        case "ite":
+          stack.push({ x: x.b, done: false }, { x: x.a, done: false });
+          pushFormula(x.cond);
+          break;
+        case "const":
+        case "sym":
+          break;
+        default:
+          unreachable(x);
+      }
+    }
+  };
+  for (const r of roots) {
+    if ("t" in r) stack.push({ x: r, done: false });
+    else pushFormula(r);
+    drain();
+  }
+  return out;
+}
+
+/** Replace every application of `act` by `def(argument)`. */
+export function substituteActivation(f: Formula, act: Activation, def: (arg: Term) => Term): Formula {
+  const memo = new Map<Term, Term>();
+  const t = (x: Term): Term => {
+    const hit = memo.get(x);
+    if (hit) return hit;
+    let r: Term;
+    switch (x.t) {
+      case "const":
+      case "sym":
+        r = x;
+        break;
+      case "add":
+        r = add(...x.args.map(t));
+        break;
+      case "mul":
+        r = mul(...x.args.map(t));
+        break;
+      case "div":
+        r = div(t(x.a), t(x.b));
+        break;
+      case "app":
+        r = x.act.key === act.key ? def(t(x.arg)) : app(x.act, t(x.arg));
+        break;
+      case "ite":
+        r = ite(g(x.cond), t(x.a), t(x.b));
+        break;
+      default:
+        return unreachable(x);
+    }
+    memo.set(x, r);
+    return r;
+  };
+  const g = (h: Formula): Formula => {
+    switch (h.f) {
+      case "cmp":
+        return cmp(h.op, t(h.a), t(h.b));
+      case "and":
+        return and(...h.args.map(g));
+      case "or":
+        return or(...h.args.map(g));
+      case "not":
+        return not(g(h.a));
+      case "implies":
+        return { f: "implies", a: g(h.a), b: g(h.b) };
+      case "true":
+      case "false":
+        return h;
+      default:
+        return unreachable(h);
+    }
+  };
+  return g(f);
+}

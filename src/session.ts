@@ -1,0 +1,81 @@
+/**
+ * What one run shares across claims: the solver pool, the Z3 version, the realisations
+ * admitted for activations with axioms, and progress counters.
+ */
+import { SolverPool, type RawAnswer } from "./backends/z3/pool.ts";
+import { printObligation } from "./backends/smtlib/print.ts";
+import { readAnswer } from "./backends/smtlib/answer.ts";
+import type { Activation } from "./elaborate/types.ts";
+import { admissibility } from "./obligations/admissible.ts";
+import type { Candidate } from "./numeric/realise.ts";
+import { Rng } from "./numeric/rng.ts";
+import type { Options } from "./options.ts";
+
+/** Progress of a run, for the progress line. */
+export interface Progress {
+  claimsDone: number;
+  claimsTotal: number;
+  obligationsDone: number;
+  obligationsTotal: number;
+  distinct: number;
+  startedAt: number;
+}
+
+export class Session {
+  readonly pool: SolverPool;
+  readonly progress: Progress;
+  private readonly admittedByKey = new Map<string, Promise<readonly Candidate[]>>();
+
+  constructor(
+    readonly options: Options,
+    private readonly onProgress: (p: Progress) => void = () => {},
+  ) {
+    this.pool = new SolverPool(options.jobs);
+    this.progress = { claimsDone: 0, claimsTotal: 0, obligationsDone: 0, obligationsTotal: 0, distinct: 0, startedAt: Date.now() };
+  }
+
+  /** A generator for `name`, reproducible from the run's seed whatever the order of claims. */
+  rng(name: string): Rng {
+    let h = this.options.seed >>> 0;
+    for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+    return new Rng(h);
+  }
+
+  /** Run a script on the pool with a hard limit. */
+  solve(script: string, limitMs: number): Promise<RawAnswer> {
+    return this.pool.run(script, limitMs);
+  }
+
+  tick(update: Partial<Progress>): void {
+    for (const [k, v] of Object.entries(update)) (this.progress as unknown as Record<string, number>)[k] = ((this.progress as unknown as Record<string, number>)[k] ?? 0) + (v as number);
+    this.onProgress(this.progress);
+  }
+
+  /**
+   * Pool functions that provably satisfy the axioms of each given activation (for the
+   * falsifier and replays); computed once per activation per run.
+   */
+  async admitted(acts: readonly Activation[]): Promise<ReadonlyMap<string, readonly Candidate[]>> {
+    const out = new Map<string, readonly Candidate[]>();
+    for (const a of acts) {
+      if (a.kind !== "uninterpreted" || a.axioms.length === 0 || a.builtin) continue;
+      let p = this.admittedByKey.get(a.key);
+      if (!p) {
+        p = Promise.all(
+          admissibility(a).map(async ({ candidate, obligation }) => {
+            const script = printObligation(obligation, { timeoutMs: 5000, queries: false });
+            const answer = await this.pool.run(script.text, 8000);
+            return answer.kind === "output" && readAnswer(answer.text, 0).kind === "unsat" ? candidate : null;
+          }),
+        ).then((cs) => cs.filter((c): c is Candidate => c !== null));
+        this.admittedByKey.set(a.key, p);
+      }
+      out.set(a.key, await p);
+    }
+    return out;
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * Replaying a candidate counterexample before it may be reported. The candidate's
+ * parameters, scalars and input are plugged into both networks and evaluated numerically
+ * (verdicts never trust a solver model by itself):
+ *
+ * - exactly, in rationals, when every activation has an exact realisation (definitions,
+ *   the solver's function table for an activation without axioms, pool functions);
+ * - in float64 otherwise (tanh, sigmoid), where a difference must exceed 1e-9 relative.
+ *
+ * For an uninterpreted activation the realisation must satisfy its declaration: a
+ * solver table is used as is for an activation without properties (any function will
+ * do), extended oddly for `odd`, as the solver's slopes for `positively_homogeneous`;
+ * activations with axioms use the real function (tanh, sigmoid) or admitted pool functions.
+ */
+import type { Activation, Network, VExpr } from "../elaborate/types.ts";
+import type { ClaimModel } from "../semantics/claim.ts";
+import { evalFormula, evalTerm, evaluateNetwork, type ActFn } from "../numeric/evaluate.ts";
+import { exact, float64, type Field } from "../numeric/field.ts";
+import { Rational } from "../numeric/rational.ts";
+import { realisations, type Candidate as PoolCandidate, type Realisation } from "../numeric/realise.ts";
+import type { Sym } from "../semantics/types.ts";
+import { entryKey } from "../semantics/build.ts";
+import type { Shown, Witness } from "./types.ts";
+
+/** A proposed counterexample, from the falsifier or a solver model. */
+export interface Candidate {
+  readonly source: Witness["source"];
+  /** Values of symbols by key (parameters, input, scalars, slopes); missing ones are 0. */
+  readonly values: ReadonlyMap<string, Rational>;
+  /** Points (argument, value) of uninterpreted activations, from a solver model. */
+  readonly tables: ReadonlyMap<string, readonly { readonly arg: Rational; readonly value: Rational }[]>;
+  /** The realisations the falsifier used, by activation key. */
+  readonly realisations: ReadonlyMap<string, Realisation>;
+  readonly approximated: boolean;
+}
+
+export type ReplayResult = { readonly ok: true; readonly witness: Witness } | { readonly ok: false; readonly reason: string };
+
+/** Every activation a network applies (including those its definitions call). */
+export function activationsOf(nets: readonly Network[]): Activation[] {
+  const out = new Map<string, Activation>();
+  const visit = (e: VExpr): void => {
+    if (e.k === "act") out.set(e.act.key, e.act);
+    if (e.k === "matvec" || e.k === "act" || e.k === "scale") visit(e.arg);
+    if (e.k === "sum") e.terms.forEach((t) => visit(t.e));
+  };
+  for (const n of nets) {
+    n.nodes.forEach((d) => visit(d.expr));
+    visit(n.output.expr);
+  }
+  return [...out.values()];
+}
+
+/** A function through the given points: the value of the nearest point (0 if none). */
+function nearest(points: readonly { arg: Rational; value: Rational }[]): Realisation {
+  const ex = (x: Rational): Rational => {
+    let best: { arg: Rational; value: Rational } | null = null;
+    let bestD: Rational | null = null;
+    for (const p of points) {
+      const d = p.arg.sub(x).abs();
+      if (bestD === null || d.cmp(bestD) < 0) {
+        best = p;
+        bestD = d;
+      }
+    }
+    return best ? best.value : Rational.ZERO;
+  };
+  return { description: "the solver's function table", exact: ex, float: (x) => ex(Rational.fromNumber(x)).toNumber(), definition: null };
+}
+
+/** The odd extension of a table, or null if the table itself is not odd. */
+function oddTable(points: readonly { arg: Rational; value: Rational }[]): Realisation | null {
+  for (const p of points) {
+    if (p.arg.isZero() && !p.value.isZero()) return null;
+    const mirror = points.find((q) => q.arg.eq(p.arg.neg()));
+    if (mirror && !mirror.value.eq(p.value.neg())) return null;
+  }
+  const half = points.filter((p) => p.arg.sign() > 0).concat(points.filter((p) => p.arg.sign() < 0).map((p) => ({ arg: p.arg.neg(), value: p.value.neg() })));
+  const base = nearest(half);
+  const ex = (x: Rational): Rational => (x.isZero() ? Rational.ZERO : x.sign() > 0 ? base.exact!(x) : base.exact!(x.neg()).neg());
+  return { description: "the solver's function table, extended to an odd function", exact: ex, float: (x) => ex(Rational.fromNumber(x)).toNumber(), definition: null };
+}
+
+function slopes(act: Activation, values: ReadonlyMap<string, Rational>): Realisation {
+  const a = values.get(`slope.${act.key}.pos`) ?? Rational.ONE;
+  const b = values.get(`slope.${act.key}.neg`) ?? Rational.ONE;
+  const ex = (x: Rational) => (x.sign() >= 0 ? a.mul(x) : b.mul(x));
+  return { description: `slopes ${a} (z >= 0) and ${b} (z < 0) from the solver`, exact: ex, float: (x) => (x >= 0 ? a.toNumber() * x : b.toNumber() * x), definition: null };
+}
+
+/** Realisations to try for `act`, best first. */
+function options(act: Activation, cand: Candidate, admitted: ReadonlyMap<string, readonly PoolCandidate[]>): Realisation[] {
+  const chosen = cand.realisations.get(act.key);
+  if (chosen) return [chosen];
+  const fallback = realisations(act, admitted);
+  if (act.kind === "defined" || act.axioms.length > 0) return fallback;
+  const table = cand.tables.get(act.key);
+  if (act.properties.includes("positively_homogeneous")) return [slopes(act, cand.values), ...fallback];
+  if (!table) return fallback;
+  if (act.properties.includes("odd")) {
+    const odd = oddTable(table);
+    return odd ? [odd, ...fallback] : fallback;
+  }
+  return [nearest(table), ...fallback];
+}
+
+/** Replay `cand` against the claim; a witness only if both sides really differ. */
+export function replay(model: ClaimModel, cand: Candidate, admitted: ReadonlyMap<string, readonly PoolCandidate[]>): ReplayResult {
+  const value = (s: Sym): Rational => cand.values.get(s.key) ?? Rational.ZERO;
+  const noAct: ActFn<Rational> = () => {
+    throw new Error("activation in a side condition");
+  };
+  for (const c of model.conditions) {
+    if (!evalFormula(c.formula, exact, value, noAct)) return { ok: false, reason: `the values violate the side condition ${c.label}` };
+  }
+  const acts = activationsOf([model.claim.lhs, model.claim.rhs]);
+  const lists = acts.map((a) => options(a, cand, admitted));
+  if (lists.some((l) => l.length === 0)) {
+    const a = acts[lists.findIndex((l) => l.length === 0)]!;
+    return { ok: false, reason: `no concrete function is known to satisfy the axioms of ${a.name}` };
+  }
+  const rounds = Math.max(...lists.map((l) => l.length), 1);
+  let last = "both sides agree at these values";
+  for (let r = 0; r < rounds; r++) {
+    const chosen = new Map(acts.map((a, i) => [a.key, lists[i]![Math.min(r, lists[i]!.length - 1)]!]));
+    const allExact = [...chosen.values()].every((c) => c.exact !== null);
+    try {
+      const w = allExact ? attempt(model, cand, chosen, exact, value) : attempt(model, cand, chosen, float64, (s) => value(s).toNumber());
+      if (w) return { ok: true, witness: w };
+    } catch (e) {
+      last = e instanceof RangeError ? "division by zero while replaying" : String(e);
+    }
+  }
+  return { ok: false, reason: last };
+}
+
+function attempt<T>(model: ClaimModel, cand: Candidate, chosen: ReadonlyMap<string, Realisation>, F: Field<T>, value: (s: Sym) => T): Witness | null {
+  const points = new Map<string, Map<string, [Shown, Shown]>>();
+  const act: ActFn<T> = (a, x) => {
+    const r = chosen.get(a.key)!;
+    const y = (F.exact ? r.exact!(x as Rational) : r.float(x as number)) as T;
+    if (a.kind === "uninterpreted") {
+      const m = points.get(a.key) ?? new Map();
+      if (m.size < 50) m.set(String(F.show(x)), [F.show(x), F.show(y)]);
+      points.set(a.key, m);
+    }
+    return y;
+  };
+  const { lhs: lenv, rhs: renv, claim } = model;
+  const lhsParams = (p: string, i: number) => evalTerm(lenv.get(p, i), F, value, act);
+  const memo = new Map();
+  const rhsParams = (p: string, i: number) => evalTerm(renv.get(p, i), F, value, act, memo);
+  const input = model.input.map((x) => evalTerm(x, F, value, act));
+  const l = evaluateNetwork(claim.lhs, lhsParams, input, F, act).output;
+  const r = evaluateNetwork(claim.rhs, rhsParams, input, F, act).output;
+  const differs = l.some((lv, k) => {
+    const rv = r[k]!;
+    if (F.exact) return F.cmp(lv, rv) !== 0;
+    const a = F.toNumber(lv);
+    const b = F.toNumber(rv);
+    return Number.isFinite(a) && Number.isFinite(b) && Math.abs(a - b) > 1e-9 * (1 + Math.max(Math.abs(a), Math.abs(b)));
+  });
+  if (!differs) return null;
+  const show = (x: Rational): Shown => x.toString();
+  const parameters: Record<string, Shown[] | Shown[][]> = {};
+  for (const p of claim.lhs.params) {
+    const flat = Array.from({ length: p.shape.reduce((a, b) => a * b, 1) }, (_, i) => show(cand.values.get(`${p.name}${entryKey(p.shape, i)}`) ?? Rational.ZERO));
+    parameters[p.name] = p.shape.length === 2 ? Array.from({ length: p.shape[0]! }, (_, r0) => flat.slice(r0 * p.shape[1]!, (r0 + 1) * p.shape[1]!)) : flat;
+  }
+  const scalars: Record<string, Shown | Shown[]> = {};
+  for (const s of claim.transform.scalars) {
+    const vals = Array.from({ length: s.size }, (_, i) => show(cand.values.get(s.vector ? `${s.id}[${i}]` : s.id) ?? Rational.ZERO));
+    scalars[s.label] = s.vector ? vals : vals[0]!;
+  }
+  const activations: Record<string, { realisation: string; points: [Shown, Shown][] }> = {};
+  for (const [key, r] of chosen) {
+    const a = activationsOf([claim.lhs, claim.rhs]).find((x) => x.key === key)!;
+    if (a.kind === "uninterpreted") activations[a.name] = { realisation: r.description, points: [...(points.get(key)?.values() ?? [])] };
+  }
+  return {
+    source: cand.source,
+    replay: F.name,
+    parameters,
+    layers: layersOf(claim.lhs),
+    scalars,
+    input: { [claim.lhs.input.name]: model.input.map((x) => show(cand.values.get(x.t === "sym" ? x.s.key : "") ?? Rational.ZERO)) },
+    outputs: { lhs: l.map((x) => F.show(x)), rhs: r.map((x) => F.show(x)) },
+    activations,
+    ...(cand.approximated ? { note: "the solver's values were irrational; they were rounded to the rationals shown, and the replay used those" } : {}),
+  };
+}
+
+/** Parameters grouped by the vector (or output) whose units they compute. */
+export function layersOf(net: Network): { name: string; size: number; params: string[] }[] {
+  const direct = (e: VExpr, acc: string[]): void => {
+    if (e.k === "matvec") acc.push(e.param);
+    if (e.k === "param") acc.push(e.name);
+    if (e.k === "sum") e.terms.forEach((t) => direct(t.e, acc));
+    if (e.k === "act" || e.k === "scale") direct(e.arg, acc);
+    if (e.k === "matvec") direct(e.arg, []);
+  };
+  const out = net.nodes.map((n) => {
+    const ps: string[] = [];
+    direct(n.expr, ps);
+    return { name: n.name, size: n.size, params: [...new Set(ps)] };
+  });
+  const ps: string[] = [];
+  direct(net.output.expr, ps);
+  out.push({ name: "out", size: net.output.size, params: [...new Set(ps)] });
+  return out.filter((l) => l.params.length > 0);
+}
