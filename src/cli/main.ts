@@ -1,0 +1,204 @@
+/**
+ * The command line: `neteq check`, `neteq explain`, `neteq bound`. Exit codes: 0 every
+ * claim met its expectation, 1 some did not, 2 usage or input errors (3 internal errors).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { check, readFileOrNull } from "../check.ts";
+import { renderDiagnostic } from "../diagnostics/render.ts";
+import { InternalError, type Diagnostic } from "../diagnostics/diagnostic.ts";
+import { explain } from "../explain.ts";
+import { resolveOptions, DEFAULT_TIMEOUT_S, DEFAULT_SEED, DEFAULT_CACHE_DIR, type Options } from "../options.ts";
+import { renderJson } from "../report/json.ts";
+import { renderJunit } from "../report/junit.ts";
+import { renderPretty } from "../report/pretty.ts";
+import { exitCode, summarise, type Report } from "../report/types.ts";
+import type { Progress } from "../session.ts";
+import { collect } from "./files.ts";
+
+/** Where the CLI writes. */
+export interface Io {
+  readonly stdout: (s: string) => void;
+  readonly stderr: (s: string) => void;
+  /** Whether stderr is a terminal (progress line). */
+  readonly tty: boolean;
+  readonly cwd: string;
+}
+
+export const USAGE = `neteq: machine-checked claims about neural-network symmetries
+
+usage:
+  neteq check <files or folders...> [options]   check every claim in .neq files
+  neteq explain <file> <claim> [--strategy s]   print a claim's solver obligations as SMT-LIB2
+  neteq bound <file> <network> [options]        covering-number bounds of a network
+  neteq --help | --version
+
+check options:
+  --reporter pretty|json|junit   output format (default pretty)
+  --timeout <seconds>            time limit per claim, enforced (default ${DEFAULT_TIMEOUT_S})
+  --seed <n>|random              seed of the numeric falsifier and the solver (default ${DEFAULT_SEED})
+  --strategy auto|compositional|monolithic   how claims become obligations (default auto)
+  --jobs <n>                     solver threads (default: number of cores)
+  --exclude <path>               skip files under this path (repeatable)
+  --no-cache                     do not read or write the obligation cache
+  --clear-cache                  empty the cache before checking
+  --cache-dir <dir>              cache folder (default ${DEFAULT_CACHE_DIR})
+
+exit codes: 0 all claims met their expectation, 1 some did not, 2 usage or input errors
+`;
+
+const VERSION = "0.1.0";
+
+function usageError(io: Io, message: string): number {
+  io.stderr(`neteq: ${message}\nrun \`neteq --help\` for usage\n`);
+  return 2;
+}
+
+const printDiags = (io: Io, diags: readonly Diagnostic[], sources: ReadonlyMap<string, string> = new Map()) => {
+  for (const d of diags) io.stderr(renderDiagnostic(d, sources).replace(/^<command line>:1:1: /, "neteq: ") + "\n");
+};
+
+/** Run the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (e) {
+    const what = e instanceof InternalError ? e.message : `internal error: ${e instanceof Error ? e.message : String(e)}`;
+    io.stderr(`neteq: ${what}\nThis is a bug in neteq; please report it with the input that caused it.\n`);
+    if (process.env.NETEQ_DEBUG) io.stderr(`${e instanceof Error ? e.stack : ""}\n`);
+    return 3;
+  }
+}
+
+async function dispatch(argv: readonly string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+    io.stdout(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === "--version" || command === "-v") {
+    io.stdout(`neteq ${VERSION}\n`);
+    return 0;
+  }
+  if (command === "check") return checkCommand(rest, io);
+  if (command === "explain") return explainCommand(rest, io);
+  if (command === "bound") {
+    const { boundCommand } = await import("./bound.ts");
+    return boundCommand(rest, io);
+  }
+  return usageError(io, `unknown command ${JSON.stringify(command)}; commands are check, explain and bound`);
+}
+
+function parse(args: readonly string[], io: Io, options: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>["options"]>) {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (e) {
+    const msg = e instanceof Error ? e.message.replace(/\. To specify a positional argument.*$/, "") : String(e);
+    usageError(io, msg.replace(/^Unknown option '(.*)'$/, "unknown option $1"));
+    return null;
+  }
+}
+
+async function checkCommand(args: readonly string[], io: Io): Promise<number> {
+  const parsed = parse(args, io, {
+    reporter: { type: "string" },
+    timeout: { type: "string" },
+    seed: { type: "string" },
+    strategy: { type: "string" },
+    jobs: { type: "string" },
+    exclude: { type: "string", multiple: true },
+    "no-cache": { type: "boolean" },
+    "clear-cache": { type: "boolean" },
+    "cache-dir": { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (!parsed) return 2;
+  const v = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  if (v.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const { options, diagnostics } = resolveOptions(
+    {
+      reporter: v.reporter as string | undefined,
+      timeout: v.timeout as string | undefined,
+      seed: v.seed as string | undefined,
+      strategy: v.strategy as string | undefined,
+      jobs: v.jobs as string | undefined,
+      cache: !v["no-cache"],
+      cacheDir: v["cache-dir"] as string | undefined,
+      clearCache: Boolean(v["clear-cache"]),
+      progress: io.tty,
+    },
+    io.cwd,
+  );
+  if (parsed.positionals.length === 0) return usageError(io, "check needs at least one file or folder");
+  const found = collect(parsed.positionals, (v.exclude as string[] | undefined) ?? [], io.cwd);
+  const problems = [...diagnostics, ...found.diagnostics];
+  if (problems.length > 0) {
+    printDiags(io, problems);
+    if (options.reporter === "json" && diagnostics.every((d) => !d.message.startsWith("--reporter"))) io.stdout(renderJson(usageReport(options, problems)));
+    return 2;
+  }
+  const files = found.files.map((f) => ({ path: f, text: fs.readFileSync(path.resolve(io.cwd, f), "utf8") }));
+  const progress = options.progress ? progressLine(io) : null;
+  const report = await check(files, options, { read: readFileOrNull, onProgress: progress?.update });
+  progress?.done();
+  io.stdout(render(report, options, io));
+  return exitCode(report);
+}
+
+function usageReport(options: Options, problems: readonly Diagnostic[]): Report {
+  return { version: 1, seed: options.seed, z3: null, strategy: options.strategy, timeoutMs: options.timeoutMs, files: [], usage: problems.map((d) => `${d.code}: ${d.message}`), summary: summarise([], 0) };
+}
+
+function render(report: Report, options: Options, io: Io): string {
+  if (options.reporter === "json") return renderJson(report);
+  if (options.reporter === "junit") return renderJunit(report);
+  return renderPretty(report, { color: io.tty && !process.env.NO_COLOR });
+}
+
+/** A single updating progress line on a terminal (stderr). */
+function progressLine(io: Io): { update: (p: Progress) => void; done: () => void } {
+  let last = 0;
+  let shown = false;
+  return {
+    update: (p) => {
+      const now = Date.now();
+      if (now - last < 100 && p.claimsDone < p.claimsTotal) return;
+      last = now;
+      shown = true;
+      const obligations = p.obligationsTotal ? ` · obligations ${p.obligationsDone}/${p.obligationsTotal} (${p.distinct} distinct)` : "";
+      io.stderr(`\r\x1b[K[${p.claimsDone}/${p.claimsTotal} claims]${obligations} · ${((now - p.startedAt) / 1000).toFixed(1)} s`);
+    },
+    done: () => {
+      if (shown) io.stderr("\r\x1b[K");
+    },
+  };
+}
+
+async function explainCommand(args: readonly string[], io: Io): Promise<number> {
+  const parsed = parse(args, io, { strategy: { type: "string" }, help: { type: "boolean", short: "h" } });
+  if (!parsed) return 2;
+  if (parsed.values.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const { options, diagnostics } = resolveOptions({ strategy: parsed.values.strategy as string | undefined, cache: false }, io.cwd);
+  if (diagnostics.length) {
+    printDiags(io, diagnostics);
+    return 2;
+  }
+  if (parsed.positionals.length !== 2) return usageError(io, "explain takes a file and a claim name: neteq explain <file> <claim>");
+  const [file, claim] = parsed.positionals as [string, string];
+  const text = readFileOrNull(path.resolve(io.cwd, file));
+  if (text === null) return usageError(io, `cannot read ${file}: no such file`);
+  const out = explain(file, text, claim, options.strategy, (f) => readFileOrNull(path.resolve(io.cwd, f)));
+  if (out.diagnostics.length) {
+    printDiags(io, out.diagnostics, out.sources);
+    return 2;
+  }
+  io.stdout(out.text);
+  return 0;
+}
