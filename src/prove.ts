@@ -1,15 +1,29 @@
 /**
- * Checking one claim: the numeric falsifier first, then the solver strategy, every piece
- * of evidence turned into a verdict by `decide`.
+ * Checking one claim: the numeric falsifier first, then the strategies, every piece of
+ * evidence turned into a verdict by `decide`.
+ *
+ * - compositional: correspondences (derived from permute/scale/flip, or inferred
+ *   numerically), one obligation per unit, output and activation lemma, deduplicated by
+ *   canonical form, each distinct one discharged once (or found in the cache);
+ * - monolithic: one obligation for the whole network;
+ * - auto: compositional, and if it does not prove the claim, monolithic with the time left.
+ * A compositional failure is never a refutation: only a replayed witness refutes.
  */
 import { printObligation } from "./backends/smtlib/print.ts";
 import type { Claim } from "./elaborate/types.ts";
+import { canonical } from "./obligations/canonical.ts";
+import { compositional } from "./obligations/compositional.ts";
+import { Dedup, type Group } from "./obligations/dedup.ts";
 import { falsify } from "./obligations/falsify.ts";
+import { inferCorrespondences } from "./obligations/infer.ts";
 import { monolithic } from "./obligations/monolithic.ts";
-import { claimModel } from "./semantics/claim.ts";
+import type { Obligation } from "./obligations/types.ts";
+import type { Candidate as PoolCandidate } from "./numeric/realise.ts";
+import { claimModel, type ClaimModel } from "./semantics/claim.ts";
+import { analyticCorrespondences } from "./semantics/correspondence.ts";
 import type { Session } from "./session.ts";
 import { decide } from "./verdicts/decide.ts";
-import { activationsOf, replay } from "./verdicts/replay.ts";
+import { activationsOf, replay, type Candidate } from "./verdicts/replay.ts";
 import type { Verdict } from "./verdicts/types.ts";
 
 /** A claim's verdict and how it was reached. */
@@ -21,29 +35,114 @@ export interface ClaimOutcome {
   readonly obligations?: { readonly total: number; readonly distinct: number; readonly cached: number };
 }
 
-/** Slack between the solver's own (soft) timeout and the hard limit that kills it. */
+/** Slack between the solver's own (soft) timeout and the hard limit that stops it. */
 const GRACE_MS = 1000;
+
+interface Ctx {
+  readonly session: Session;
+  readonly model: ClaimModel;
+  readonly deadline: number;
+  readonly replayer: (c: Candidate) => ReturnType<typeof replay>;
+  readonly admitted: ReadonlyMap<string, readonly PoolCandidate[]>;
+}
 
 export async function prove(claim: Claim, session: Session): Promise<ClaimOutcome> {
   const started = Date.now();
-  const deadline = started + session.options.timeoutMs;
   const model = claimModel(claim);
   const admitted = await session.admitted(activationsOf([claim.lhs, claim.rhs]));
-  const check = (c: Parameters<typeof replay>[1]) => replay(model, c, admitted);
+  const ctx: Ctx = { session, model, deadline: started + session.options.timeoutMs, replayer: (c) => replay(model, c, admitted), admitted };
+  const done = (o: Omit<ClaimOutcome, "ms">): ClaimOutcome => ({ ...o, ms: Date.now() - started });
 
   const candidate = falsify(model, session.rng(claim.name), admitted);
   if (candidate) {
-    const ob = monolithic(model);
-    const v = decide(ob, { kind: "numeric", candidate }, check);
-    if (v.kind === "refuted") return { verdict: v, strategy: "numeric falsifier", ms: Date.now() - started };
+    const v = decide(monolithicShell(claim), { kind: "numeric", candidate }, ctx.replayer);
+    if (v.kind === "refuted") return done({ verdict: v, strategy: "numeric falsifier" });
   }
+  const choice = session.options.strategy;
+  let compositionalReason = "";
+  if (choice !== "monolithic") {
+    const c = await compositionalProof(ctx);
+    if (c.verdict.kind === "proved" || choice === "compositional") return done(c);
+    compositionalReason = c.verdict.kind === "unknown" ? c.verdict.reason : "";
+  }
+  const m = await monolithicProof(ctx);
+  if (m.verdict.kind === "unknown" && compositionalReason) {
+    return done({ ...m, verdict: { kind: "unknown", reason: `compositional: ${compositionalReason}; monolithic: ${m.verdict.reason}` } });
+  }
+  return done(m);
+}
 
-  const ob = monolithic(model);
-  const remaining = Math.max(1, deadline - Date.now());
-  const script = printObligation(ob, { timeoutMs: Math.max(1, remaining - GRACE_MS), seed: session.options.seed });
-  session.tick({ obligationsTotal: 1, distinct: 1 });
+/** The monolithic obligation's identity, without building its terms (for the falsifier's verdict). */
+function monolithicShell(claim: Claim): Obligation {
+  return { id: `${claim.name}/monolithic`, claim: claim.name, strategy: "monolithic", origin: claim.span, statement: "", tracked: [], goal: { f: "true" }, values: [] };
+}
+
+async function monolithicProof(ctx: Ctx): Promise<Omit<ClaimOutcome, "ms">> {
+  const ob = monolithic(ctx.model);
+  ctx.session.tick({ obligationsTotal: 1, distinct: 1 });
+  const v = await discharge(ob, ctx, true);
+  ctx.session.tick({ obligationsDone: 1 });
+  return { verdict: v.verdict, strategy: "monolithic", obligations: { total: 1, distinct: 1, cached: v.cached ? 1 : 0 } };
+}
+
+/** One obligation: from the cache, or by the solver (proofs are then cached). */
+async function discharge(ob: Obligation, ctx: Ctx, values: boolean): Promise<{ verdict: Verdict; cached: boolean; hash: string }> {
+  const { session } = ctx;
+  const { hash } = canonical(ob);
+  const cache = await session.cache();
+  const hit = cache.get(hash);
+  if (hit && hit.core.every((i) => i < ob.tracked.length)) {
+    const core = hit.core.map((i) => ob.tracked[i]!.name);
+    const axiomsUsed = [...new Set(hit.core.map((i) => ob.tracked[i]!.label))].sort();
+    return { verdict: { kind: "proved", strategy: ob.strategy, axiomsUsed, detail: ob.statement, core }, cached: true, hash };
+  }
+  const remaining = Math.max(1, ctx.deadline - Date.now());
+  const script = printObligation(values ? ob : { ...ob, values: [] }, { timeoutMs: Math.max(1, remaining - GRACE_MS), seed: session.options.seed });
   const answer = await session.solve(script.text, remaining);
-  session.tick({ obligationsDone: 1 });
-  const verdict = decide(ob, { kind: "solver", answer, script }, check);
-  return { verdict, strategy: "monolithic", ms: Date.now() - started };
+  const verdict = decide(ob, { kind: "solver", answer, script }, ctx.replayer);
+  if (verdict.kind === "proved") cache.put(hash, { core: verdict.core.map((n) => ob.tracked.findIndex((t) => t.name === n)).filter((i) => i >= 0) });
+  return { verdict, cached: false, hash };
+}
+
+async function compositionalProof(ctx: Ctx): Promise<Omit<ClaimOutcome, "ms">> {
+  const { model, session } = ctx;
+  const corr = analyticCorrespondences(model.claim) ?? inferCorrespondences(model, session.rng(`${model.claim.name}/infer`), ctx.admitted);
+  const unknown = (reason: string): Omit<ClaimOutcome, "ms"> => ({ verdict: { kind: "unknown", reason }, strategy: "compositional" });
+  if ("reason" in corr) return unknown(`not applicable: ${corr.reason}`);
+  const dedup = new Dedup();
+  const problem = compositional(model, corr as Exclude<typeof corr, { reason: string }>, (ob) => dedup.add(ob));
+  if (problem) return unknown(`not applicable: ${problem.reason}`);
+  const groups = [...dedup.groups.values()];
+  session.tick({ obligationsTotal: groups.length, distinct: groups.length });
+  let cached = 0;
+  let failure: { group: Group; verdict: Verdict } | null = null;
+  const used = new Set<string>();
+  const queue = [...groups];
+  const worker = async () => {
+    while (queue.length > 0 && !failure) {
+      const g = queue.shift()!;
+      const r = await discharge(g.representative, ctx, false);
+      session.tick({ obligationsDone: 1 });
+      if (r.cached) cached++;
+      if (r.verdict.kind !== "proved") {
+        failure ??= { group: g, verdict: r.verdict };
+        continue;
+      }
+      // Report the assumptions in every member's own words.
+      const positions = r.verdict.core.map((n) => g.representative.tracked.findIndex((t) => t.name === n));
+      for (const labels of g.labels.values()) for (const p of positions) if (p >= 0 && labels[p]) used.add(labels[p]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(session.options.jobs * 2, groups.length)) }, worker));
+  const obligations = { total: dedup.total, distinct: dedup.distinct, cached };
+  if (failure) {
+    const f = failure as { group: Group; verdict: Verdict };
+    const why = f.verdict.kind === "unknown" ? f.verdict.reason : "the solver found a counterexample to this step (which may be unreachable)";
+    return { ...unknown(`${f.group.representative.statement}: ${why}`), obligations };
+  }
+  return {
+    verdict: { kind: "proved", strategy: "compositional", axiomsUsed: [...used].sort(), detail: `${dedup.total} obligations (${dedup.distinct} distinct)`, core: [] },
+    strategy: "compositional",
+    obligations,
+  };
 }

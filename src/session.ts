@@ -9,6 +9,7 @@ import type { Activation } from "./elaborate/types.ts";
 import { admissibility } from "./obligations/admissible.ts";
 import type { Candidate } from "./numeric/realise.ts";
 import { Rng } from "./numeric/rng.ts";
+import { ObligationCache } from "./backends/cache.ts";
 import type { Options } from "./options.ts";
 
 /** Progress of a run, for the progress line. */
@@ -25,12 +26,14 @@ export class Session {
   readonly pool: SolverPool;
   readonly progress: Progress;
   private readonly admittedByKey = new Map<string, Promise<readonly Candidate[]>>();
+  private cachePromise: Promise<ObligationCache> | null = null;
 
   constructor(
     readonly options: Options,
     private readonly onProgress: (p: Progress) => void = () => {},
   ) {
     this.pool = new SolverPool(options.jobs);
+    if (options.clearCache && options.cacheDir) ObligationCache.clear(options.cacheDir);
     this.progress = { claimsDone: 0, claimsTotal: 0, obligationsDone: 0, obligationsTotal: 0, distinct: 0, startedAt: Date.now() };
   }
 
@@ -39,6 +42,14 @@ export class Session {
     let h = this.options.seed >>> 0;
     for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
     return new Rng(h);
+  }
+
+  /** The obligation cache (keyed by the Z3 version, so it waits for a solver to start). */
+  cache(): Promise<ObligationCache> {
+    const root = this.options.cacheDir;
+    if (root === null) return Promise.resolve(new ObligationCache(null, ""));
+    this.cachePromise ??= this.pool.version().then((v) => new ObligationCache(v.startsWith("unavailable") ? null : root, v));
+    return this.cachePromise;
   }
 
   /** Run a script on the pool with a hard limit. */

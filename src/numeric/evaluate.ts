@@ -137,9 +137,13 @@ export function evalSFormula<T>(f: SFormula, F: Field<T>, vars: ReadonlyMap<stri
 /** Parameter values: entry `index` (flat) of parameter `name`. */
 export type ParamValues<T> = (name: string, index: number) => T;
 
-/** Evaluate a network on one input: every named vector and the output. */
-export function evaluateNetwork<T>(net: Network, params: ParamValues<T>, input: readonly T[], F: Field<T>, act: ActFn<T>): { nodes: Map<string, T[]>; output: T[] } {
+/**
+ * Evaluate a network on one input: every named vector, the output, and for vectors defined
+ * as an activation of an expression, that expression's value (the pre-activation).
+ */
+export function evaluateNetwork<T>(net: Network, params: ParamValues<T>, input: readonly T[], F: Field<T>, act: ActFn<T>): { nodes: Map<string, T[]>; pre: Map<string, T[]>; output: T[] } {
   const nodes = new Map<string, T[]>();
+  const pre = new Map<string, T[]>();
   const ev = (e: VExpr): T[] => {
     switch (e.k) {
       case "input":
@@ -173,6 +177,13 @@ export function evaluateNetwork<T>(net: Network, params: ParamValues<T>, input: 
         return unreachable(e);
     }
   };
-  for (const n of net.nodes) nodes.set(n.name, ev(n.expr));
-  return { nodes, output: ev(net.output.expr) };
+  for (const n of net.nodes) {
+    if (n.expr.k === "act") {
+      const p = ev(n.expr.arg);
+      pre.set(n.name, p);
+      const a = n.expr.act;
+      nodes.set(n.name, p.map((x) => act(a, x)));
+    } else nodes.set(n.name, ev(n.expr));
+  }
+  return { nodes, pre, output: ev(net.output.expr) };
 }

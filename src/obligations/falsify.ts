@@ -57,8 +57,11 @@ export function falsify(model: ClaimModel, rng: Rng, admitted: ReadonlyMap<strin
   return null;
 }
 
-/** Random small rationals for every symbol; scalars satisfy their side conditions (or null). */
-function sample(model: ClaimModel, rng: Rng): Map<string, Rational> | null {
+/**
+ * Random small rationals for every symbol; scalars satisfy their side conditions (or null),
+ * or take the given values.
+ */
+export function sample(model: ClaimModel, rng: Rng, fixedScalars?: ReadonlyMap<string, Rational>): Map<string, Rational> | null {
   const values = new Map<string, Rational>();
   const small = () => Rational.of(rng.int(-8, 8), 4);
   for (const p of model.claim.lhs.params) {
@@ -67,6 +70,10 @@ function sample(model: ClaimModel, rng: Rng): Map<string, Rational> | null {
   }
   for (const x of model.input) if (x.t === "sym") values.set(x.s.key, small());
   const scalars = model.claim.transform.scalars;
+  if (fixedScalars) {
+    for (const [k, v] of fixedScalars) values.set(k, v);
+    return values;
+  }
   for (let attempt = 0; attempt < 200; attempt++) {
     for (const s of scalars) {
       for (let i = 0; i < s.size; i++) {

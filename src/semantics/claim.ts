@@ -32,7 +32,7 @@ export function claimModel(claim: Claim): ClaimModel {
     for (let i = 0; i < s.size; i++) {
       const self = scalarTerm(s, i);
       const formula = formulaOf(s.condition, { variable: () => self, scalar: (id, k) => scalarTerm(bySymbol.get(id)!, k) });
-      conditions.push({ label: s.vector ? `${s.conditionText} (entry ${i})` : (s.conditionText ?? ""), formula });
+      conditions.push({ label: s.vector ? `${s.conditionText} (for every entry)` : (s.conditionText ?? ""), formula });
     }
   }
   const input = Array.from({ length: claim.lhs.input.size }, (_, i) => inputSym(i));

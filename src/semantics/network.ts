@@ -43,3 +43,33 @@ export function vexprTerms(e: VExpr, env: ParamEnv, input: readonly Term[], node
       return unreachable(e);
   }
 }
+
+/**
+ * Unit `i` of a vector expression, given full vectors for the input and the named vectors
+ * it reads (cheaper than `vexprTerms` when only one unit is needed).
+ */
+export function vexprUnit(e: VExpr, i: number, env: ParamEnv, input: readonly Term[], nodes: ReadonlyMap<string, readonly Term[]>): Term {
+  const ev = (x: VExpr, k: number) => vexprUnit(x, k, env, input, nodes);
+  switch (e.k) {
+    case "input":
+      return input[i]!;
+    case "node":
+      return nodes.get(e.name)![i]!;
+    case "param":
+      return env.get(e.name, i);
+    case "matvec": {
+      const cols = e.arg.size;
+      const parts = new Array<Term>(cols);
+      for (let k = 0; k < cols; k++) parts[k] = mul(env.get(e.param, i * cols + k), ev(e.arg, k));
+      return add(...parts);
+    }
+    case "sum":
+      return add(...e.terms.map((t) => (t.sign === 1 ? ev(t.e, i) : neg(ev(t.e, i)))));
+    case "act":
+      return app(e.act, ev(e.arg, i));
+    case "scale":
+      return mul(num(e.factor), ev(e.arg, i));
+    default:
+      return unreachable(e);
+  }
+}

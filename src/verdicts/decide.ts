@@ -47,8 +47,9 @@ export function decide(ob: Obligation, evidence: Evidence, replay: (c: Candidate
         return { kind: "unknown", reason: "the side conditions contradict each other, so the claim holds only vacuously" };
       }
       const labels = new Map(ob.tracked.map((t) => [t.name, t.label]));
-      const used = [...new Set(result.core.filter((n) => n !== GOAL).map((n) => labels.get(n) ?? n))].sort();
-      return { kind: "proved", strategy: ob.strategy, axiomsUsed: used, detail: ob.statement };
+      const core = result.core.filter((n) => n !== GOAL);
+      const used = [...new Set(core.map((n) => labels.get(n) ?? n))].sort();
+      return { kind: "proved", strategy: ob.strategy, axiomsUsed: used, detail: ob.statement, core };
     }
     case "sat": {
       const r = replay(candidateOf(script, result.values, result.approximated));

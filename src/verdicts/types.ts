@@ -25,6 +25,7 @@ export interface Witness {
 }
 
 export type Verdict =
-  | { readonly kind: "proved"; readonly strategy: Strategy; readonly axiomsUsed: readonly string[]; readonly detail: string }
+  /** `core`: names of the tracked assumptions in the unsat core (internal evidence). */
+  | { readonly kind: "proved"; readonly strategy: Strategy; readonly axiomsUsed: readonly string[]; readonly detail: string; readonly core: readonly string[] }
   | { readonly kind: "refuted"; readonly witness: Witness }
   | { readonly kind: "unknown"; readonly reason: string };

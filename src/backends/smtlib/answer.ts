@@ -58,8 +58,18 @@ function section(text: string, marker: string): string {
   return end < 0 ? rest : rest.slice(0, end);
 }
 
-/** Interpret the output of a script that asked for `count` values. */
+/** Errors the query commands produce by design (values after unsat, core after sat). */
+const EXPECTED_ERRORS = /model is not available|unsat core is not available/;
+
+/**
+ * Interpret the output of a script that asked for `count` values. Any other solver error
+ * makes the whole answer an error: a script the solver did not read as written proves
+ * nothing.
+ */
 export function readAnswer(text: string, count: number): SolverResult {
+  for (const m of text.matchAll(/\(error "((?:[^"]|"")*)"\)/g)) {
+    if (!EXPECTED_ERRORS.test(m[1]!)) return { kind: "error", message: m[1]! };
+  }
   const first = text.split("\n", 1)[0]!.trim();
   if (first === "unsat") {
     const core = sexps(section(text, "@core"))[0];

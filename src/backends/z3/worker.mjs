@@ -19,10 +19,29 @@ const ctx = Z3.mk_context(cfg);
 Z3.del_config(cfg);
 parentPort.postMessage({ kind: "ready", version: Z3.get_full_version() });
 
+// Z3.eval_smtlib2_string passes the script through ccall, which copies it onto the WASM
+// stack and releases it as soon as the call returns -- but the solver keeps reading it on
+// its own thread while the check runs, so later commands could be overwritten by other
+// stack use. Copy the script to the heap instead, and free it only when the answer is in.
+const em = api.em;
+const encoder = new TextEncoder();
+async function evalScript(text) {
+  const bytes = encoder.encode(text);
+  const ptr = em._malloc(bytes.length + 1);
+  if (!ptr) throw new Error("out of memory copying the script");
+  em.HEAPU8.set(bytes, ptr);
+  em.HEAPU8[ptr + bytes.length] = 0;
+  try {
+    return await em.async_call(() => em.ccall("async_Z3_eval_smtlib2_string", "void", ["number", "number"], [ctx, ptr]));
+  } finally {
+    em._free(ptr);
+  }
+}
+
 parentPort.on("message", async (msg) => {
   const started = Date.now();
   try {
-    const text = await Z3.eval_smtlib2_string(ctx, `(reset)\n${msg.script}`);
+    const text = await evalScript(`(reset)\n${msg.script}`);
     parentPort.postMessage({ kind: "done", id: msg.id, text, ms: Date.now() - started });
   } catch (e) {
     parentPort.postMessage({ kind: "failed", id: msg.id, message: String(e && e.message ? e.message : e), ms: Date.now() - started });

@@ -1,0 +1,38 @@
+/**
+ * Deduplication: obligations with the same canonical form (canonical.ts) are discharged
+ * once. Each group keeps its first obligation as representative and, for reporting, the
+ * distinct lists of tracked labels of its members (so "axioms used" speaks of every member).
+ */
+import { canonical } from "./canonical.ts";
+import type { Obligation } from "./types.ts";
+
+export interface Group {
+  readonly hash: string;
+  readonly representative: Obligation;
+  count: number;
+  /** Distinct label lists of the members' tracked assumptions (by position). */
+  readonly labels: Map<string, readonly string[]>;
+}
+
+export class Dedup {
+  readonly groups = new Map<string, Group>();
+  total = 0;
+
+  add(ob: Obligation): void {
+    this.total++;
+    const { hash } = canonical(ob);
+    const labels = ob.tracked.map((t) => t.label);
+    const key = labels.join("\u0000");
+    const g = this.groups.get(hash);
+    if (g) {
+      g.count++;
+      if (!g.labels.has(key) && g.labels.size < 64) g.labels.set(key, labels);
+      return;
+    }
+    this.groups.set(hash, { hash, representative: ob, count: 1, labels: new Map([[key, labels]]) });
+  }
+
+  get distinct(): number {
+    return this.groups.size;
+  }
+}
