@@ -17,13 +17,15 @@ import { Dedup, type Group } from "./obligations/dedup.ts";
 import { falsify } from "./obligations/falsify.ts";
 import { inferCorrespondences } from "./obligations/infer.ts";
 import { monolithic } from "./obligations/monolithic.ts";
+import { splitLinear } from "./obligations/linear.ts";
 import type { Obligation } from "./obligations/types.ts";
 import type { Candidate as PoolCandidate } from "./numeric/realise.ts";
 import { claimModel, type ClaimModel } from "./semantics/claim.ts";
 import { analyticCorrespondences } from "./semantics/correspondence.ts";
 import type { Session } from "./session.ts";
 import { decide } from "./verdicts/decide.ts";
-import { activationsOf, replay, type Candidate } from "./verdicts/replay.ts";
+import { replay, type Candidate } from "./verdicts/replay.ts";
+import { activationsOf } from "./elaborate/activationsOf.ts";
 import type { Verdict } from "./verdicts/types.ts";
 
 /** A claim's verdict and how it was reached. */
@@ -37,6 +39,13 @@ export interface ClaimOutcome {
 
 /** Slack between the solver's own (soft) timeout and the hard limit that stops it. */
 const GRACE_MS = 1000;
+
+/**
+ * Above this many parameters the monolithic strategy is not attempted: one query over the
+ * whole network never finishes at that size (see README, "Strategies"), and building it
+ * costs gigabytes.
+ */
+export const MONOLITHIC_MAX_PARAMS = 200_000;
 
 interface Ctx {
   readonly session: Session;
@@ -53,7 +62,8 @@ export async function prove(claim: Claim, session: Session): Promise<ClaimOutcom
   const ctx: Ctx = { session, model, deadline: started + session.options.timeoutMs, replayer: (c) => replay(model, c, admitted), admitted };
   const done = (o: Omit<ClaimOutcome, "ms">): ClaimOutcome => ({ ...o, ms: Date.now() - started });
 
-  const candidate = falsify(model, session.rng(claim.name), admitted);
+  const overdue = () => Date.now() > ctx.deadline;
+  const candidate = falsify(model, session.rng(claim.name), admitted, overdue);
   if (candidate) {
     const v = decide(monolithicShell(claim), { kind: "numeric", candidate }, ctx.replayer);
     if (v.kind === "refuted") return done({ verdict: v, strategy: "numeric falsifier" });
@@ -64,6 +74,12 @@ export async function prove(claim: Claim, session: Session): Promise<ClaimOutcom
     const c = await compositionalProof(ctx);
     if (c.verdict.kind === "proved" || choice === "compositional") return done(c);
     compositionalReason = c.verdict.kind === "unknown" ? c.verdict.reason : "";
+  }
+  const params = claim.lhs.params.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
+  const skip = overdue() ? "the time limit was reached" : params > MONOLITHIC_MAX_PARAMS ? `not attempted for ${params} parameters (more than ${MONOLITHIC_MAX_PARAMS})` : null;
+  if (skip) {
+    const reason = compositionalReason ? `compositional: ${compositionalReason}; monolithic: ${skip}` : skip;
+    return done({ verdict: { kind: "unknown", reason }, strategy: compositionalReason ? "compositional" : "monolithic" });
   }
   const m = await monolithicProof(ctx);
   if (m.verdict.kind === "unknown" && compositionalReason) {
@@ -104,13 +120,40 @@ async function discharge(ob: Obligation, ctx: Ctx, values: boolean): Promise<{ v
   return { verdict, cached: false, hash };
 }
 
+/** The compositional strategy's stand-ins for vectors. */
+const isStandIn = (s: { kind: string; name?: string }) => s.kind === "free" && (s.name ?? "").startsWith("z.");
+
+/**
+ * Discharge an obligation, through its coefficient obligations when it is a linear
+ * identity in the stand-ins (obligations/linear.ts): each distinct coefficient identity
+ * once; all proved proves the whole.
+ */
+async function dischargeSplit(ob: Obligation, ctx: Ctx): Promise<{ verdict: Verdict; cached: boolean }> {
+  const parts = splitLinear(ob, isStandIn);
+  if (!parts || parts.length <= 1) return discharge(ob, ctx, false);
+  const dedup = new Dedup();
+  parts.forEach((p) => dedup.add(p));
+  // The parts share `ob`'s tracked assumptions (same names), so a part's core names `ob`'s.
+  const core = new Set<string>();
+  let cached = true;
+  for (const g of dedup.groups.values()) {
+    const r = await discharge(g.representative, ctx, false);
+    cached &&= r.cached;
+    if (r.verdict.kind !== "proved") return { verdict: r.verdict, cached: false };
+    r.verdict.core.forEach((n) => core.add(n));
+  }
+  const labels = new Map(ob.tracked.map((t) => [t.name, t.label]));
+  const axiomsUsed = [...new Set([...core].map((n) => labels.get(n) ?? n))].sort();
+  return { verdict: { kind: "proved", strategy: ob.strategy, axiomsUsed, detail: ob.statement, core: [...core] }, cached };
+}
+
 async function compositionalProof(ctx: Ctx): Promise<Omit<ClaimOutcome, "ms">> {
   const { model, session } = ctx;
   const corr = analyticCorrespondences(model.claim) ?? inferCorrespondences(model, session.rng(`${model.claim.name}/infer`), ctx.admitted);
   const unknown = (reason: string): Omit<ClaimOutcome, "ms"> => ({ verdict: { kind: "unknown", reason }, strategy: "compositional" });
   if ("reason" in corr) return unknown(`not applicable: ${corr.reason}`);
   const dedup = new Dedup();
-  const problem = compositional(model, corr as Exclude<typeof corr, { reason: string }>, (ob) => dedup.add(ob));
+  const problem = compositional(model, corr as Exclude<typeof corr, { reason: string }>, (ob) => dedup.add(ob), () => Date.now() > ctx.deadline);
   if (problem) return unknown(`not applicable: ${problem.reason}`);
   const groups = [...dedup.groups.values()];
   session.tick({ obligationsTotal: groups.length, distinct: groups.length });
@@ -121,7 +164,7 @@ async function compositionalProof(ctx: Ctx): Promise<Omit<ClaimOutcome, "ms">> {
   const worker = async () => {
     while (queue.length > 0 && !failure) {
       const g = queue.shift()!;
-      const r = await discharge(g.representative, ctx, false);
+      const r = await dischargeSplit(g.representative, ctx);
       session.tick({ obligationsDone: 1 });
       if (r.cached) cached++;
       if (r.verdict.kind !== "proved") {

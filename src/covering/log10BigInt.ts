@@ -12,5 +12,6 @@ export function log10BigInt(n: bigint): number {
   if (n <= 0n) throw new RangeError(`log10BigInt: n must be positive, got ${n}`);
   const s = n.toString();
   if (s.length <= 15) return Math.log10(Number(n));
-  return Math.log10(Number(s.slice(0, 17))) + (s.length - 17);
+  const lead = s.slice(0, 17);
+  return Math.log10(Number(lead)) + (s.length - lead.length);
 }

@@ -20,6 +20,7 @@ export function canonical(ob: Obligation): { text: string; hash: string } {
   const refs = new Map<Term, number>();
   const acts = new Map<string, Activation>();
   const count = (x: Term): void => {
+    if (x.t === "const" || x.t === "sym") return;
     const n = (refs.get(x) ?? 0) + 1;
     refs.set(x, n);
     if (n > 1) return;

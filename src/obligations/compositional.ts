@@ -23,8 +23,8 @@ import type { ClaimModel } from "../semantics/claim.ts";
 import type { Correspondences } from "../semantics/correspondence.ts";
 import { vexprUnit } from "../semantics/network.ts";
 import type { Formula, Term } from "../semantics/types.ts";
-import { nodes } from "../semantics/walk.ts";
 import { instantiate } from "./axioms.ts";
+import { activationsOf } from "../elaborate/activationsOf.ts";
 import { names } from "./monolithic.ts";
 import type { Obligation, Tracked } from "./types.ts";
 
@@ -38,28 +38,76 @@ function reads(e: VExpr, out = new Set<string>()): Set<string> {
 
 const z = (node: string, k: number): Term => freeSym(`z.${node}[${k}]`);
 
-const symsOf = (f: Formula): Set<string> => {
-  const s = new Set<string>();
-  for (const x of nodes([f])) if (x.t === "sym") s.add(x.s.key);
-  return s;
-};
+/** Keys of the symbols in `f` (a plain stack walk: obligations here are nearly trees). */
+function symsOf(f: Formula): Set<string> {
+  const out = new Set<string>();
+  const terms: Term[] = [];
+  const formulas: Formula[] = [f];
+  while (formulas.length > 0) {
+    const g = formulas.pop()!;
+    if (g.f === "cmp") terms.push(g.a, g.b);
+    else if (g.f === "and" || g.f === "or") formulas.push(...g.args);
+    else if (g.f === "not") formulas.push(g.a);
+    else if (g.f === "implies") formulas.push(g.a, g.b);
+  }
+  while (terms.length > 0) {
+    const x = terms.pop()!;
+    switch (x.t) {
+      case "sym":
+        out.add(x.s.key);
+        break;
+      case "add":
+      case "mul":
+        for (const a of x.args) terms.push(a);
+        break;
+      case "div":
+        terms.push(x.a, x.b);
+        break;
+      case "app":
+        terms.push(x.arg);
+        break;
+      case "ite":
+        terms.push(x.a, x.b);
+        formulas.push(x.cond);
+        while (formulas.length > 0) {
+          const g = formulas.pop()!;
+          if (g.f === "cmp") terms.push(g.a, g.b);
+          else if (g.f === "and" || g.f === "or") formulas.push(...g.args);
+          else if (g.f === "not") formulas.push(g.a);
+          else if (g.f === "implies") formulas.push(g.a, g.b);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+}
 
 /**
  * Generate the obligations of the claim, calling `emit` for each (so that a caller can
  * deduplicate without keeping them all). Returns a reason if the correspondences do not
  * cover the right network.
  */
-export function compositional(model: ClaimModel, corr: Correspondences, emit: (ob: Obligation) => void): { reason: string } | null {
+export function compositional(model: ClaimModel, corr: Correspondences, emit: (ob: Obligation) => void, stop: () => boolean = () => false): { reason: string } | null {
   const { claim } = model;
   const lhsNodes = new Map(claim.lhs.nodes.map((n) => [n.name, n]));
   // Side conditions are attached to an obligation only if it mentions their scalars, so
   // that identical units of a layer stay identical (and are discharged once).
-  const conditionSyms = model.conditions.map((c) => ({ c, syms: symsOf(c.formula) }));
+  const bySym = new Map<string, number[]>();
+  model.conditions.forEach((c, k) => {
+    for (const s of symsOf(c.formula)) bySym.set(s, [...(bySym.get(s) ?? []), k]);
+  });
+  const uninterpreted = activationsOf([claim.lhs, claim.rhs]).some((a) => a.kind === "uninterpreted");
   const make = (id: string, statement: string, goal: Formula, withAxioms: boolean): Obligation => {
     const next = names();
-    const goalSyms = symsOf(goal);
-    const tracked: Tracked[] = conditionSyms.filter(({ syms }) => [...syms].some((s) => goalSyms.has(s))).map(({ c }) => ({ name: next(), label: `side condition ${c.label}`, formula: c.formula }));
-    if (withAxioms) tracked.push(...instantiate([goal], next));
+    const tracked: Tracked[] = [];
+    if (bySym.size > 0) {
+      const picked = new Set<number>();
+      for (const s of symsOf(goal)) for (const k of bySym.get(s) ?? []) picked.add(k);
+      for (const k of [...picked].sort((a, b) => a - b)) tracked.push({ name: next(), label: `side condition ${model.conditions[k]!.label}`, formula: model.conditions[k]!.formula });
+    }
+    if (withAxioms && uninterpreted) tracked.push(...instantiate([goal], next));
     return { id: `${claim.name}/compositional/${id}`, claim: claim.name, strategy: "compositional", origin: claim.span, statement, tracked, goal, values: [] };
   };
   const rhsValue = (w: string): Term[] => {
@@ -77,6 +125,7 @@ export function compositional(model: ClaimModel, corr: Correspondences, emit: (o
     if ([...rhsNodes.keys()].some((w) => !corr.has(w))) return { reason: `${v.name} reads a vector without correspondence` };
     const lhsIn = new Map([...reads(src.expr)].map((u) => [u, lhsValue(u)]));
     for (let i = 0; i < v.size; i++) {
+      if (i % 64 === 0 && stop()) return { reason: "time limit reached while generating obligations" };
       const f = c.factor[i]!;
       const t = c.shift[i]!;
       const j = c.perm[i]!;

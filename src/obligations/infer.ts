@@ -18,7 +18,7 @@ import type { Correspondences, NodeCorrespondence } from "../semantics/correspon
 import { scalarTerm } from "../semantics/params.ts";
 import type { Term } from "../semantics/types.ts";
 import { entryKey } from "../semantics/build.ts";
-import { activationsOf } from "../verdicts/replay.ts";
+import { activationsOf } from "../elaborate/activationsOf.ts";
 import { sample } from "./falsify.ts";
 
 const DRAWS = 4;

@@ -5,6 +5,8 @@
  */
 import type { Span } from "../diagnostics/span.ts";
 import type { Formula, Term } from "../semantics/types.ts";
+import type { Rational } from "../numeric/rational.ts";
+import type { Realisation } from "../numeric/realise.ts";
 
 export type Strategy = "monolithic" | "compositional";
 
@@ -31,3 +33,16 @@ export interface Obligation {
   /** Terms whose values to ask for when the answer is sat (for a witness). */
   readonly values: readonly Term[];
 }
+
+/** A proposed counterexample, from the falsifier or a solver model. */
+export interface Candidate {
+  readonly source: "numeric falsifier" | "solver model";
+  /** Values of symbols by key (parameters, input, scalars, slopes); missing ones are 0. */
+  readonly values: ReadonlyMap<string, Rational>;
+  /** Points (argument, value) of uninterpreted activations, from a solver model. */
+  readonly tables: ReadonlyMap<string, readonly { readonly arg: Rational; readonly value: Rational }[]>;
+  /** The realisations the falsifier used, by activation key. */
+  readonly realisations: ReadonlyMap<string, Realisation>;
+  readonly approximated: boolean;
+}
+

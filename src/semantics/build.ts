@@ -13,33 +13,42 @@ export const sym = (s: Sym): Term => ({ t: "sym", s });
 
 export const isConst = (x: Term): x is Extract<Term, { t: "const" }> => x.t === "const";
 
+// add and mul are on the hot path of obligation generation (millions of calls for large
+// networks): plain loops, no closures.
+
 /** a1 + a2 + ... */
 export function add(...xs: Term[]): Term {
   const args: Term[] = [];
-  let c = Rational.ZERO;
-  const push = (x: Term) => {
-    if (x.t === "const") c = c.add(x.v);
-    else if (x.t === "add" && x.label === undefined) x.args.forEach(push);
-    else args.push(x);
-  };
-  xs.forEach(push);
-  if (!c.isZero()) args.push(num(c));
+  let c: Rational | null = null;
+  for (const x of xs) {
+    if (x.t === "const") c = c ? c.add(x.v) : x.v;
+    else if (x.t === "add" && x.label === undefined) {
+      for (const y of x.args) {
+        if (y.t === "const") c = c ? c.add(y.v) : y.v;
+        else args.push(y);
+      }
+    } else args.push(x);
+  }
+  if (c && !c.isZero()) args.push(num(c));
   return args.length === 0 ? ZERO : args.length === 1 ? args[0]! : { t: "add", args };
 }
 
 /** a1 * a2 * ... */
 export function mul(...xs: Term[]): Term {
   const args: Term[] = [];
-  let c = Rational.ONE;
-  const push = (x: Term) => {
-    if (x.t === "const") c = c.mul(x.v);
-    else if (x.t === "mul" && x.label === undefined) x.args.forEach(push);
-    else args.push(x);
-  };
-  xs.forEach(push);
-  if (c.isZero()) return ZERO;
-  if (args.length === 0) return num(c);
-  if (!c.eq(Rational.ONE)) args.unshift(num(c));
+  let c: Rational | null = null;
+  for (const x of xs) {
+    if (x.t === "const") c = c ? c.mul(x.v) : x.v;
+    else if (x.t === "mul" && x.label === undefined) {
+      for (const y of x.args) {
+        if (y.t === "const") c = c ? c.mul(y.v) : y.v;
+        else args.push(y);
+      }
+    } else args.push(x);
+  }
+  if (c && c.isZero()) return ZERO;
+  if (args.length === 0) return c ? num(c) : ONE;
+  if (c && !c.eq(Rational.ONE)) args.unshift(num(c));
   return args.length === 1 ? args[0]! : { t: "mul", args };
 }
 

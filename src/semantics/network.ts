@@ -49,7 +49,6 @@ export function vexprTerms(e: VExpr, env: ParamEnv, input: readonly Term[], node
  * it reads (cheaper than `vexprTerms` when only one unit is needed).
  */
 export function vexprUnit(e: VExpr, i: number, env: ParamEnv, input: readonly Term[], nodes: ReadonlyMap<string, readonly Term[]>): Term {
-  const ev = (x: VExpr, k: number) => vexprUnit(x, k, env, input, nodes);
   switch (e.k) {
     case "input":
       return input[i]!;
@@ -60,15 +59,23 @@ export function vexprUnit(e: VExpr, i: number, env: ParamEnv, input: readonly Te
     case "matvec": {
       const cols = e.arg.size;
       const parts = new Array<Term>(cols);
-      for (let k = 0; k < cols; k++) parts[k] = mul(env.get(e.param, i * cols + k), ev(e.arg, k));
+      const arg = e.arg.k === "node" ? nodes.get(e.arg.name)! : e.arg.k === "input" ? input : null;
+      for (let k = 0; k < cols; k++) parts[k] = mul(env.get(e.param, i * cols + k), arg ? arg[k]! : vexprUnit(e.arg, k, env, input, nodes));
       return add(...parts);
     }
-    case "sum":
-      return add(...e.terms.map((t) => (t.sign === 1 ? ev(t.e, i) : neg(ev(t.e, i)))));
+    case "sum": {
+      const parts = new Array<Term>(e.terms.length);
+      for (let k = 0; k < e.terms.length; k++) {
+        const t = e.terms[k]!;
+        const x = vexprUnit(t.e, i, env, input, nodes);
+        parts[k] = t.sign === 1 ? x : neg(x);
+      }
+      return add(...parts);
+    }
     case "act":
-      return app(e.act, ev(e.arg, i));
+      return app(e.act, vexprUnit(e.arg, i, env, input, nodes));
     case "scale":
-      return mul(num(e.factor), ev(e.arg, i));
+      return mul(num(e.factor), vexprUnit(e.arg, i, env, input, nodes));
     default:
       return unreachable(e);
   }

@@ -13,43 +13,20 @@
  * activations with axioms use the real function (tanh, sigmoid) or admitted pool functions.
  */
 import type { Activation, Network, VExpr } from "../elaborate/types.ts";
+import { activationsOf } from "../elaborate/activationsOf.ts";
 import type { ClaimModel } from "../semantics/claim.ts";
 import { evalFormula, evalTerm, evaluateNetwork, type ActFn } from "../numeric/evaluate.ts";
 import { exact, float64, type Field } from "../numeric/field.ts";
 import { Rational } from "../numeric/rational.ts";
 import { realisations, type Candidate as PoolCandidate, type Realisation } from "../numeric/realise.ts";
+import type { Candidate } from "../obligations/types.ts";
+
+export type { Candidate };
 import type { Sym } from "../semantics/types.ts";
 import { entryKey } from "../semantics/build.ts";
 import type { Shown, Witness } from "./types.ts";
 
-/** A proposed counterexample, from the falsifier or a solver model. */
-export interface Candidate {
-  readonly source: Witness["source"];
-  /** Values of symbols by key (parameters, input, scalars, slopes); missing ones are 0. */
-  readonly values: ReadonlyMap<string, Rational>;
-  /** Points (argument, value) of uninterpreted activations, from a solver model. */
-  readonly tables: ReadonlyMap<string, readonly { readonly arg: Rational; readonly value: Rational }[]>;
-  /** The realisations the falsifier used, by activation key. */
-  readonly realisations: ReadonlyMap<string, Realisation>;
-  readonly approximated: boolean;
-}
-
 export type ReplayResult = { readonly ok: true; readonly witness: Witness } | { readonly ok: false; readonly reason: string };
-
-/** Every activation a network applies (including those its definitions call). */
-export function activationsOf(nets: readonly Network[]): Activation[] {
-  const out = new Map<string, Activation>();
-  const visit = (e: VExpr): void => {
-    if (e.k === "act") out.set(e.act.key, e.act);
-    if (e.k === "matvec" || e.k === "act" || e.k === "scale") visit(e.arg);
-    if (e.k === "sum") e.terms.forEach((t) => visit(t.e));
-  };
-  for (const n of nets) {
-    n.nodes.forEach((d) => visit(d.expr));
-    visit(n.output.expr);
-  }
-  return [...out.values()];
-}
 
 /** A function through the given points: the value of the nearest point (0 if none). */
 function nearest(points: readonly { arg: Rational; value: Rational }[]): Realisation {
