@@ -16,6 +16,7 @@ import { claimReport, errorReport, reportDiagnostic } from "./report/build.ts";
 import { summarise, type ClaimReport, type FileReport, type Report } from "./report/types.ts";
 import { Session, type Progress } from "./session.ts";
 import { load, type ReadFile } from "./syntax/load.ts";
+import { bound } from "./bound.ts";
 
 /** Read a file, or null (for imports). */
 export const readFileOrNull: ReadFile = (f) => {
@@ -53,7 +54,12 @@ export async function check(files: readonly { path: string; text: string }[], op
         }),
       );
       const failed = module.failed.map((f) => errorReport(f.name, f.expect, f.span, sources));
-      const claims = [...outcomes, ...failed].sort((a, b) => a.line - b.line || a.column - b.column || (a.name < b.name ? -1 : 1));
+      const bounds = module.bounds.map((b) => {
+        const r = bound(b, session.rng(b.name), sources);
+        hooks.onClaim?.(file.path, r);
+        return r;
+      });
+      const claims = [...outcomes, ...bounds, ...failed].sort((a, b) => a.line - b.line || a.column - b.column || (a.name < b.name ? -1 : 1));
       reports.push({ path: file.path, diagnostics: module.diagnostics.map((d) => reportDiagnostic(d, sources)), claims });
     }
     const z3 = reports.some((r) => r.claims.some((c) => c.strategy === "monolithic" || c.strategy === "compositional")) ? await session.pool.version() : null;

@@ -1,9 +1,118 @@
 /**
- * `neteq bound`: arrives with the covering library.
+ * `neteq bound <file> <network>`: covering-number bounds of an mlp (Lemmas 1-4), for the
+ * network as declared or over a sweep of hidden widths; as a table, JSON, or an SVG plot.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { readFileOrNull } from "../check.ts";
+import { boundTable, widthSweep, type BoundRow } from "../covering/boundTable.ts";
+import { boundPanels, renderPlot } from "../covering/plot.ts";
+import { formatNumber } from "../covering/renderBoundTable.ts";
+import { renderDiagnostic } from "../diagnostics/render.ts";
+import { elaborate } from "../elaborate/elaborate.ts";
+import { Rational } from "../numeric/rational.ts";
+import { load } from "../syntax/load.ts";
 import type { Io } from "./main.ts";
+import { table } from "../report/table.ts";
 
-export async function boundCommand(_args: readonly string[], io: Io): Promise<number> {
-  io.stderr("neteq: bound is not available yet\n");
+const fail = (io: Io, message: string): number => {
+  io.stderr(`neteq: ${message}\nusage: neteq bound <file> <network> [--B b] [--eps e] [--rho r] [--widths a..b | w1,w2,...] [--samples n] [--json] [--plot out.svg]\n`);
   return 2;
+};
+
+/** "10..1000": about a dozen widths spaced geometrically; "8,16,32": exactly these. */
+export function parseWidths(text: string): number[] | null {
+  const range = /^\s*(\d+)\s*\.\.\s*(\d+)\s*$/.exec(text);
+  if (range) {
+    const a = Number(range[1]);
+    const b = Number(range[2]);
+    if (a < 1 || b < a) return null;
+    const steps = Math.min(12, b - a + 1);
+    const out = new Set<number>();
+    for (let k = 0; k < steps; k++) out.add(Math.round(steps === 1 ? a : a * (b / a) ** (k / (steps - 1))));
+    return [...out].sort((x, y) => x - y);
+  }
+  const list = text.split(",").map((x) => Number(x.trim()));
+  return list.length > 0 && list.every((x) => Number.isInteger(x) && x >= 1) ? list : null;
+}
+
+function rational(io: Io, flag: string, v: string | undefined): Rational | null | undefined {
+  if (v === undefined) return undefined;
+  const r = Rational.parse(v);
+  if (!r || r.sign() <= 0) {
+    fail(io, `--${flag}: expected a positive number, got ${JSON.stringify(v)}`);
+    return null;
+  }
+  return r;
+}
+
+export async function boundCommand(args: readonly string[], io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      options: { B: { type: "string" }, eps: { type: "string" }, rho: { type: "string" }, widths: { type: "string" }, samples: { type: "string" }, json: { type: "boolean" }, plot: { type: "string" }, seed: { type: "string" } },
+    });
+  } catch (e) {
+    return fail(io, e instanceof Error ? e.message.replace(/\. To specify a positional argument.*$/, "") : String(e));
+  }
+  const v = parsed.values;
+  if (parsed.positionals.length !== 2) return fail(io, "bound takes a file and a network name");
+  const [file, netName] = parsed.positionals as [string, string];
+  const B = rational(io, "B", v.B);
+  const eps = rational(io, "eps", v.eps);
+  const rho = rational(io, "rho", v.rho);
+  if (B === null || eps === null || rho === null) return 2;
+  const samples = v.samples === undefined ? 20_000 : Number(v.samples);
+  if (!Number.isInteger(samples) || samples < 0) return fail(io, `--samples: expected a whole number, got ${JSON.stringify(v.samples)}`);
+  const seed = v.seed === undefined ? 1 : Number(v.seed);
+  if (!Number.isInteger(seed) || seed < 0) return fail(io, `--seed: expected a whole number, got ${JSON.stringify(v.seed)}`);
+  const text = readFileOrNull(path.resolve(io.cwd, file));
+  if (text === null) return fail(io, `cannot read ${file}: no such file`);
+  const loaded = load(file, text, (f) => readFileOrNull(path.resolve(io.cwd, f)));
+  const module = elaborate(loaded);
+  const errors = module.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length) {
+    for (const d of errors) io.stderr(renderDiagnostic(d, loaded.sources) + "\n");
+    return 2;
+  }
+  const net = module.networks.get(netName);
+  if (!net) return fail(io, `${file} declares no network ${netName}${module.networks.size ? `; its networks are ${[...module.networks.keys()].join(", ")}` : ""}`);
+  if (!net.mlp) return fail(io, `${netName} is not declared with mlp(...); bounds are implemented for multilayer perceptrons`);
+  const widths = net.mlp.widths;
+  const depth = widths.length - 2;
+  let sweep: number[][] = [[...widths]];
+  if (v.widths !== undefined) {
+    const ws = parseWidths(v.widths);
+    if (!ws) return fail(io, `--widths: expected a range a..b or a list w1,w2,..., got ${JSON.stringify(v.widths)}`);
+    if (depth === 0) return fail(io, `${netName} has no hidden layer to sweep`);
+    sweep = widthSweep(widths[0]!, widths[widths.length - 1]!, depth, ws);
+  }
+  let rows: BoundRow[];
+  try {
+    rows = boundTable({ sweep, activation: net.mlp.activations[0]!, ...(B ? { B } : {}), ...(eps ? { eps } : {}), ...(rho ? { rho } : {}), samples, seed });
+  } catch (e) {
+    return fail(io, e instanceof RangeError ? `${e.message} (give --rho)` : String(e));
+  }
+  if (v.plot) {
+    const title = `Covering numbers of ${sweep.length > 1 ? `${widths[0]}-${Array(depth).fill("w").join("-")}-${widths[widths.length - 1]}` : widths.join("-")} ${net.mlp.activations[0]!.name} networks`;
+    const subtitle = `B = ${B ?? 1}, eps = ${eps ?? "1/100"}; classical bound m^S (Lemma 2) vs symmetry-reduced (Lemma 3); effective volume 1/prod d_l! (Lemma 4)`;
+    fs.writeFileSync(path.resolve(io.cwd, v.plot), renderPlot(boundPanels(rows, true), { title, subtitle, xLabel: "hidden width w" }));
+  }
+  if (v.json) {
+    io.stdout(JSON.stringify({ network: netName, B: String(B ?? 1), eps: String(eps ?? "1/100"), rows: rows.map((r) => ({ widths: r.widths, ...r.values })) }, null, 2) + "\n");
+    return 0;
+  }
+  const head = ["widths", "S", "log10 Lambda", "log10 N classical", "log10 N reduced", "gap (log10)", "gap share", "volume fraction", "MC estimate [99.9%]"];
+  const body = rows.map((r) => {
+    const q = r.values;
+    const mc = samples > 0 ? `${formatNumber(q.volume_mc)} [${formatNumber(q.volume_mc_low)}, ${formatNumber(q.volume_mc_high)}]` : "-";
+    return [r.widths.join("-"), formatNumber(q.S), formatNumber(q.log10_Lambda), formatNumber(q.log10_classical), formatNumber(q.log10_reduced), formatNumber(q.log10_gain), formatNumber(q.gain_share), q.volume > 0 ? formatNumber(q.volume) : `10^${formatNumber(q.log10_volume)}`, mc];
+  });
+  io.stdout(`${netName}: B = ${B ?? 1}, eps = ${eps ?? "1/100"}, rho = ${rho ?? "the activation's Lipschitz constant"}\n${table([head, ...body])}\n`);
+  if (v.plot) io.stdout(`plot written to ${v.plot}\n`);
+  return 0;
 }

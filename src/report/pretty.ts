@@ -38,8 +38,18 @@ export function renderClaim(c: ClaimReport, color = false): string {
   const line = `  ${mark} ${c.name.padEnd(18)} ${verdict} ${seconds(c.ms).padStart(8)}  ${detail}${expectation}`;
   const parts = [line];
   if (c.witness) parts.push(renderWitness(c.witness, "      "));
-  if (c.values) parts.push(table(Object.entries(c.values).map(([k, v]) => [k, showValue(v)]), "      "));
+  if (c.values) parts.push(boundSummary(c.values, "      "));
   return parts.join("\n");
+}
+
+/** The main quantities of a bound statement on two lines (JSON has all of them). */
+function boundSummary(v: Readonly<Record<string, number>>, indent: string): string {
+  const f = (x: number | undefined) => (x === undefined ? "?" : showValue(Number(x.toPrecision(6))));
+  const mc = v.volume_mc_low !== undefined && v.volume_mc_high !== undefined ? `, Monte Carlo ${f(v.volume_mc)} in [${f(v.volume_mc_low)}, ${f(v.volume_mc_high)}]` : "";
+  return (
+    `${indent}S = ${f(v.S)}, log10 Lambda = ${f(v.log10_Lambda)}, log10 N: classical ${f(v.log10_classical)}, reduced ${f(v.log10_reduced)} (gap ${f(v.log10_gain)}, share ${f(v.gain_share)})\n` +
+    `${indent}volume fraction 10^${f(v.log10_volume)}${mc}`
+  );
 }
 
 const vec = (xs: readonly (string | number)[]): string => `[${xs.map(showValue).join(", ")}]`;
