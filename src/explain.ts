@@ -9,7 +9,12 @@ import { elaborate } from "./elaborate/elaborate.ts";
 import { monolithic } from "./obligations/monolithic.ts";
 import type { Obligation } from "./obligations/types.ts";
 import type { StrategyChoice } from "./options.ts";
-import { claimModel } from "./semantics/claim.ts";
+import { claimModel, type ClaimModel } from "./semantics/claim.ts";
+import { analyticCorrespondences } from "./semantics/correspondence.ts";
+import { inferCorrespondences } from "./obligations/infer.ts";
+import { compositional } from "./obligations/compositional.ts";
+import { Dedup } from "./obligations/dedup.ts";
+import { Rng } from "./numeric/rng.ts";
 import { load, type ReadFile } from "./syntax/load.ts";
 
 export interface Explained {
@@ -18,10 +23,21 @@ export interface Explained {
   readonly sources: ReadonlyMap<string, string>;
 }
 
-/** Obligations of `claimName` in the file, for `strategy`. */
-export function obligationsOf(strategy: StrategyChoice, model: ReturnType<typeof claimModel>): Obligation[] {
-  void strategy;
-  return [monolithic(model)];
+/**
+ * The obligations `strategy` would send for a claim, with how many obligations each stands
+ * for: the distinct compositional ones (monolithic when compositional does not apply).
+ */
+export function obligationsOf(strategy: StrategyChoice, model: ClaimModel): { ob: Obligation; count: number; note: string }[] {
+  if (strategy !== "monolithic") {
+    const corr = analyticCorrespondences(model.claim) ?? inferCorrespondences(model, new Rng(1), new Map());
+    if (!("reason" in corr)) {
+      const dedup = new Dedup();
+      const problem = compositional(model, corr as Exclude<typeof corr, { reason: string }>, (ob) => dedup.add(ob));
+      if (!problem) return [...dedup.groups.values()].map((g) => ({ ob: g.representative, count: g.count, note: "" }));
+    }
+    if (strategy === "compositional") return [];
+  }
+  return [{ ob: monolithic(model), count: 1, note: strategy === "auto" ? "compositional strategy not applicable; " : "" }];
 }
 
 export function explain(path: string, text: string, claimName: string, strategy: StrategyChoice, read: ReadFile): Explained {
@@ -36,7 +52,10 @@ export function explain(path: string, text: string, claimName: string, strategy:
     return { text: "", diagnostics: [...errors, error("CLI004", noSpan("<command line>"), why)], sources: loaded.sources };
   }
   const model = claimModel(claim);
-  const scripts = obligationsOf(strategy, model).map((ob) => printObligation(ob, { comments: true }).text);
+  const obs = obligationsOf(strategy, model);
+  if (obs.length === 0) return { text: "", diagnostics: [error("CLI004", noSpan("<command line>"), `the compositional strategy does not apply to ${claimName}; try --strategy monolithic`)], sources: loaded.sources };
+  const scripts = obs.map(({ ob, count, note }) => `; ${note}${count > 1 ? `this obligation stands for ${count} obligations identical up to renaming` : `${ob.strategy} obligation`}\n${printObligation(ob, { comments: true }).text}`);
   const head = `; neteq explain ${path} ${claimName}\n; Symbols: parameter entries |W0[i,j]|, input |x[i]|, scalars of the transformation,\n; activations |act.NAME|. unsat means the claim holds; see the README for the proof rule.\n`;
-  return { text: head + scripts.join("\n"), diagnostics: [], sources: loaded.sources };
+  // `(reset)` between obligations, so that the whole output is one script a solver accepts.
+  return { text: head + scripts.join("\n(reset)\n"), diagnostics: [], sources: loaded.sources };
 }

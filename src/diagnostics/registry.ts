@@ -39,7 +39,6 @@ export const registry = {
   CLI002: { summary: "no proof files", explanation: "No `.neq` files were found under the given paths." },
   CLI003: { summary: "bad option", explanation: "A command-line flag has an invalid value or is unknown." },
   CLI004: { summary: "unknown claim", explanation: "The file has no claim with that name." },
-  OBL001: { summary: "claim cannot be encoded", explanation: "The claim could not be turned into solver obligations (for example, it is too large for one SMT-LIB script)." },
 } as const satisfies Record<string, CodeInfo>;
 
 /** A stable diagnostic code, e.g. `ELB004`. */

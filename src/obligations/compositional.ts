@@ -129,12 +129,12 @@ export function compositional(model: ClaimModel, corr: Correspondences, emit: (o
       const f = c.factor[i]!;
       const t = c.shift[i]!;
       const j = c.perm[i]!;
-      const where = `unit ${i} of ${side}.${v.name}`;
-      const rel = `${isConst(f) ? (f.v.toString() === "1" ? "" : `${f.v} * `) : "a factor times "}unit ${j} of ${claim.lhs.name}.${src.name}${isConst(t) && t.v.isZero() ? "" : " plus a constant"}`;
+      const where = `unit ${i} of ${v.name} in ${side}`;
+      const rel = `${isConst(f) ? (f.v.toString() === "1" ? "" : `${f.v} * `) : "a factor times "}unit ${j} of ${src.name} in ${claim.lhs.name}${isConst(t) && t.v.isZero() ? "" : " plus a constant"}`;
       if (v.expr.k === "act" && src.expr.k === "act") {
         const pre2 = vexprUnit(v.expr.arg, i, model.rhs, model.input, rhsNodes);
         const pre = vexprUnit(src.expr.arg, j, model.lhs, model.input, lhsIn);
-        emit(make(`${v.name}[${i}]/pre`, `the pre-activation of ${where} is ${isConst(f) && f.v.toString() === "1" ? "" : "the factor times "}that of unit ${j} of ${claim.lhs.name}.${src.name}`, not(cmp("=", pre2, mul(f, pre))), true));
+        emit(make(`${v.name}[${i}]/pre`, `the pre-activation of ${where} is ${isConst(f) && f.v.toString() === "1" ? "" : "the factor times "}that of unit ${j} of ${src.name} in ${claim.lhs.name}`, not(cmp("=", pre2, mul(f, pre))), true));
         const trivial = v.expr.act.key === src.expr.act.key && isConst(f) && f.v.toString() === "1" && isConst(t) && t.v.isZero();
         if (!trivial) {
           const s = freeSym("s");
