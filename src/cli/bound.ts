@@ -13,11 +13,11 @@ import { renderDiagnostic } from "../diagnostics/render.ts";
 import { elaborate } from "../elaborate/elaborate.ts";
 import { Rational } from "../numeric/rational.ts";
 import { load } from "../syntax/load.ts";
-import type { Io } from "./main.ts";
+import { argsError, type Io } from "./main.ts";
 import { table } from "../report/table.ts";
 
 const fail = (io: Io, message: string): number => {
-  io.stderr(`neteq: ${message}\nusage: neteq bound <file> <network> [--B b] [--eps e] [--rho r] [--widths a..b | w1,w2,...] [--samples n] [--json] [--plot out.svg]\n`);
+  io.stderr(`neteq: error CLI003: ${message}\nusage: neteq bound <file> <network> [--B b] [--eps e] [--rho r] [--widths a..b | w1,w2,...] [--samples n] [--json] [--plot out.svg]\n`);
   return 2;
 };
 
@@ -57,7 +57,7 @@ export async function boundCommand(args: readonly string[], io: Io): Promise<num
       options: { B: { type: "string" }, eps: { type: "string" }, rho: { type: "string" }, widths: { type: "string" }, samples: { type: "string" }, json: { type: "boolean" }, plot: { type: "string" }, seed: { type: "string" } },
     });
   } catch (e) {
-    return fail(io, e instanceof Error ? e.message.replace(/\. To specify a positional argument.*$/, "") : String(e));
+    return fail(io, argsError(e));
   }
   const v = parsed.values;
   if (parsed.positionals.length !== 2) return fail(io, "bound takes a file and a network name");

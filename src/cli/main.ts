@@ -51,8 +51,22 @@ exit codes: 0 all claims met their expectation, 1 some did not, 2 usage or input
 const VERSION = "0.1.0";
 
 function usageError(io: Io, message: string): number {
-  io.stderr(`neteq: ${message}\nrun \`neteq --help\` for usage\n`);
+  io.stderr(`neteq: error CLI003: ${message}\nrun \`neteq --help\` for usage\n`);
   return 2;
+}
+
+/** node:util parseArgs errors in our words. */
+export function argsError(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  const unknownOption = /^Unknown option '([^']+)'/.exec(msg);
+  if (unknownOption) return `unknown option ${unknownOption[1]}`;
+  const ambiguous = /^Option '(--[^']+)' argument is ambiguous/.exec(msg);
+  if (ambiguous) return `${ambiguous[1]} needs a value (for a value starting with "-" write ${ambiguous[1]}=-...)`;
+  const missing = /^Option '(--[^' ]+)[^']*' argument missing/.exec(msg);
+  if (missing) return `${missing[1]} needs a value`;
+  const positional = /^Unexpected argument '([^']+)'/.exec(msg);
+  if (positional) return `unexpected argument ${positional[1]}`;
+  return msg.replace(/\. To specify a positional argument.*$/s, "");
 }
 
 const printDiags = (io: Io, diags: readonly Diagnostic[], sources: ReadonlyMap<string, string> = new Map()) => {
@@ -94,8 +108,7 @@ function parse(args: readonly string[], io: Io, options: NonNullable<NonNullable
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (e) {
-    const msg = e instanceof Error ? e.message.replace(/\. To specify a positional argument.*$/, "") : String(e);
-    usageError(io, msg.replace(/^Unknown option '(.*)'$/, "unknown option $1"));
+    usageError(io, argsError(e));
     return null;
   }
 }

@@ -64,7 +64,8 @@ export function elaborate(loaded: Loaded): Module {
       if (d.kind === "bound") bound(d, s, st);
     }
   }
-  for (const { decl, scope: s } of st.symmetries) if (!used.has(decl)) checkUnused(decl, s, st);
+  const networksIn = (s: Scope) => work.filter((w) => w.scope === s).flatMap((w) => w.decls.filter((d) => d.kind === "network").map((d) => (d as Extract<A.Decl, { kind: "network" }>).name));
+  for (const { decl, scope: s } of st.symmetries) if (!used.has(decl)) checkUnused(decl, s, st, networksIn(s));
   return { file: root.file, claims: st.claims, bounds: st.bounds, failed: st.failed, networks: st.networks, diagnostics: sortDiagnostics([...loaded.diagnostics, ...st.diags]) };
 }
 
@@ -225,9 +226,12 @@ function namedNetwork(t: A.TExpr): A.Ident | null {
   }
 }
 
-/** Report mistakes in a symmetry that no claim uses, against the network it names. */
-function checkUnused(d: Extract<A.Decl, { kind: "symmetry" }>, scope: Scope, st: State): void {
-  const netId = d.signature?.from ?? namedNetwork(d.body);
+/**
+ * Report mistakes in a symmetry that no claim uses, against the network it names (or the
+ * only network of its scope, for a symmetry that names none).
+ */
+function checkUnused(d: Extract<A.Decl, { kind: "symmetry" }>, scope: Scope, st: State, networks: readonly A.Ident[]): void {
+  const netId = d.signature?.from ?? namedNetwork(d.body) ?? (networks.length === 1 ? networks[0]! : null);
   if (!netId) return;
   const e = scope.lookup(netId.name);
   if (e?.kind !== "network") return;

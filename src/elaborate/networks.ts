@@ -92,6 +92,7 @@ function block(name: string, body: Extract<A.NetworkBody, { kind: "block" }>, sp
   };
   for (const s of body.stmts) if (s.kind === "let") names.later.add(s.name.name);
   let output: Network["output"] | null = null;
+  let sawOut = false;
   let ok = true;
   for (const s of body.stmts) {
     switch (s.kind) {
@@ -126,11 +127,12 @@ function block(name: string, body: Extract<A.NetworkBody, { kind: "block" }>, sp
         break;
       }
       case "out": {
-        if (output) {
-          diags.push(error("ELB019", s.span, `network ${name} already has an output`, [{ span: output.span, message: "first output" }]));
+        if (sawOut) {
+          diags.push(error("ELB019", s.span, `network ${name} already has an output`, output ? [{ span: output.span, message: "first output" }] : []));
           ok = false;
           break;
         }
+        sawOut = true;
         const e = vexpr(s.expr, names, scope, diags, sources);
         if (e) output = { expr: e, size: e.size, span: s.span };
         else ok = false;
@@ -138,7 +140,7 @@ function block(name: string, body: Extract<A.NetworkBody, { kind: "block" }>, sp
     }
   }
   if (!names.input) diags.push(error("ELB019", span, `network ${name} has no input; declare one with \`input x[n]\``));
-  if (!output) diags.push(error("ELB019", span, `network ${name} has no output; end it with \`out <expression>\``));
+  if (!sawOut) diags.push(error("ELB019", span, `network ${name} has no output; end it with \`out <expression>\``));
   if (!ok || !names.input || !output) return null;
   return { name, input: names.input, params: [...names.params.values()], nodes: [...names.nodes.values()], output, mlp: null, span };
 }

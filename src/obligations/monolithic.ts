@@ -28,9 +28,15 @@ export function monolithic(model: ClaimModel): Obligation {
   const goal = or(...out.lhs.map((l, k) => not(cmp("=", l, out.rhs[k]!))));
   const next = names();
   const tracked = [...conditions(model, next), ...instantiate([goal], next)];
+  // What a witness needs: every symbol once, and every application of an uninterpreted
+  // activation (its argument is asked for too).
   const values: Term[] = [];
+  const seen = new Set<string>();
   for (const x of nodes([goal, ...tracked.map((t) => t.formula)])) {
-    if (x.t === "sym" || (x.t === "app" && x.act.kind === "uninterpreted")) values.push(x);
+    if (x.t === "sym" && !seen.has(x.s.key)) {
+      seen.add(x.s.key);
+      values.push(x);
+    } else if (x.t === "app" && x.act.kind === "uninterpreted") values.push(x);
   }
   const after = claim.transform.text ? ` after ${claim.transform.text}` : "";
   return {

@@ -1,0 +1,73 @@
+/**
+ * Golden tests: every diagnostic code, every verdict kind and every report format, with
+ * exit codes. Expected outputs live in test/golden/expected/; `UPDATE_GOLDEN=1 npx vitest
+ * run test/golden` rewrites them (review the diff like code).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { registry } from "../../src/diagnostics/registry.ts";
+import { cli, normalise, ROOT } from "../helpers/cli.ts";
+
+const CASES = "test/golden/cases";
+const EXPECTED = path.join(ROOT, "test/golden/expected");
+
+/** name -> arguments of `neteq`. */
+const runs: Record<string, string[]> = {};
+for (const f of fs.readdirSync(path.join(ROOT, CASES)).sort()) {
+  if (/^(SYN|ELB)\d{3}\.neq$/.test(f)) runs[f.replace(".neq", "")] = ["check", `${CASES}/${f}`];
+}
+Object.assign(runs, {
+  "verdicts.pretty": ["check", `${CASES}/verdicts.neq`],
+  "verdicts.json": ["check", "--reporter", "json", `${CASES}/verdicts.neq`],
+  "verdicts.junit": ["check", "--reporter", "junit", `${CASES}/verdicts.neq`],
+  "unknown.pretty": ["check", "--strategy", "compositional", `${CASES}/unknown.neq`],
+  "unknown.json": ["check", "--strategy", "compositional", "--reporter", "json", `${CASES}/unknown.neq`],
+  "unknown-auto.pretty": ["check", `${CASES}/unknown.neq`],
+  "error_verdict.pretty": ["check", `${CASES}/error_verdict.neq`],
+  "error_verdict.json": ["check", "--reporter", "json", `${CASES}/error_verdict.neq`],
+  "bounds.pretty": ["check", `${CASES}/bounds.neq`],
+  "bounds.json": ["check", "--reporter", "json", `${CASES}/bounds.neq`],
+  "bounds.junit": ["check", "--reporter", "junit", `${CASES}/bounds.neq`],
+  "SYN002.json": ["check", "--reporter", "json", `${CASES}/SYN002.neq`],
+  "SYN002.junit": ["check", "--reporter", "junit", `${CASES}/SYN002.neq`],
+  CLI001: ["check", `${CASES}/no-such-file.neq`],
+  CLI002: ["check", "test/golden/empty"],
+  CLI003: ["check", "--timeout=-1", "--reporter", "xml", "--jobs", "two", `${CASES}/verdicts.neq`],
+  "CLI003.negative": ["check", "--timeout", "-1", `${CASES}/verdicts.neq`],
+  "CLI003.unknown-flag": ["check", "--colour", `${CASES}/verdicts.neq`],
+  CLI004: ["explain", `${CASES}/verdicts.neq`, "nosuch"],
+  "explain.compositional": ["explain", `${CASES}/verdicts.neq`, "permutation"],
+  "explain.monolithic": ["explain", "--strategy", "monolithic", `${CASES}/verdicts.neq`, "relu_rescale"],
+  "bound.table": ["bound", "proofs/08_covering.neq", "Net"],
+  "bound.usage": ["bound", "proofs/08_covering.neq"],
+  help: ["--help"],
+  "no-arguments": [],
+  "unknown-command": ["prove", "proofs"],
+});
+
+const render = (args: string[], r: { code: number; stdout: string; stderr: string }) =>
+  normalise(`$ neteq ${args.join(" ")}\nexit ${r.code}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`);
+
+describe("golden outputs", () => {
+  for (const [name, args] of Object.entries(runs)) {
+    it(name, async () => {
+      // Without the cache: outputs must not depend on earlier runs.
+      const actual = render(args, await cli(args[0] === "check" ? ["check", "--no-cache", ...args.slice(1)] : args));
+      const file = path.join(EXPECTED, `${name}.txt`);
+      if (process.env.UPDATE_GOLDEN) fs.writeFileSync(file, actual);
+      expect(actual).toBe(fs.readFileSync(file, "utf8"));
+    });
+  }
+
+  it("covers every diagnostic code", () => {
+    const seen = new Set<string>();
+    for (const f of fs.readdirSync(EXPECTED)) for (const m of fs.readFileSync(path.join(EXPECTED, f), "utf8").matchAll(/\b(SYN|ELB|CLI)\d{3}\b/g)) seen.add(m[0]);
+    expect([...Object.keys(registry)].filter((c) => !seen.has(c))).toEqual([]);
+  });
+
+  it("covers every verdict kind", () => {
+    const all = fs.readdirSync(EXPECTED).map((f) => fs.readFileSync(path.join(EXPECTED, f), "utf8")).join("\n");
+    for (const v of ["proved", "refuted", "unknown", "error", "holds", "fails"]) expect(all).toContain(`"verdict": "${v}"`);
+  });
+});
