@@ -36,9 +36,19 @@ export interface CheckHooks {
 
 /** Check every claim of every file. */
 export async function check(files: readonly { path: string; text: string }[], options: Options, hooks: CheckHooks = {}): Promise<Report> {
-  const started = Date.now();
   const session = new Session(options, hooks.onProgress);
   try {
+    return await checkWith(session, files, hooks);
+  } finally {
+    await session.close();
+  }
+}
+
+/** `check` on an existing session (its solver workers are reused; the caller closes it). */
+export async function checkWith(session: Session, files: readonly { path: string; text: string }[], hooks: CheckHooks = {}): Promise<Report> {
+  const started = Date.now();
+  const options = session.options;
+  {
     const modules = files.map((f) => ({ file: f, loaded: load(f.path, f.text, hooks.read ?? readFileOrNull) })).map((m) => ({ ...m, module: elaborate(m.loaded) }));
     session.tick({ claimsTotal: modules.reduce((n, m) => n + m.module.claims.length, 0) });
     const reports: FileReport[] = [];
@@ -64,7 +74,5 @@ export async function check(files: readonly { path: string; text: string }[], op
     }
     const z3 = reports.some((r) => r.claims.some((c) => c.strategy === "monolithic" || c.strategy === "compositional")) ? await session.pool.version() : null;
     return { version: 1, seed: options.seed, z3, strategy: options.strategy, timeoutMs: options.timeoutMs, files: reports, usage: [], summary: summarise(reports, Date.now() - started) };
-  } finally {
-    await session.close();
   }
 }

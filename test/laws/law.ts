@@ -87,3 +87,26 @@ function safely<T>(predicate: (value: T) => boolean, value: T): boolean {
     return false;
   }
 }
+
+/** `law` for asynchronous predicates (e.g. ones that ask the solver). */
+export async function lawAsync<T>(name: string, arbitrary: fc.Arbitrary<T>, predicate: (value: T) => Promise<boolean>, options: LawOptions = {}): Promise<void> {
+  const seed = options.seed ?? lawSeed();
+  const details = await fc.check(fc.asyncProperty(arbitrary, predicate), { seed, numRuns: options.numRuns ?? 100 });
+  if (details.failed) {
+    const cause = details.errorInstance instanceof Error ? `\n  error: ${details.errorInstance.message}` : "";
+    throw new Error(
+      `law "${name}" failed (seed ${seed}, path ${details.counterexamplePath}) after ${details.numRuns} runs\n` +
+        `  counterexample: ${fc.stringify(details.counterexample)}${cause}\n` +
+        `  replay: NETEQ_LAW_SEED=${seed} npx vitest run test/laws`,
+    );
+  }
+}
+
+/** `negativeControl` for asynchronous predicates: the broken version must FAIL. */
+export async function negativeControlAsync<T>(name: string, arbitrary: fc.Arbitrary<T>, predicate: (value: T) => Promise<boolean>, options: LawOptions = {}): Promise<{ seed: number; counterexample: unknown }> {
+  const seed = options.seed ?? lawSeed();
+  const details = await fc.check(fc.asyncProperty(arbitrary, predicate), { seed, numRuns: options.numRuns ?? 100, endOnFailure: true });
+  if (!details.failed) throw new Error(`negative control "${name}" did not fail: the broken version passed ${details.numRuns} runs (seed ${seed})`);
+  if (process.env.NETEQ_LAW_VERBOSE) console.info(`negative control "${name}" failed as required (seed ${seed})`);
+  return { seed, counterexample: details.counterexample };
+}
