@@ -1,0 +1,30 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { Rational } from "../../src/numeric/rational.ts";
+import { law } from "../laws/law.ts";
+
+const q = fc.tuple(fc.integer({ min: -1000, max: 1000 }), fc.integer({ min: 1, max: 1000 })).map(([n, d]) => Rational.of(n, d));
+
+describe("Rational", () => {
+  it("parses decimals and fractions exactly", () => {
+    expect(Rational.parse("0.01")!.toString()).toBe("1/100");
+    expect(Rational.parse("1e-3")!.toString()).toBe("1/1000");
+    expect(Rational.parse("-3/6")!.toString()).toBe("-1/2");
+    expect(Rational.parse("2.5e2")!.toString()).toBe("250");
+    expect(Rational.parse("1/0")).toBeNull();
+    expect(Rational.parse("abc")).toBeNull();
+  });
+  it("prints SMT-LIB literals", () => {
+    expect(Rational.of(-3, 4).toSmt()).toBe("(- (/ 3.0 4.0))");
+    expect(Rational.of(5).toSmt()).toBe("5.0");
+  });
+  it("fromNumber is exact for every double", () => {
+    expect(Rational.fromNumber(0.1).toNumber()).toBe(0.1);
+    expect(Rational.fromNumber(0.1).eq(Rational.of(1, 10))).toBe(false);
+  });
+  it("is a field (laws)", () => {
+    law("(a + b) * c = a*c + b*c", fc.tuple(q, q, q), ([a, b, c]) => a.add(b).mul(c).eq(a.mul(c).add(b.mul(c))));
+    law("a / b * b = a for b != 0", fc.tuple(q, q.filter((b) => !b.isZero())), ([a, b]) => a.div(b).mul(b).eq(a));
+    law("toNumber is within one ulp of the float quotient", q, (a) => Math.abs(a.toNumber() - Number(a.num) / Number(a.den)) <= 2 * Number.EPSILON * Math.abs(a.toNumber()) + 1e-300);
+  });
+});
