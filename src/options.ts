@@ -24,6 +24,8 @@ export interface Options {
   readonly clearCache: boolean;
   /** Show a progress line (on a terminal). */
   readonly progress: boolean;
+  /** Run the numeric falsifier before the solver. */
+  readonly falsify: boolean;
 }
 
 /** Options as given (strings from the command line, or values from a library caller). */
@@ -37,6 +39,7 @@ export interface PartialOptions {
   readonly cacheDir?: string;
   readonly clearCache?: boolean;
   readonly progress?: boolean;
+  readonly falsify?: boolean;
 }
 
 export const DEFAULT_TIMEOUT_S = 30;
@@ -73,7 +76,7 @@ export function resolveOptions(p: PartialOptions, cwd = process.cwd()): { option
   const jobs = p.jobs === undefined ? cores : positive(p.jobs, "jobs", diags, true) ?? cores;
   const cacheDir = p.cache === false ? null : path.resolve(cwd, p.cacheDir ?? DEFAULT_CACHE_DIR);
   return {
-    options: { timeoutMs: Math.round(timeout * 1000), seed, strategy, jobs, reporter, cacheDir, clearCache: p.clearCache ?? false, progress: p.progress ?? false },
+    options: { timeoutMs: Math.round(timeout * 1000), seed, strategy, jobs, reporter, cacheDir, clearCache: p.clearCache ?? false, progress: p.progress ?? false, falsify: p.falsify ?? true },
     diagnostics: diags,
   };
 }

@@ -63,7 +63,7 @@ export async function prove(claim: Claim, session: Session): Promise<ClaimOutcom
   const done = (o: Omit<ClaimOutcome, "ms">): ClaimOutcome => ({ ...o, ms: Date.now() - started });
 
   const overdue = () => Date.now() > ctx.deadline;
-  const candidate = falsify(model, session.rng(claim.name), admitted, overdue);
+  const candidate = session.options.falsify ? falsify(model, session.rng(claim.name), admitted, overdue) : null;
   if (candidate) {
     const v = decide(monolithicShell(claim), { kind: "numeric", candidate }, ctx.replayer);
     if (v.kind === "refuted") return done({ verdict: v, strategy: "numeric falsifier" });
@@ -76,7 +76,9 @@ export async function prove(claim: Claim, session: Session): Promise<ClaimOutcom
     compositionalReason = c.verdict.kind === "unknown" ? c.verdict.reason : "";
   }
   const params = claim.lhs.params.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
-  const skip = overdue() ? "the time limit was reached" : params > MONOLITHIC_MAX_PARAMS ? `not attempted for ${params} parameters (more than ${MONOLITHIC_MAX_PARAMS})` : null;
+  // The size guard applies to auto's fallback; an explicit --strategy monolithic is tried.
+  const tooLarge = choice === "auto" && params > MONOLITHIC_MAX_PARAMS;
+  const skip = overdue() ? "the time limit was reached" : tooLarge ? `not attempted for ${params} parameters (more than ${MONOLITHIC_MAX_PARAMS})` : null;
   if (skip) {
     const reason = compositionalReason ? `compositional: ${compositionalReason}; monolithic: ${skip}` : skip;
     return done({ verdict: { kind: "unknown", reason }, strategy: compositionalReason ? "compositional" : "monolithic" });
@@ -120,8 +122,11 @@ async function discharge(ob: Obligation, ctx: Ctx, values: boolean): Promise<{ v
   return { verdict, cached: false, hash };
 }
 
-/** The compositional strategy's stand-ins for vectors. */
-const isStandIn = (s: { kind: string; name?: string }) => s.kind === "free" && (s.name ?? "").startsWith("z.");
+/**
+ * The variables an identity must hold for every value of: the compositional strategy's
+ * stand-ins for vectors, and the input.
+ */
+const isStandIn = (s: { kind: string; name?: string }) => s.kind === "input" || (s.kind === "free" && (s.name ?? "").startsWith("z."));
 
 /**
  * Discharge an obligation, through its coefficient obligations when it is a linear

@@ -41,6 +41,7 @@ check options:
   --strategy auto|compositional|monolithic   how claims become obligations (default auto)
   --jobs <n>                     solver threads (default: number of cores)
   --exclude <path>               skip files under this path (repeatable)
+  --no-falsify                   skip the numeric falsifier (refutations then come from the solver)
   --no-cache                     do not read or write the obligation cache
   --clear-cache                  empty the cache before checking
   --cache-dir <dir>              cache folder (default ${DEFAULT_CACHE_DIR})
@@ -122,6 +123,7 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
     jobs: { type: "string" },
     exclude: { type: "string", multiple: true },
     "no-cache": { type: "boolean" },
+    "no-falsify": { type: "boolean" },
     "clear-cache": { type: "boolean" },
     "cache-dir": { type: "string" },
     help: { type: "boolean", short: "h" },
@@ -140,6 +142,7 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
       strategy: v.strategy as string | undefined,
       jobs: v.jobs as string | undefined,
       cache: !v["no-cache"],
+      falsify: !v["no-falsify"],
       cacheDir: v["cache-dir"] as string | undefined,
       clearCache: Boolean(v["clear-cache"]),
       progress: io.tty,

@@ -6,36 +6,26 @@
  * declaration can serve several networks when it names units without a network
  * (`permute h1 by (0 1)`). Each use gets fresh symbolic scalars.
  */
-import { error, type Diagnostic } from "../diagnostics/diagnostic.ts";
+import { error } from "../diagnostics/diagnostic.ts";
 import type { Span } from "../diagnostics/span.ts";
 import { Rational } from "../numeric/rational.ts";
 import type * as A from "../syntax/types.ts";
-import { resolveActivation } from "./activations.ts";
+import { assign } from "./assign.ts";
 import { evalConst, evalInt } from "./constants.ts";
 import { unitLayout } from "./layout.ts";
+import { checkDivisions, constValue, nonzero } from "./nonzero.ts";
 import { elabPerm } from "./perm.ts";
-import type { Entry, Scope } from "./scope.ts";
+import type { Scope } from "./scope.ts";
 import { kindWord, unknown } from "./scope.ts";
 import { elabScalar, elabTensor, shapeText, type SEnv } from "./sexpr.ts";
-import type { Network, Scalar, SExpr, Step, UnitLayout } from "./types.ts";
+import { senv, type TransformCtx, type Where } from "./transformCtx.ts";
+import type { Network, Scalar, Step, UnitLayout } from "./types.ts";
+
+export type { TransformCtx };
+export { nameMap } from "./assign.ts";
+export { constValue } from "./nonzero.ts";
 
 type Sources = ReadonlyMap<string, string>;
-
-/** Shared state while elaborating the transformation of one claim. */
-export interface TransformCtx {
-  readonly diags: Diagnostic[];
-  readonly sources: Sources;
-  readonly networkOf: (e: Extract<Entry, { kind: "network" }>) => Network | null;
-  /** Free symbolic scalars collected so far. */
-  readonly scalars: Scalar[];
-  /** Symmetry references being elaborated (to report cycles). */
-  readonly active: string[];
-}
-
-interface Where {
-  readonly scope: Scope;
-  readonly scalars: ReadonlyMap<string, Scalar | Rational>;
-}
 
 const text = (span: Span, sources: Sources): string => sources.get(span.file)?.slice(span.start, span.end) ?? "";
 
@@ -136,14 +126,6 @@ function unitsOf(u: A.UnitRef, layout: UnitLayout, where: Where, ctx: TransformC
   return [j];
 }
 
-const senv = (where: Where, ctx: TransformCtx, network: Network | null): SEnv => ({
-  scope: where.scope,
-  vars: new Set(),
-  scalars: where.scalars,
-  network,
-  activation: (n) => resolveActivation({ name: n, args: [], span: n.span }, where.scope, ctx.diags, ctx.sources),
-});
-
 function scale(t: Extract<A.TExpr, { kind: "scale" }>, from: Network, where: Where, ctx: TransformCtx): Step | null {
   const layout = target(t.target, from, where, ctx, "scale");
   if (!layout) return null;
@@ -163,181 +145,6 @@ function scale(t: Extract<A.TExpr, { kind: "scale" }>, from: Network, where: Whe
     if (!checkDivisions(fac, t.factor.span, ctx)) return null;
   }
   return { k: "scaleUnits", layout, units, factors, span: t.span };
-}
-
-/** Whether `e` is certainly non-zero given the scalars' side conditions. */
-function nonzero(e: SExpr, scalars: readonly Scalar[]): boolean {
-  switch (e.k) {
-    case "const":
-      return !e.v.isZero();
-    case "neg":
-      return nonzero(e.a, scalars);
-    case "mul":
-      return nonzero(e.a, scalars) && nonzero(e.b, scalars);
-    case "div":
-      return nonzero(e.a, scalars) && nonzero(e.b, scalars);
-    case "scalar": {
-      const s = scalars.find((x) => x.id === e.id);
-      const cond = s?.condition;
-      if (!cond || cond.k !== "cmp") return false;
-      const bound = constValue(cond.b);
-      if (!bound) return false;
-      const sign = bound.sign();
-      return (cond.op === ">" && sign >= 0) || (cond.op === ">=" && sign > 0) || (cond.op === "<" && sign <= 0) || (cond.op === "<=" && sign < 0) || (cond.op === "!=" && sign === 0);
-    }
-    default:
-      return false;
-  }
-}
-
-function checkDivisions(e: SExpr, span: Span, ctx: TransformCtx): boolean {
-  const walk = (x: SExpr): boolean => {
-    switch (x.k) {
-      case "div":
-        if (!nonzero(x.b, ctx.scalars)) {
-          ctx.diags.push(error("ELB012", span, "this divides by an expression that may be 0; give the scalars side conditions that exclude 0 (c > 0, c < 0 or c != 0)"));
-          return false;
-        }
-        return walk(x.a) && walk(x.b);
-      case "add":
-      case "sub":
-      case "mul":
-      case "max":
-      case "min":
-        return walk(x.a) && walk(x.b);
-      case "neg":
-        return walk(x.a);
-      case "ite":
-        return walk(x.then) && walk(x.else);
-      case "app":
-        return walk(x.arg);
-      default:
-        return true;
-    }
-  };
-  return walk(e);
-}
-
-/** The value of an expression without variables, scalars or entries. */
-export function constValue(e: SExpr): Rational | null {
-  switch (e.k) {
-    case "const":
-      return e.v;
-    case "neg": {
-      const a = constValue(e.a);
-      return a && a.neg();
-    }
-    case "add":
-    case "sub":
-    case "mul":
-    case "div": {
-      const a = constValue(e.a);
-      const b = constValue(e.b);
-      if (!a || !b) return null;
-      if (e.k === "div") return b.isZero() ? null : a.div(b);
-      return e.k === "add" ? a.add(b) : e.k === "sub" ? a.sub(b) : a.mul(b);
-    }
-    default:
-      return null;
-  }
-}
-
-/**
- * An assignment block: simultaneous; right-hand sides read parameters of `from`, left-hand
- * sides write parameters of `to`. For a map (`isMap`), parameters of `to` that are not fully
- * assigned are copied from the parameter of `from` with the same name and shape.
- */
-function assign(t: Extract<A.TExpr, { kind: "assign" }>, from: Network, to: Network, isMap: boolean, where: Where, ctx: TransformCtx): Step | null {
-  const entries: { param: string; index: number; value: SExpr }[] = [];
-  const written = new Map<string, Span>();
-  let ok = true;
-  for (const a of t.assigns) {
-    const lhs = elabTensor(a.target, { ...senv(where, ctx, to), scalars: new Map() }, ctx.diags);
-    const rhs = elabTensor(a.value, senv(where, ctx, from), ctx.diags);
-    if (!lhs || !rhs) {
-      ok = false;
-      continue;
-    }
-    const base = a.target.kind === "index" ? a.target.target : a.target;
-    const pname = base.kind === "name" ? base.name : "";
-    const pdecl = to.params.find((p) => p.name === pname);
-    if (!pdecl) {
-      ctx.diags.push(error("ELB022", a.target.span, `the left side of := must be a parameter of ${to.name}, a row, a column or an entry of one`));
-      ok = false;
-      continue;
-    }
-    if (rhs.shape.length > 0 && (rhs.shape.length !== lhs.shape.length || rhs.shape.some((x, i) => x !== lhs.shape[i]))) {
-      ctx.diags.push(error("ELB003", a.span, `cannot assign ${shapeText(rhs.shape)} to ${shapeText(lhs.shape)}`));
-      ok = false;
-      continue;
-    }
-    if (!checkDivisions(rhs.at(rhs.shape.map(() => 0)), a.value.span, ctx)) {
-      ok = false;
-      continue;
-    }
-    for (const pos of positions(lhs.shape)) {
-      const slot = lhs.at(pos);
-      if (slot.k !== "entry") throw new Error("left side of an assignment resolved to a non-entry");
-      const key = `${slot.param}#${slot.index}`;
-      if (written.has(key)) {
-        ctx.diags.push(error("ELB002", a.target.span, `${slot.param} entry ${entryText(pdecl.shape, slot.index)} is assigned twice in one block`, [{ span: written.get(key)!, message: "first assigned here" }]));
-        ok = false;
-        break;
-      }
-      written.set(key, a.target.span);
-      entries.push({ param: slot.param, index: slot.index, value: rhs.shape.length ? rhs.at(pos) : rhs.at([]) });
-    }
-  }
-  if (!ok) return null;
-  let copy: { target: string; source: string }[] | null = null;
-  if (isMap) {
-    copy = [];
-    for (const p of to.params) {
-      const size = p.shape.reduce((x, y) => x * y, 1);
-      const assigned = entries.filter((e) => e.param === p.name).length;
-      if (assigned === size) continue;
-      const same = from.params.find((q) => q.name === p.name && q.shape.join() === p.shape.join());
-      if (same) copy.push({ target: p.name, source: same.name });
-      else {
-        ctx.diags.push(error("ELB014", t.span, `${to.name}.${p.name} (${shapeText(p.shape)}) is ${assigned === 0 ? "not assigned" : "only partly assigned"}, and ${from.name} has no parameter ${p.name} of that shape to copy`));
-        ok = false;
-      }
-    }
-  }
-  return ok ? { k: "assign", entries, copy, span: t.span } : null;
-}
-
-function positions(shape: readonly number[]): number[][] {
-  if (shape.length === 0) return [[]];
-  const out: number[][] = [];
-  const rec = (prefix: number[], d: number) => {
-    if (d === shape.length) {
-      out.push(prefix);
-      return;
-    }
-    for (let i = 0; i < shape[d]!; i++) rec([...prefix, i], d + 1);
-  };
-  rec([], 0);
-  return out;
-}
-
-/** "[1,2]" for flat index 5 of a 2x3 matrix. */
-export function entryText(shape: readonly number[], index: number): string {
-  return shape.length === 2 ? `[${Math.floor(index / shape[1]!)},${index % shape[1]!}]` : `[${index}]`;
-}
-
-/** The identity map from `from` to `to` by parameter names (for claims between networks). */
-export function nameMap(from: Network, to: Network, span: Span, diags: Diagnostic[]): Step | null {
-  const copy: { target: string; source: string }[] = [];
-  for (const p of to.params) {
-    const q = from.params.find((x) => x.name === p.name);
-    if (!q || q.shape.join() !== p.shape.join()) {
-      diags.push(error("ELB014", span, `${to.name}.${p.name} (${shapeText(p.shape)}) has no parameter of the same name and shape in ${from.name}; relate them with a map (map m : ${from.name} -> ${to.name} { ${p.name} := ... })`));
-      return null;
-    }
-    copy.push({ target: p.name, source: q.name });
-  }
-  return { k: "assign", entries: [], copy, span };
 }
 
 function reference(t: Extract<A.TExpr, { kind: "ref" }>, from: Network, where: Where, ctx: TransformCtx): { to: Network; steps: Step[] } | null {

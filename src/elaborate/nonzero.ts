@@ -1,0 +1,86 @@
+/**
+ * Whether divisions in transformations are safe: a divisor must be non-zero by the side
+ * conditions of the scalars it uses (ELB012 otherwise).
+ */
+import { error } from "../diagnostics/diagnostic.ts";
+import type { Span } from "../diagnostics/span.ts";
+import type { Rational } from "../numeric/rational.ts";
+import type { TransformCtx } from "./transformCtx.ts";
+import type { Scalar, SExpr } from "./types.ts";
+
+/** Whether `e` is certainly non-zero given the scalars' side conditions. */
+export function nonzero(e: SExpr, scalars: readonly Scalar[]): boolean {
+  switch (e.k) {
+    case "const":
+      return !e.v.isZero();
+    case "neg":
+      return nonzero(e.a, scalars);
+    case "mul":
+      return nonzero(e.a, scalars) && nonzero(e.b, scalars);
+    case "div":
+      return nonzero(e.a, scalars) && nonzero(e.b, scalars);
+    case "scalar": {
+      const s = scalars.find((x) => x.id === e.id);
+      const cond = s?.condition;
+      if (!cond || cond.k !== "cmp") return false;
+      const bound = constValue(cond.b);
+      if (!bound) return false;
+      const sign = bound.sign();
+      return (cond.op === ">" && sign >= 0) || (cond.op === ">=" && sign > 0) || (cond.op === "<" && sign <= 0) || (cond.op === "<=" && sign < 0) || (cond.op === "!=" && sign === 0);
+    }
+    default:
+      return false;
+  }
+}
+
+export function checkDivisions(e: SExpr, span: Span, ctx: TransformCtx): boolean {
+  const walk = (x: SExpr): boolean => {
+    switch (x.k) {
+      case "div":
+        if (!nonzero(x.b, ctx.scalars)) {
+          ctx.diags.push(error("ELB012", span, "this divides by an expression that may be 0; give the scalars side conditions that exclude 0 (c > 0, c < 0 or c != 0)"));
+          return false;
+        }
+        return walk(x.a) && walk(x.b);
+      case "add":
+      case "sub":
+      case "mul":
+      case "max":
+      case "min":
+        return walk(x.a) && walk(x.b);
+      case "neg":
+        return walk(x.a);
+      case "ite":
+        return walk(x.then) && walk(x.else);
+      case "app":
+        return walk(x.arg);
+      default:
+        return true;
+    }
+  };
+  return walk(e);
+}
+
+/** The value of an expression without variables, scalars or entries. */
+export function constValue(e: SExpr): Rational | null {
+  switch (e.k) {
+    case "const":
+      return e.v;
+    case "neg": {
+      const a = constValue(e.a);
+      return a && a.neg();
+    }
+    case "add":
+    case "sub":
+    case "mul":
+    case "div": {
+      const a = constValue(e.a);
+      const b = constValue(e.b);
+      if (!a || !b) return null;
+      if (e.k === "div") return b.isZero() ? null : a.div(b);
+      return e.k === "add" ? a.add(b) : e.k === "sub" ? a.sub(b) : a.mul(b);
+    }
+    default:
+      return null;
+  }
+}
