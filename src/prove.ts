@@ -18,7 +18,7 @@ import { falsify } from "./obligations/falsify.ts";
 import { inferCorrespondences } from "./obligations/infer.ts";
 import { monolithic } from "./obligations/monolithic.ts";
 import { splitLinear } from "./obligations/linear.ts";
-import type { Obligation } from "./obligations/types.ts";
+import { TimeLimit, type Obligation } from "./obligations/types.ts";
 import type { Candidate as PoolCandidate } from "./numeric/realise.ts";
 import { claimModel, type ClaimModel } from "./semantics/claim.ts";
 import { analyticCorrespondences } from "./semantics/correspondence.ts";
@@ -70,9 +70,18 @@ export async function prove(claim: Claim, session: Session): Promise<ClaimOutcom
   }
   const choice = session.options.strategy;
   let compositionalReason = "";
+  // A proof that uses axioms no known function satisfies could hold only vacuously (if the
+  // axioms contradict each other): report it as unknown.
+  const unsupported = activationsOf([claim.lhs, claim.rhs]).filter((a) => a.kind === "uninterpreted" && !a.builtin && a.axioms.length > 0 && (admitted.get(a.key) ?? []).length === 0);
+  const finish = (o: Omit<ClaimOutcome, "ms">): ClaimOutcome => {
+    const v = o.verdict;
+    const bad = v.kind === "proved" ? unsupported.find((a) => a.axioms.some((ax) => v.axiomsUsed.includes(ax.label))) : undefined;
+    if (!bad) return done(o);
+    return done({ ...o, verdict: { kind: "unknown", reason: `proved from the axioms of ${bad.name}, but no known function satisfies them (none of neteq's candidate functions could be shown to), so they might contradict each other and the proof hold only vacuously` } });
+  };
   if (choice !== "monolithic") {
     const c = await compositionalProof(ctx);
-    if (c.verdict.kind === "proved" || choice === "compositional") return done(c);
+    if (c.verdict.kind === "proved" || choice === "compositional") return finish(c);
     compositionalReason = c.verdict.kind === "unknown" ? c.verdict.reason : "";
   }
   const params = claim.lhs.params.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
@@ -87,7 +96,7 @@ export async function prove(claim: Claim, session: Session): Promise<ClaimOutcom
   if (m.verdict.kind === "unknown" && compositionalReason) {
     return done({ ...m, verdict: { kind: "unknown", reason: `compositional: ${compositionalReason}; monolithic: ${m.verdict.reason}` } });
   }
-  return done(m);
+  return finish(m);
 }
 
 /** The monolithic obligation's identity, without building its terms (for the falsifier's verdict). */
@@ -96,7 +105,16 @@ function monolithicShell(claim: Claim): Obligation {
 }
 
 async function monolithicProof(ctx: Ctx): Promise<Omit<ClaimOutcome, "ms">> {
-  const ob = monolithic(ctx.model);
+  const stop = () => {
+    if (Date.now() > ctx.deadline) throw new TimeLimit("building the monolithic obligation");
+  };
+  let ob: Obligation;
+  try {
+    ob = monolithic(ctx.model, stop);
+  } catch (e) {
+    if (e instanceof TimeLimit) return { verdict: { kind: "unknown", reason: e.message }, strategy: "monolithic" };
+    throw e;
+  }
   ctx.session.tick({ obligationsTotal: 1, distinct: 1 });
   const v = await discharge(ob, ctx, true);
   ctx.session.tick({ obligationsDone: 1 });
@@ -109,13 +127,22 @@ async function discharge(ob: Obligation, ctx: Ctx, values: boolean): Promise<{ v
   const { hash } = canonical(ob);
   const cache = await session.cache();
   const hit = cache.get(hash);
-  if (hit && hit.core.every((i) => i < ob.tracked.length)) {
+  if (hit && hit.core.every((i) => i >= 0 && i < ob.tracked.length)) {
     const core = hit.core.map((i) => ob.tracked[i]!.name);
     const axiomsUsed = [...new Set(hit.core.map((i) => ob.tracked[i]!.label))].sort();
     return { verdict: { kind: "proved", strategy: ob.strategy, axiomsUsed, detail: ob.statement, core }, cached: true, hash };
   }
+  let script: ReturnType<typeof printObligation>;
+  try {
+    const stop = () => {
+      if (Date.now() > ctx.deadline) throw new TimeLimit("printing the obligation");
+    };
+    script = printObligation(values ? ob : { ...ob, values: [] }, { timeoutMs: Math.max(1, ctx.deadline - Date.now() - GRACE_MS), seed: session.options.seed, stop });
+  } catch (e) {
+    if (e instanceof TimeLimit) return { verdict: { kind: "unknown", reason: e.message }, cached: false, hash };
+    throw e;
+  }
   const remaining = Math.max(1, ctx.deadline - Date.now());
-  const script = printObligation(values ? ob : { ...ob, values: [] }, { timeoutMs: Math.max(1, remaining - GRACE_MS), seed: session.options.seed });
   const answer = await session.solve(script.text, remaining);
   const verdict = decide(ob, { kind: "solver", answer, script }, ctx.replayer);
   if (verdict.kind === "proved") cache.put(hash, { core: verdict.core.map((n) => ob.tracked.findIndex((t) => t.name === n)).filter((i) => i >= 0) });

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 
 /** Bump when the meaning of cached entries or of canonical forms changes. */
-const FORMAT = "v1";
+const FORMAT = "v2";
 
 export interface CacheEntry {
   /** Positions (in the obligation's tracked list) of the assumptions the proof used. */
@@ -37,7 +37,7 @@ export class ObligationCache {
     if (!this.dir) return null;
     try {
       const e = JSON.parse(fs.readFileSync(this.file(hash), "utf8")) as unknown;
-      if (e && typeof e === "object" && Array.isArray((e as CacheEntry).core) && (e as CacheEntry).core.every((x) => Number.isInteger(x))) return e as CacheEntry;
+      if (e && typeof e === "object" && Array.isArray((e as CacheEntry).core) && (e as CacheEntry).core.every((x) => Number.isInteger(x) && x >= 0)) return e as CacheEntry;
     } catch {
       // Missing or unreadable: not cached.
     }

@@ -3,7 +3,8 @@
  * (uninterpreted, with properties, defined, with axioms, or aliases of a built-in).
  */
 import { error, type Diagnostic } from "../diagnostics/diagnostic.ts";
-import { noSpan, type Span } from "../diagnostics/span.ts";
+import * as path from "node:path";
+import { lineCol, noSpan, type Span } from "../diagnostics/span.ts";
 import { Rational } from "../numeric/rational.ts";
 import type * as A from "../syntax/types.ts";
 import { evalConst } from "./constants.ts";
@@ -115,7 +116,11 @@ function declared(d: Extract<A.Decl, { kind: "activation" }>, scope: Scope, diag
     if ((PROPERTIES as readonly string[]).includes(p.name)) properties.push(p.name as Property);
     else diags.push(error("ELB008", p.span, `unknown property ${p.name}; activations may be declared odd or positively_homogeneous`));
   }
-  const self: Activation = { key: name, name, kind: d.definition ? "defined" : "uninterpreted", builtin: null, param: d.arg?.name ?? "z", definition: null, properties, axioms: [], span: d.name.span };
+  // The key identifies this declaration: two activations with the same name (in different
+  // files, or redeclared in a sweep body) are different functions.
+  const { line } = lineCol(sources.get(d.name.span.file) ?? "", d.name.span.start);
+  const key = `${name}@${path.basename(d.name.span.file)}:${line}${scope.suffix}`;
+  const self: Activation = { key, name, kind: d.definition ? "defined" : "uninterpreted", builtin: null, param: d.arg?.name ?? "z", definition: null, properties, axioms: [], span: d.name.span };
   const env = (vars: string[]): SEnv => ({
     scope,
     vars: new Set(vars),
@@ -126,6 +131,10 @@ function declared(d: Extract<A.Decl, { kind: "activation" }>, scope: Scope, diag
   if (d.definition && d.arg) {
     const def = elabScalar(d.definition, { ...env([d.arg.name]), activation: (n) => defined(n) }, diags);
     if (!def) return null;
+    if (dividesByVariable(def)) {
+      diags.push(error("ELB020", d.definition.span, `${name} divides by an expression of ${d.arg.name}, which may be 0; definitions may divide only by non-zero constants`));
+      return null;
+    }
     (self as { definition: SExpr | null }).definition = def;
   }
   function defined(n: A.Ident): Activation | null {
@@ -147,6 +156,32 @@ function declared(d: Extract<A.Decl, { kind: "activation" }>, scope: Scope, diag
     (self.axioms as AxiomDef[]).push({ label: ax.name ? ax.name.name : text, vars: ax.vars.map((v) => v.name), body, span: ax.span });
   }
   return self;
+}
+
+/** Whether `e` divides by anything but a non-zero constant. */
+function dividesByVariable(e: SExpr): boolean {
+  switch (e.k) {
+    case "div":
+      return !(e.b.k === "const" && !e.b.v.isZero()) || dividesByVariable(e.a);
+    case "add":
+    case "sub":
+    case "mul":
+    case "max":
+    case "min":
+      return dividesByVariable(e.a) || dividesByVariable(e.b);
+    case "neg":
+      return dividesByVariable(e.a);
+    case "ite":
+      return dividesByVariable(e.then) || dividesByVariable(e.else) || condDivides(e.cond);
+    case "app":
+      return dividesByVariable(e.arg);
+    default:
+      return false;
+  }
+}
+
+function condDivides(f: SFormula): boolean {
+  return f.k === "cmp" ? dividesByVariable(f.a) || dividesByVariable(f.b) : f.k === "not" ? condDivides(f.a) : condDivides(f.a) || condDivides(f.b);
 }
 
 /** The root scope: built-in activations. */

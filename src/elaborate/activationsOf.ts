@@ -3,7 +3,7 @@
  */
 import type { Activation, Network, VExpr } from "./types.ts";
 
-/** Every activation a network applies (including those its definitions call). */
+/** Every activation a network applies directly (not those its definitions call). */
 export function activationsOf(nets: readonly Network[]): Activation[] {
   const out = new Map<string, Activation>();
   const visit = (e: VExpr): void => {

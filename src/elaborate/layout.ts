@@ -102,5 +102,8 @@ export function unitLayout(net: Network, node: string): UnitLayout | { reason: s
   for (const p of cols) {
     if ((uses.get(p) ?? 0) > 1) return { reason: `${p} is used in more than one place, so its columns cannot move with the units of ${node} alone` };
   }
+  // A bias that absorbs a correction must not be read anywhere else, or the correction
+  // would change those readers too.
+  if (corrections.some((c) => (uses.get(c.bias) ?? 0) > 1)) correctable = false;
   return { node, size: def.size, rows, biases, cols, corrections: correctable ? corrections : null, activation };
 }

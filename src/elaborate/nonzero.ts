@@ -6,7 +6,7 @@ import { error } from "../diagnostics/diagnostic.ts";
 import type { Span } from "../diagnostics/span.ts";
 import type { Rational } from "../numeric/rational.ts";
 import type { TransformCtx } from "./transformCtx.ts";
-import type { Scalar, SExpr } from "./types.ts";
+import type { Scalar, SExpr, SFormula } from "./types.ts";
 
 /** Whether `e` is certainly non-zero given the scalars' side conditions. */
 export function nonzero(e: SExpr, scalars: readonly Scalar[]): boolean {
@@ -51,13 +51,14 @@ export function checkDivisions(e: SExpr, span: Span, ctx: TransformCtx): boolean
       case "neg":
         return walk(x.a);
       case "ite":
-        return walk(x.then) && walk(x.else);
+        return walkF(x.cond) && walk(x.then) && walk(x.else);
       case "app":
         return walk(x.arg);
       default:
         return true;
     }
   };
+  const walkF = (f: SFormula): boolean => (f.k === "cmp" ? walk(f.a) && walk(f.b) : f.k === "not" ? walkF(f.a) : walkF(f.a) && walkF(f.b));
   return walk(e);
 }
 

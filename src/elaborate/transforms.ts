@@ -214,7 +214,7 @@ function instantiate(d: Extract<A.Decl, { kind: "symmetry" }>, use: Extract<A.TE
     let condition = null;
     if (s.op && s.bound) {
       const bound = elabScalar(s.bound, senvHere, ctx.diags);
-      if (!bound) return null;
+      if (!bound || !checkDivisions(bound, s.bound.span, ctx)) return null;
       condition = { k: "cmp" as const, op: s.op, a: { k: "var" as const, name: "self" }, b: bound };
     }
     const arg = use.args[i];

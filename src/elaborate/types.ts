@@ -58,7 +58,7 @@ export interface AxiomDef {
  * axioms, and are evaluated with the real functions numerically).
  */
 export interface Activation {
-  /** Unique key (also the SMT name stem): "relu", "leaky_relu(1/100)", "sigma". */
+  /** Unique per declaration (also the SMT name stem): "relu", "leaky_relu(1/100)", "sigma@perm.neq:3". */
   readonly key: string;
   /** As the user wrote it. */
   readonly name: string;

@@ -13,6 +13,7 @@ import type { Activation, SExpr } from "../elaborate/types.ts";
 import { evalSExpr, type ActFn } from "./evaluate.ts";
 import { exact, float64 } from "./field.ts";
 import { Rational } from "./rational.ts";
+import { definitionRange, monotone, type Interval } from "./interval.ts";
 
 /** A concrete function standing in for an activation. */
 export interface Realisation {
@@ -21,6 +22,8 @@ export interface Realisation {
   /** Exact evaluation, when the function is rational-valued on rationals. */
   readonly exact: ((x: Rational) => Rational) | null;
   readonly float: (x: number) => number;
+  /** An enclosure of the function's values on an interval (rigorous replay). */
+  readonly interval: (x: Interval) => Interval;
   /** Definition over `z`, when exact (lets the solver check user axioms). */
   readonly definition: SExpr | null;
 }
@@ -70,11 +73,13 @@ export function fromDefinition(description: string, def: SExpr, param = "z", nes
     definition: def,
     exact: (x) => evalSExpr(def, exact, new Map([[param, x]]), nested?.exact ?? noNested),
     float: (x) => evalSExpr(def, float64, new Map([[param, x]]), nested?.float ?? noNested),
+    interval: (x) => definitionRange(def, param, x),
   };
 }
 
-export const realTanh: Realisation = { description: "tanh (float64)", exact: null, float: Math.tanh, definition: null };
-export const realSigmoid: Realisation = { description: "sigmoid (float64)", exact: null, float: (x) => 1 / (1 + Math.exp(-x)), definition: null };
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+export const realTanh: Realisation = { description: "tanh (float64)", exact: null, float: Math.tanh, interval: monotone(Math.tanh, { lo: Rational.of(-1), hi: Rational.ONE }), definition: null };
+export const realSigmoid: Realisation = { description: "sigmoid (float64)", exact: null, float: sigmoid, interval: monotone(sigmoid, { lo: Rational.ZERO, hi: Rational.ONE }), definition: null };
 
 /** Pool candidates that have the declared properties of `act` (axioms not considered). */
 export function propertyCandidates(act: Activation): Candidate[] {

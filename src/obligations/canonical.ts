@@ -6,6 +6,13 @@
  * are the same formula up to a consistent renaming of free symbols, so one solver answer
  * settles both. Labels of tracked assumptions are not part of the form; tracked
  * assumptions are identified by position.
+ *
+ * - Activations are renamed too (f0, f1, ... in order of first occurrence), and the meaning
+ *   of every activation the obligation reaches -- directly, or through definitions and
+ *   axioms -- is part of the text, so two activations that share a name but not a meaning
+ *   never share a form, and two different activations are never merged.
+ * - A node used more than once is printed once, marked `#k=` where it is defined, and
+ *   referred to as `#k` afterwards, so the text determines the formula.
  */
 import { createHash } from "node:crypto";
 import { unreachable } from "../diagnostics/diagnostic.ts";
@@ -19,6 +26,16 @@ export function canonical(ob: Obligation): { text: string; hash: string } {
   const shared = new Map<Term, string>();
   const refs = new Map<Term, number>();
   const acts = new Map<string, Activation>();
+  const actNames = new Map<string, string>();
+  const actName = (a: Activation): string => {
+    let n = actNames.get(a.key);
+    if (!n) {
+      n = `f${actNames.size}`;
+      actNames.set(a.key, n);
+      acts.set(a.key, a);
+    }
+    return n;
+  };
   const count = (x: Term): void => {
     if (x.t === "const" || x.t === "sym") return;
     const n = (refs.get(x) ?? 0) + 1;
@@ -34,7 +51,6 @@ export function canonical(ob: Obligation): { text: string; hash: string } {
         count(x.b);
         return;
       case "app":
-        acts.set(x.act.key, x.act);
         count(x.arg);
         return;
       case "ite":
@@ -66,6 +82,13 @@ export function canonical(ob: Obligation): { text: string; hash: string } {
       out.push(s);
       return;
     }
+    // A node used more than once is named where it is first printed (a DAG node never
+    // contains itself, so registering it before its children is safe).
+    if ((refs.get(x) ?? 0) > 1) {
+      const ref = `#${shared.size}`;
+      shared.set(x, ref);
+      out.push(`${ref}=`);
+    }
     switch (x.t) {
       case "const":
         out.push(x.v.toString());
@@ -96,7 +119,7 @@ export function canonical(ob: Obligation): { text: string; hash: string } {
         out.push(")");
         break;
       case "app":
-        out.push(`(${x.act.key} `);
+        out.push(`(${actName(x.act)} `);
         term(x.arg);
         out.push(")");
         break;
@@ -112,8 +135,6 @@ export function canonical(ob: Obligation): { text: string; hash: string } {
       default:
         unreachable(x);
     }
-    // A node used more than once is printed once and referred to afterwards.
-    if ((refs.get(x) ?? 0) > 1) shared.set(x, `#${shared.size}`);
   };
   const formula = (f: Formula): void => {
     switch (f.f) {
@@ -153,26 +174,37 @@ export function canonical(ob: Obligation): { text: string; hash: string } {
         unreachable(f);
     }
   };
-  for (const a of [...acts.values()].sort((x, y) => (x.key < y.key ? -1 : 1))) out.push(activationText(a), "\n");
   out.push("goal ");
   formula(ob.goal);
   for (const t of ob.tracked) {
     out.push("\nassume ");
     formula(t.formula);
   }
-  const text = out.join("");
+  // The meaning of every activation reached, in order of first occurrence (new names may be
+  // met while printing meanings; the loop runs until none is left).
+  const meanings: string[] = [];
+  for (let k = 0; k < acts.size; k++) {
+    const a = [...acts.values()][k]!;
+    meanings.push(`\n${actNames.get(a.key)} := ${activationText(a, actName)}`);
+  }
+  const text = out.join("") + meanings.join("");
   return { text, hash: createHash("sha256").update(text).digest("hex") };
 }
 
-/** What an activation means, as text (definition, properties, axioms). */
-function activationText(a: Activation): string {
-  const parts = [`activation ${a.key} ${a.kind}`, `props ${[...a.properties].sort().join(",")}`];
-  if (a.definition) parts.push(`def ${a.param} ${sexpr(a.definition)}`);
-  for (const ax of a.axioms) parts.push(`axiom ${ax.vars.join(",")} ${sformula(ax.body)}`);
+/**
+ * What an activation means, as text: built-ins by name (their meaning is fixed), others by
+ * kind, properties, definition and axioms, with activations they use renamed by `name`.
+ */
+function activationText(a: Activation, name: (a: Activation) => string): string {
+  if (a.builtin) return `builtin ${a.key}`;
+  const parts = [a.kind, `props ${[...a.properties].sort().join(",")}`];
+  if (a.definition) parts.push(`def ${a.param} ${sexpr(a.definition, name)}`);
+  for (const ax of a.axioms) parts.push(`axiom ${ax.vars.join(",")} ${sformula(ax.body, name)}`);
   return parts.join(" | ");
 }
 
-function sexpr(e: SExpr): string {
+function sexpr(e: SExpr, name: (a: Activation) => string): string {
+  const r = (x: SExpr) => sexpr(x, name);
   switch (e.k) {
     case "const":
       return e.v.toString();
@@ -183,23 +215,23 @@ function sexpr(e: SExpr): string {
     case "entry":
       return `e:${e.param}[${e.index}]`;
     case "neg":
-      return `(- ${sexpr(e.a)})`;
+      return `(- ${r(e.a)})`;
     case "ite":
-      return `(ite ${sformula(e.cond)} ${sexpr(e.then)} ${sexpr(e.else)})`;
+      return `(ite ${sformula(e.cond, name)} ${r(e.then)} ${r(e.else)})`;
     case "app":
-      return `(${e.act.key} ${sexpr(e.arg)})`;
+      return `(${name(e.act)} ${r(e.arg)})`;
     default:
-      return `(${e.k} ${sexpr(e.a)} ${sexpr(e.b)})`;
+      return `(${e.k} ${r(e.a)} ${r(e.b)})`;
   }
 }
 
-function sformula(f: SFormula): string {
+function sformula(f: SFormula, name: (a: Activation) => string): string {
   switch (f.k) {
     case "cmp":
-      return `(${f.op} ${sexpr(f.a)} ${sexpr(f.b)})`;
+      return `(${f.op} ${sexpr(f.a, name)} ${sexpr(f.b, name)})`;
     case "not":
-      return `(not ${sformula(f.a)})`;
+      return `(not ${sformula(f.a, name)})`;
     default:
-      return `(${f.k} ${sformula(f.a)} ${sformula(f.b)})`;
+      return `(${f.k} ${sformula(f.a, name)} ${sformula(f.b, name)})`;
   }
 }

@@ -22,9 +22,10 @@ export function names(prefix = "a"): () => string {
   return () => `${prefix}${k++}`;
 }
 
-export function monolithic(model: ClaimModel): Obligation {
+/** The monolithic obligation; `stop` may throw (TimeLimit) to abandon building it. */
+export function monolithic(model: ClaimModel, stop: () => void = () => {}): Obligation {
   const { claim } = model;
-  const out = outputTerms(model);
+  const out = outputTerms(model, stop);
   const goal = or(...out.lhs.map((l, k) => not(cmp("=", l, out.rhs[k]!))));
   const next = names();
   const tracked = [...conditions(model, next), ...instantiate([goal], next)];

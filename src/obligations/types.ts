@@ -46,3 +46,14 @@ export interface Candidate {
   readonly approximated: boolean;
 }
 
+
+/**
+ * Thrown when a claim's time limit passes while an obligation is being built or printed
+ * (work that does not run in the solver, so the solver's limit cannot stop it).
+ */
+export class TimeLimit extends Error {
+  constructor(what: string) {
+    super(`the time limit was reached while ${what}`);
+    this.name = "TimeLimit";
+  }
+}

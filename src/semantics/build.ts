@@ -77,7 +77,11 @@ export function labelled(x: Term, label: string): Term {
 
 export const paramSym = (name: string, index: number, shape: readonly number[]): Term =>
   sym({ kind: "param", name, index, shape, key: `${name}${entryKey(shape, index)}` });
-export const inputSym = (index: number): Term => sym({ kind: "input", index, key: `x[${index}]` });
+/**
+ * Entry `index` of the input vector called `name` (the left network's input, whose name no
+ * parameter of that network may share, so keys of inputs and parameters never collide).
+ */
+export const inputSym = (name: string, index: number): Term => sym({ kind: "input", index, key: `${name}[${index}]` });
 export const freeSym = (name: string): Term => sym({ kind: "free", name, key: name });
 
 /** "[1,2]" for flat index 5 of a 2x3 matrix, "[5]" for a vector. */

@@ -35,14 +35,17 @@ export function claimModel(claim: Claim): ClaimModel {
       conditions.push({ label: s.vector ? `${s.conditionText} (for every entry)` : (s.conditionText ?? ""), formula });
     }
   }
-  const input = Array.from({ length: claim.lhs.input.size }, (_, i) => inputSym(i));
+  const input = Array.from({ length: claim.lhs.input.size }, (_, i) => inputSym(claim.lhs.input.name, i));
   return { claim, lhs, rhs, conditions, input };
 }
 
-/** Output terms of both sides (builds the whole network; for the monolithic strategy). */
-export function outputTerms(m: ClaimModel): { lhs: Term[]; rhs: Term[] } {
+/**
+ * Output terms of both sides (builds the whole network; for the monolithic strategy).
+ * `stop` is called between vectors and may throw to abandon the work.
+ */
+export function outputTerms(m: ClaimModel, stop: () => void = () => {}): { lhs: Term[]; rhs: Term[] } {
   return {
-    lhs: networkTerms(m.claim.lhs, m.lhs, m.input, "lhs").output,
-    rhs: networkTerms(m.claim.rhs, m.rhs, m.input, "rhs").output,
+    lhs: networkTerms(m.claim.lhs, m.lhs, m.input, "lhs", stop).output,
+    rhs: networkTerms(m.claim.rhs, m.rhs, m.input, "rhs", stop).output,
   };
 }

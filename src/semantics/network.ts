@@ -9,10 +9,13 @@ import type { ParamEnv } from "./params.ts";
 import type { Term } from "./types.ts";
 
 /** Symbolic values of every named vector and of the output. `side` prefixes unit labels. */
-export function networkTerms(net: Network, env: ParamEnv, input: readonly Term[], side: string): { nodes: Map<string, Term[]>; output: Term[] } {
+export function networkTerms(net: Network, env: ParamEnv, input: readonly Term[], side: string, stop: () => void = () => {}): { nodes: Map<string, Term[]>; output: Term[] } {
   const nodes = new Map<string, Term[]>();
   const ev = (e: VExpr): Term[] => vexprTerms(e, env, input, nodes);
-  for (const n of net.nodes) nodes.set(n.name, ev(n.expr).map((t, i) => labelled(t, `${side}.${n.name}[${i}]`)));
+  for (const n of net.nodes) {
+    stop();
+    nodes.set(n.name, ev(n.expr).map((t, i) => labelled(t, `${side}.${n.name}[${i}]`)));
+  }
   return { nodes, output: ev(net.output.expr).map((t, i) => labelled(t, `${side}.out[${i}]`)) };
 }
 

@@ -101,18 +101,22 @@ function applyStep(step: Step, prev: ParamEnv, to: Network, scalar: (id: string,
     case "flipUnits": {
       const flipped = new Set(step.units);
       const { rows, biases, cols, corrections } = step.layout;
-      const corrected = new Map((step.correction ? (corrections ?? []) : []).map((c) => [c.bias, c]));
+      // Several readers may share one bias (`A h + B h + d`): their corrections add up.
+      const corrected = new Map<string, NonNullable<typeof corrections>[number][]>();
+      for (const c of step.correction ? (corrections ?? []) : []) corrected.set(c.bias, [...(corrected.get(c.bias) ?? []), c]);
       return wrap((p, i) => {
         if (rows.includes(p)) return flipped.has(Math.floor(i / colsOf(net, p))) ? neg(prev.get(p, i)) : prev.get(p, i);
         if (biases.includes(p)) return flipped.has(i) ? neg(prev.get(p, i)) : prev.get(p, i);
         if (cols.includes(p)) return flipped.has(i % colsOf(net, p)) ? neg(prev.get(p, i)) : prev.get(p, i);
-        const c = corrected.get(p);
-        if (c) {
+        const cs = corrected.get(p);
+        if (cs) {
           // Reader: sign * Q h + biasSign * b. With h'_j = 1 - h_j and Q'[:,j] = -Q[:,j], the
           // sum changes by -sign * Q[:,j]; b' = b + biasSign * sign * sum_j Q[r,j] undoes it.
-          const qc = colsOf(net, c.matrix);
-          const moved = step.units.map((j) => prev.get(c.matrix, i * qc + j));
-          return add(prev.get(p, i), mul(num(Rational.of(c.biasSign * c.sign)), add(...moved)));
+          const terms = cs.map((c) => {
+            const qc = colsOf(net, c.matrix);
+            return mul(num(Rational.of(c.biasSign * c.sign)), add(...step.units.map((j) => prev.get(c.matrix, i * qc + j))));
+          });
+          return add(prev.get(p, i), ...terms);
         }
         return prev.get(p, i);
       });

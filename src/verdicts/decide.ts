@@ -52,6 +52,9 @@ export function decide(ob: Obligation, evidence: Evidence, replay: (c: Candidate
       return { kind: "proved", strategy: ob.strategy, axiomsUsed: used, detail: ob.statement, core };
     }
     case "sat": {
+      // An obligation that asks for no values (a compositional step) has no witness to
+      // replay: its stand-ins range over all values, reachable or not.
+      if (ob.values.length === 0) return { kind: "unknown", reason: "the solver found values of the stand-ins that violate this step (such values may be unreachable in the network)" };
       const r = replay(candidateOf(script, result.values, result.approximated));
       return r.ok ? { kind: "refuted", witness: r.witness } : { kind: "unknown", reason: `the solver's counterexample did not replay: ${r.reason}` };
     }

@@ -16,7 +16,8 @@ import type { Activation, Network, VExpr } from "../elaborate/types.ts";
 import { activationsOf } from "../elaborate/activationsOf.ts";
 import type { ClaimModel } from "../semantics/claim.ts";
 import { evalFormula, evalTerm, evaluateNetwork, type ActFn } from "../numeric/evaluate.ts";
-import { exact, float64, type Field } from "../numeric/field.ts";
+import { exact, type Field } from "../numeric/field.ts";
+import { disjoint, hull, interval, type Interval } from "../numeric/interval.ts";
 import { Rational } from "../numeric/rational.ts";
 import { realisations, type Candidate as PoolCandidate, type Realisation } from "../numeric/realise.ts";
 import type { Candidate } from "../obligations/types.ts";
@@ -42,7 +43,13 @@ function nearest(points: readonly { arg: Rational; value: Rational }[]): Realisa
     }
     return best ? best.value : Rational.ZERO;
   };
-  return { description: "the solver's function table", exact: ex, float: (x) => ex(Rational.fromNumber(x)).toNumber(), definition: null };
+  // On an interval the nearest-point function takes the values of the points inside it and
+  // of the points nearest to its ends.
+  const iv = (x: Interval): Interval => {
+    const vs = [ex(x.lo), ex(x.hi), ...points.filter((p) => p.arg.cmp(x.lo) >= 0 && p.arg.cmp(x.hi) <= 0).map((p) => p.value)];
+    return vs.map((v) => ({ lo: v, hi: v })).reduce(hull);
+  };
+  return { description: "the solver's function table", exact: ex, float: (x) => ex(Rational.fromNumber(x)).toNumber(), interval: iv, definition: null };
 }
 
 /** The odd extension of a table, or null if the table itself is not odd. */
@@ -55,14 +62,36 @@ function oddTable(points: readonly { arg: Rational; value: Rational }[]): Realis
   const half = points.filter((p) => p.arg.sign() > 0).concat(points.filter((p) => p.arg.sign() < 0).map((p) => ({ arg: p.arg.neg(), value: p.value.neg() })));
   const base = nearest(half);
   const ex = (x: Rational): Rational => (x.isZero() ? Rational.ZERO : x.sign() > 0 ? base.exact!(x) : base.exact!(x.neg()).neg());
-  return { description: "the solver's function table, extended to an odd function", exact: ex, float: (x) => ex(Rational.fromNumber(x)).toNumber(), definition: null };
+  const positive = (x: Interval): Interval => base.interval(x);
+  const negative = (x: Interval): Interval => interval.neg(base.interval(interval.neg(x)));
+  const zero: Interval = { lo: Rational.ZERO, hi: Rational.ZERO };
+  const iv = (x: Interval): Interval => {
+    if (x.lo.sign() > 0) return positive(x);
+    if (x.hi.sign() < 0) return negative(x);
+    const parts = [zero];
+    if (x.hi.sign() > 0) parts.push(positive({ lo: Rational.ZERO, hi: x.hi }));
+    if (x.lo.sign() < 0) parts.push(negative({ lo: x.lo, hi: Rational.ZERO }));
+    return parts.reduce(hull);
+  };
+  return { description: "the solver's function table, extended to an odd function", exact: ex, float: (x) => ex(Rational.fromNumber(x)).toNumber(), interval: iv, definition: null };
 }
 
+/**
+ * A positively homogeneous function from the solver's slopes. If the activation is also odd
+ * it is linear (f(-z) = -f(z) forces equal slopes), so the slope for z >= 0 is used on both
+ * sides: the realisation must satisfy every declared property.
+ */
 function slopes(act: Activation, values: ReadonlyMap<string, Rational>): Realisation {
   const a = values.get(`slope.${act.key}.pos`) ?? Rational.ONE;
-  const b = values.get(`slope.${act.key}.neg`) ?? Rational.ONE;
+  const b = act.properties.includes("odd") ? a : (values.get(`slope.${act.key}.neg`) ?? Rational.ONE);
   const ex = (x: Rational) => (x.sign() >= 0 ? a.mul(x) : b.mul(x));
-  return { description: `slopes ${a} (z >= 0) and ${b} (z < 0) from the solver`, exact: ex, float: (x) => (x >= 0 ? a.toNumber() * x : b.toNumber() * x), definition: null };
+  const iv = (x: Interval): Interval => {
+    const parts: Interval[] = [];
+    if (x.hi.sign() >= 0) parts.push(interval.mul({ lo: a, hi: a }, { lo: x.lo.sign() > 0 ? x.lo : Rational.ZERO, hi: x.hi }));
+    if (x.lo.sign() < 0) parts.push(interval.mul({ lo: b, hi: b }, { lo: x.lo, hi: x.hi.sign() < 0 ? x.hi : Rational.ZERO }));
+    return parts.reduce(hull);
+  };
+  return { description: `slopes ${a} (z >= 0) and ${b} (z < 0) from the solver`, exact: ex, float: (x) => (x >= 0 ? a.toNumber() * x : b.toNumber() * x), interval: iv, definition: null };
 }
 
 /** Realisations to try for `act`, best first. */
@@ -102,10 +131,10 @@ export function replay(model: ClaimModel, cand: Candidate, admitted: ReadonlyMap
     const chosen = new Map(acts.map((a, i) => [a.key, lists[i]![Math.min(r, lists[i]!.length - 1)]!]));
     const allExact = [...chosen.values()].every((c) => c.exact !== null);
     try {
-      const w = allExact ? attempt(model, cand, chosen, exact, value) : attempt(model, cand, chosen, float64, (s) => value(s).toNumber());
+      const w = allExact ? attempt(model, cand, chosen, exact, value) : attempt(model, cand, chosen, interval, (s) => ({ lo: value(s), hi: value(s) }));
       if (w) return { ok: true, witness: w };
     } catch (e) {
-      last = e instanceof RangeError ? "division by zero while replaying" : String(e);
+      last = e instanceof RangeError ? `the replay could not evaluate the networks (${e.message})` : String(e);
     }
   }
   return { ok: false, reason: last };
@@ -115,7 +144,7 @@ function attempt<T>(model: ClaimModel, cand: Candidate, chosen: ReadonlyMap<stri
   const points = new Map<string, Map<string, [Shown, Shown]>>();
   const act: ActFn<T> = (a, x) => {
     const r = chosen.get(a.key)!;
-    const y = (F.exact ? r.exact!(x as Rational) : r.float(x as number)) as T;
+    const y = (F.exact ? r.exact!(x as Rational) : r.interval(x as Interval)) as T;
     if (a.kind === "uninterpreted") {
       const m = points.get(a.key) ?? new Map();
       if (m.size < 50) m.set(String(F.show(x)), [F.show(x), F.show(y)]);
@@ -130,13 +159,8 @@ function attempt<T>(model: ClaimModel, cand: Candidate, chosen: ReadonlyMap<stri
   const input = model.input.map((x) => evalTerm(x, F, value, act));
   const l = evaluateNetwork(claim.lhs, lhsParams, input, F, act).output;
   const r = evaluateNetwork(claim.rhs, rhsParams, input, F, act).output;
-  const differs = l.some((lv, k) => {
-    const rv = r[k]!;
-    if (F.exact) return F.cmp(lv, rv) !== 0;
-    const a = F.toNumber(lv);
-    const b = F.toNumber(rv);
-    return Number.isFinite(a) && Number.isFinite(b) && Math.abs(a - b) > 1e-9 * (1 + Math.max(Math.abs(a), Math.abs(b)));
-  });
+  // Exactly: the values differ. With intervals: the enclosures of the two sides are disjoint.
+  const differs = l.some((lv, k) => (F.exact ? F.cmp(lv, r[k]!) !== 0 : disjoint(lv as Interval, r[k]! as Interval)));
   if (!differs) return null;
   const show = (x: Rational): Shown => x.toString();
   const parameters: Record<string, Shown[] | Shown[][]> = {};

@@ -26,6 +26,20 @@ describe("canonical forms", () => {
     expect(canonical(ob(g)).hash).not.toBe(canonical(ob(not(cmp("=", v("a"), add(v("b"), num(Rational.ONE)))))).hash);
     expect(canonical(ob(g)).hash).not.toBe(canonical(ob(g, [{ name: "a0", label: "x", formula: cmp(">", v("a"), num(Rational.ZERO)) }])).hash);
   });
+  it("say which subterm a shared reference stands for: (+ A B A) is not (+ A B B)", () => {
+    const k = (x: Term): Term => ({ t: "app", act: { key: "k", name: "k", kind: "uninterpreted", builtin: null, param: "z", definition: null, properties: [], axioms: [], span: noSpan() }, arg: x });
+    const sides = () => {
+      const A = k(mul(v("a"), v("x")));
+      const B = k(add(mul(v("b"), v("x")), v("c")));
+      return { A, B };
+    };
+    const p = sides();
+    const q = sides();
+    const first = ob(not(cmp("=", add(p.A, p.B, p.A), add(q.A, q.B, q.A))));
+    const second = ob(not(cmp("=", add(p.A, p.B, p.B), add(q.A, q.B, q.A))));
+    expect(canonical(first).hash).not.toBe(canonical(second).hash);
+  });
+
   it("ignore the labels of tracked assumptions", () => {
     const g = not(cmp("=", v("a"), v("b")));
     const t = (label: string) => [{ name: "a0", label, formula: cmp(">", v("a"), num(Rational.ZERO)) }];

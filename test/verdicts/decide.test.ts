@@ -39,6 +39,12 @@ describe("decide", () => {
     expect(decide(ob, { kind: "solver", answer: { kind: "crash", message: "out of memory", ms: 1 }, script }, never)).toMatchObject({ kind: "unknown", reason: "solver crashed: out of memory" });
   });
   it("sat is refuted only if the candidate replays", () => {
-    expect(decide(ob, out("sat\n@values\n()\n"), () => ({ ok: false, reason: "both sides agree at these values" }))).toMatchObject({ kind: "unknown", reason: expect.stringContaining("did not replay") });
+    const withValues: Obligation = { ...ob, values: [freeSym("x")] };
+    const s2 = printObligation(withValues);
+    const answer = { kind: "solver" as const, answer: { kind: "output" as const, text: "sat\n@values\n((|x| 1.0))\n", ms: 5 }, script: s2 };
+    expect(decide(withValues, answer, () => ({ ok: false, reason: "both sides agree at these values" }))).toMatchObject({ kind: "unknown", reason: expect.stringContaining("did not replay") });
+  });
+  it("sat on a compositional step (no values asked) is unknown, never refuted", () => {
+    expect(decide(ob, out("sat\n"), never)).toMatchObject({ kind: "unknown", reason: expect.stringContaining("violate this step") });
   });
 });

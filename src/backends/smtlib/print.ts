@@ -27,6 +27,8 @@ export interface PrintOptions {
   readonly comments?: boolean;
   /** Commands to read the answer (check-sat only if false). */
   readonly queries?: boolean;
+  /** Called now and then while printing; may throw to abandon a large script. */
+  readonly stop?: () => void;
 }
 
 /** `|W0[1,2]|`: a quoted SMT symbol (never shown to users in reports). */
@@ -145,6 +147,7 @@ export function printObligation(ob: Obligation, opts: PrintOptions = {}): Script
   // Children come before parents in `all`, so definitions appear in dependency order.
   for (const x of all) {
     if (leaf(x)) continue;
+    if (opts.stop && defs.length % 4096 === 0) opts.stop();
     const label = "label" in x ? x.label : undefined;
     if ((refs.get(x) ?? 0) < 2 && label === undefined && !wanted.has(x)) continue;
     let name = quote(label ?? `t${counter++}`);
