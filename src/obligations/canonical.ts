@@ -11,20 +11,20 @@
  *   of every activation the obligation reaches -- directly, or through definitions and
  *   axioms -- is part of the text, so two activations that share a name but not a meaning
  *   never share a form, and two different activations are never merged.
- * - A node used more than once is printed once, marked `#k=` where it is defined, and
- *   referred to as `#k` afterwards, so the text determines the formula.
+ * - A node used more than once is printed once and referred to as `#k` afterwards, k being
+ *   its position among the compound nodes in printing order, so the text determines the
+ *   formula.
  */
 import { createHash } from "node:crypto";
 import { unreachable } from "../diagnostics/diagnostic.ts";
 import type { Activation, SExpr, SFormula } from "../elaborate/types.ts";
-import type { Formula, Term } from "../semantics/types.ts";
+import type { Formula, Sym, Term } from "../semantics/types.ts";
 import type { Obligation } from "./types.ts";
 
 /** Canonical text and its SHA-256 (hex). */
 export function canonical(ob: Obligation): { text: string; hash: string } {
   const names = new Map<string, string>();
   const shared = new Map<Term, string>();
-  const refs = new Map<Term, number>();
   const acts = new Map<string, Activation>();
   const actNames = new Map<string, string>();
   const actName = (a: Activation): string => {
@@ -36,101 +36,70 @@ export function canonical(ob: Obligation): { text: string; hash: string } {
     }
     return n;
   };
-  const count = (x: Term): void => {
-    if (x.t === "const" || x.t === "sym") return;
-    const n = (refs.get(x) ?? 0) + 1;
-    refs.set(x, n);
-    if (n > 1) return;
-    switch (x.t) {
-      case "add":
-      case "mul":
-        x.args.forEach(count);
-        return;
-      case "div":
-        count(x.a);
-        count(x.b);
-        return;
-      case "app":
-        count(x.arg);
-        return;
-      case "ite":
-        countF(x.cond);
-        count(x.a);
-        count(x.b);
-        return;
-      default:
-        return;
+  let out = "";
+  // Parameter entries are named by (parameter, index) without building their key strings.
+  const paramNames = new Map<string, Map<number, string>>();
+  let paramCount = 0;
+  const symName = (s: Sym): string => {
+    if (s.kind === "param") {
+      let byIndex = paramNames.get(s.name);
+      if (!byIndex) paramNames.set(s.name, (byIndex = new Map()));
+      let n = byIndex.get(s.index);
+      if (n === undefined) byIndex.set(s.index, (n = `v${names.size + paramCount++}`));
+      return n;
     }
+    let n = names.get(s.key);
+    if (n === undefined) names.set(s.key, (n = `v${names.size + paramCount}`));
+    return n;
   };
-  const countF = (f: Formula): void => {
-    if (f.f === "cmp") {
-      count(f.a);
-      count(f.b);
-    } else if (f.f === "and" || f.f === "or") f.args.forEach(countF);
-    else if (f.f === "not") countF(f.a);
-    else if (f.f === "implies") {
-      countF(f.a);
-      countF(f.b);
-    }
-  };
-  const roots = [ob.goal, ...ob.tracked.map((t) => t.formula)];
-  roots.forEach(countF);
-  const out: string[] = [];
   const term = (x: Term): void => {
-    const s = shared.get(x);
-    if (s) {
-      out.push(s);
+    if (x.t === "sym") {
+      out += symName(x.s);
       return;
     }
-    // A node used more than once is named where it is first printed (a DAG node never
-    // contains itself, so registering it before its children is safe).
-    if ((refs.get(x) ?? 0) > 1) {
-      const ref = `#${shared.size}`;
-      shared.set(x, ref);
-      out.push(`${ref}=`);
+    if (x.t === "const") {
+      out += x.v.toString();
+      return;
     }
+    const seen = shared.get(x);
+    if (seen !== undefined) {
+      out += seen;
+      return;
+    }
+    // Every compound node is numbered implicitly, in the order its printing starts; a node
+    // met again is written `#k` (k-th compound node). The text is a pre-order serialisation,
+    // so it determines which subterm each reference stands for.
+    shared.set(x, `#${shared.size}`);
     switch (x.t) {
-      case "const":
-        out.push(x.v.toString());
-        return;
-      case "sym": {
-        let n = names.get(x.s.key);
-        if (!n) {
-          n = `v${names.size}`;
-          names.set(x.s.key, n);
-        }
-        out.push(n);
-        return;
-      }
       case "add":
       case "mul":
-        out.push(x.t === "add" ? "(+" : "(*");
+        out += x.t === "add" ? "(+" : "(*";
         for (const a of x.args) {
-          out.push(" ");
+          out += " ";
           term(a);
         }
-        out.push(")");
+        out += ")";
         break;
       case "div":
-        out.push("(/ ");
+        out += "(/ ";
         term(x.a);
-        out.push(" ");
+        out += " ";
         term(x.b);
-        out.push(")");
+        out += ")";
         break;
       case "app":
-        out.push(`(${actName(x.act)} `);
+        out += `(${actName(x.act)} `;
         term(x.arg);
-        out.push(")");
+        out += ")";
         break;
       case "ite":
-        out.push("(ite ");
+        out += "(ite ";
         formula(x.cond);
-        out.push(" ");
+        out += " ";
         term(x.a);
-        out.push(" ");
+        out += " ";
         term(x.b);
-        out.push(")");
+        out += ")";
         break;
       default:
         unreachable(x);
@@ -139,45 +108,45 @@ export function canonical(ob: Obligation): { text: string; hash: string } {
   const formula = (f: Formula): void => {
     switch (f.f) {
       case "cmp":
-        out.push(`(${f.op} `);
+        out += `(${f.op} `;
         term(f.a);
-        out.push(" ");
+        out += " ";
         term(f.b);
-        out.push(")");
+        out += ")";
         return;
       case "and":
       case "or":
-        out.push(`(${f.f}`);
+        out += `(${f.f}`;
         for (const g of f.args) {
-          out.push(" ");
+          out += " ";
           formula(g);
         }
-        out.push(")");
+        out += ")";
         return;
       case "not":
-        out.push("(not ");
+        out += "(not ";
         formula(f.a);
-        out.push(")");
+        out += ")";
         return;
       case "implies":
-        out.push("(=> ");
+        out += "(=> ";
         formula(f.a);
-        out.push(" ");
+        out += " ";
         formula(f.b);
-        out.push(")");
+        out += ")";
         return;
       case "true":
       case "false":
-        out.push(f.f);
+        out += f.f;
         return;
       default:
         unreachable(f);
     }
   };
-  out.push("goal ");
+  out += "goal ";
   formula(ob.goal);
   for (const t of ob.tracked) {
-    out.push("\nassume ");
+    out += "\nassume ";
     formula(t.formula);
   }
   // The meaning of every activation reached, in order of first occurrence (new names may be
@@ -187,7 +156,7 @@ export function canonical(ob: Obligation): { text: string; hash: string } {
     const a = [...acts.values()][k]!;
     meanings.push(`\n${actNames.get(a.key)} := ${activationText(a, actName)}`);
   }
-  const text = out.join("") + meanings.join("");
+  const text = out + meanings.join("");
   return { text, hash: createHash("sha256").update(text).digest("hex") };
 }
 

@@ -98,7 +98,8 @@ export function compositional(model: ClaimModel, corr: Correspondences, emit: (o
   model.conditions.forEach((c, k) => {
     for (const s of symsOf(c.formula)) bySym.set(s, [...(bySym.get(s) ?? []), k]);
   });
-  const uninterpreted = activationsOf([claim.lhs, claim.rhs]).some((a) => a.kind === "uninterpreted");
+  // Axiom instances exist only for activations with axioms or properties.
+  const uninterpreted = activationsOf([claim.lhs, claim.rhs]).some((a) => a.kind === "uninterpreted" && (a.axioms.length > 0 || a.properties.length > 0));
   const make = (id: string, statement: string, goal: Formula, withAxioms: boolean): Obligation => {
     const next = names();
     const tracked: Tracked[] = [];

@@ -75,8 +75,23 @@ export function labelled(x: Term, label: string): Term {
   return x;
 }
 
-export const paramSym = (name: string, index: number, shape: readonly number[]): Term =>
-  sym({ kind: "param", name, index, shape, key: `${name}${entryKey(shape, index)}` });
+/**
+ * A parameter entry's symbol. Its key ("W0[1,2]") is computed on demand: obligations for
+ * large networks create millions of these and mostly never ask.
+ */
+class ParamSym {
+  readonly kind = "param" as const;
+  constructor(
+    readonly name: string,
+    readonly index: number,
+    readonly shape: readonly number[],
+  ) {}
+  get key(): string {
+    return `${this.name}${entryKey(this.shape, this.index)}`;
+  }
+}
+
+export const paramSym = (name: string, index: number, shape: readonly number[]): Term => sym(new ParamSym(name, index, shape));
 /**
  * Entry `index` of the input vector called `name` (the left network's input, whose name no
  * parameter of that network may share, so keys of inputs and parameters never collide).
