@@ -124,7 +124,16 @@ async function monolithicProof(ctx: Ctx): Promise<Omit<ClaimOutcome, "ms">> {
 /** One obligation: from the cache, or by the solver (proofs are then cached). */
 async function discharge(ob: Obligation, ctx: Ctx, values: boolean): Promise<{ verdict: Verdict; cached: boolean; hash: string }> {
   const { session } = ctx;
-  const { hash } = canonical(ob);
+  const stop = () => {
+    if (Date.now() > ctx.deadline) throw new TimeLimit("preparing the obligation");
+  };
+  let hash: string;
+  try {
+    hash = canonical(ob, stop).hash;
+  } catch (e) {
+    if (e instanceof TimeLimit) return { verdict: { kind: "unknown", reason: e.message }, cached: false, hash: "" };
+    throw e;
+  }
   const cache = await session.cache();
   const hit = cache.get(hash);
   if (hit && hit.core.every((i) => i >= 0 && i < ob.tracked.length)) {
@@ -134,9 +143,6 @@ async function discharge(ob: Obligation, ctx: Ctx, values: boolean): Promise<{ v
   }
   let script: ReturnType<typeof printObligation>;
   try {
-    const stop = () => {
-      if (Date.now() > ctx.deadline) throw new TimeLimit("printing the obligation");
-    };
     script = printObligation(values ? ob : { ...ob, values: [] }, { timeoutMs: Math.max(1, ctx.deadline - Date.now() - GRACE_MS), seed: session.options.seed, stop });
   } catch (e) {
     if (e instanceof TimeLimit) return { verdict: { kind: "unknown", reason: e.message }, cached: false, hash };

@@ -25,9 +25,9 @@ const MAX_TUPLES = 2000;
 export const slope = (act: Activation, side: "pos" | "neg"): Term => sym({ kind: "slope", act: act.key, side, key: `slope.${act.key}.${side}` });
 
 /** Tracked instances of the axioms of every uninterpreted activation applied in `roots`. */
-export function instantiate(roots: readonly (Term | Formula)[], next: () => string): Tracked[] {
+export function instantiate(roots: readonly (Term | Formula)[], next: () => string, stop: () => void = () => {}): Tracked[] {
   const byAct = new Map<string, { act: Activation; args: Term[] }>();
-  for (const x of nodes(roots)) {
+  for (const x of nodes(roots, stop)) {
     if (x.t !== "app" || x.act.kind !== "uninterpreted") continue;
     const entry = byAct.get(x.act.key) ?? { act: x.act, args: [] };
     entry.args.push(x.arg);

@@ -21,8 +21,8 @@ import type { Activation, SExpr, SFormula } from "../elaborate/types.ts";
 import type { Formula, Sym, Term } from "../semantics/types.ts";
 import type { Obligation } from "./types.ts";
 
-/** Canonical text and its SHA-256 (hex). */
-export function canonical(ob: Obligation): { text: string; hash: string } {
+/** Canonical text and its SHA-256 (hex); `stop` is called now and then and may throw. */
+export function canonical(ob: Obligation, stop: () => void = () => {}): { text: string; hash: string } {
   const names = new Map<string, string>();
   const shared = new Map<Term, string>();
   const acts = new Map<string, Activation>();
@@ -70,6 +70,7 @@ export function canonical(ob: Obligation): { text: string; hash: string } {
     // met again is written `#k` (k-th compound node). The text is a pre-order serialisation,
     // so it determines which subterm each reference stands for.
     shared.set(x, `#${shared.size}`);
+    if (shared.size % 16384 === 0) stop();
     switch (x.t) {
       case "add":
       case "mul":

@@ -9,6 +9,7 @@ import { cmp, not, or } from "../semantics/build.ts";
 import { nodes } from "../semantics/walk.ts";
 import type { Term } from "../semantics/types.ts";
 import { instantiate } from "./axioms.ts";
+import { activationsOf } from "../elaborate/activationsOf.ts";
 import type { Obligation, Tracked } from "./types.ts";
 
 /** Side conditions as tracked assumptions. */
@@ -28,12 +29,16 @@ export function monolithic(model: ClaimModel, stop: () => void = () => {}): Obli
   const out = outputTerms(model, stop);
   const goal = or(...out.lhs.map((l, k) => not(cmp("=", l, out.rhs[k]!))));
   const next = names();
-  const tracked = [...conditions(model, next), ...instantiate([goal], next)];
+  // Axiom instances exist only for activations with axioms or properties.
+  const axioms = activationsOf([claim.lhs, claim.rhs]).some((a) => a.kind === "uninterpreted" && (a.axioms.length > 0 || a.properties.length > 0));
+  const tracked = [...conditions(model, next), ...(axioms ? instantiate([goal], next, stop) : [])];
   // What a witness needs: every symbol once, and every application of an uninterpreted
   // activation (its argument is asked for too).
   const values: Term[] = [];
   const seen = new Set<string>();
-  for (const x of nodes([goal, ...tracked.map((t) => t.formula)])) {
+  let k = 0;
+  for (const x of nodes([goal, ...tracked.map((t) => t.formula)], stop)) {
+    if (++k % 65536 === 0) stop();
     if (x.t === "sym" && !seen.has(x.s.key)) {
       seen.add(x.s.key);
       values.push(x);

@@ -11,7 +11,7 @@ import type { Term } from "./types.ts";
 /** Symbolic values of every named vector and of the output. `side` prefixes unit labels. */
 export function networkTerms(net: Network, env: ParamEnv, input: readonly Term[], side: string, stop: () => void = () => {}): { nodes: Map<string, Term[]>; output: Term[] } {
   const nodes = new Map<string, Term[]>();
-  const ev = (e: VExpr): Term[] => vexprTerms(e, env, input, nodes);
+  const ev = (e: VExpr): Term[] => vexprTerms(e, env, input, nodes, stop);
   for (const n of net.nodes) {
     stop();
     nodes.set(n.name, ev(n.expr).map((t, i) => labelled(t, `${side}.${n.name}[${i}]`)));
@@ -20,8 +20,8 @@ export function networkTerms(net: Network, env: ParamEnv, input: readonly Term[]
 }
 
 /** Terms of a vector expression given the values of the input and of named vectors. */
-export function vexprTerms(e: VExpr, env: ParamEnv, input: readonly Term[], nodes: ReadonlyMap<string, readonly Term[]>): Term[] {
-  const ev = (x: VExpr) => vexprTerms(x, env, input, nodes);
+export function vexprTerms(e: VExpr, env: ParamEnv, input: readonly Term[], nodes: ReadonlyMap<string, readonly Term[]>, stop: () => void = () => {}): Term[] {
+  const ev = (x: VExpr) => vexprTerms(x, env, input, nodes, stop);
   switch (e.k) {
     case "input":
       return [...input];
@@ -32,7 +32,10 @@ export function vexprTerms(e: VExpr, env: ParamEnv, input: readonly Term[], node
     case "matvec": {
       const v = ev(e.arg);
       const cols = v.length;
-      return Array.from({ length: e.size }, (_, i) => add(...v.map((vk, k) => mul(env.get(e.param, i * cols + k), vk))));
+      return Array.from({ length: e.size }, (_, i) => {
+        if (i % 64 === 0) stop();
+        return add(...v.map((vk, k) => mul(env.get(e.param, i * cols + k), vk)));
+      });
     }
     case "sum": {
       const parts = e.terms.map((t) => ({ sign: t.sign, v: ev(t.e) }));

@@ -6,8 +6,11 @@ import type { Activation } from "../elaborate/types.ts";
 import { add, and, app, cmp, div, ite, mul, not, or } from "./build.ts";
 import type { Formula, Term } from "./types.ts";
 
-/** Every distinct term node reachable from `roots` (terms and formulas), children first. */
-export function nodes(roots: readonly (Term | Formula)[]): Term[] {
+/**
+ * Every distinct term node reachable from `roots` (terms and formulas), children first.
+ * `stop` is called now and then and may throw to abandon a very large walk.
+ */
+export function nodes(roots: readonly (Term | Formula)[], stop: () => void = () => {}): Term[] {
   const seen = new Set<Term>();
   const out: Term[] = [];
   const stack: { x: Term; done: boolean }[] = [];
@@ -43,6 +46,7 @@ export function nodes(roots: readonly (Term | Formula)[]): Term[] {
       }
       if (seen.has(top.x)) continue;
       seen.add(top.x);
+      if (seen.size % 65536 === 0) stop();
       stack.push({ x: top.x, done: true });
       const x = top.x;
       switch (x.t) {

@@ -33,6 +33,14 @@ describe("neteq check", () => {
     expect(fs.existsSync(path.join(dir, ".neteq-cache"))).toBe(true);
   }, 120_000);
 
+  it("shows a progress line on a terminal, and clears it at the end", async () => {
+    const r = await cli(["check", "--no-cache", "proofs/03_tanh_flip.neq"], undefined, true);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/\[\d+\/5 claims\]/);
+    expect(r.stderr).toMatch(/obligations \d+\/\d+ \(\d+ distinct\)/);
+    expect(r.stderr.endsWith("\r\x1b[K")).toBe(true);
+  }, 120_000);
+
   it("prints no progress line when stderr is not a terminal", async () => {
     const r = await cli(["check", "--no-cache", "proofs/06_width_sweep.neq"]);
     expect(r.code).toBe(0);

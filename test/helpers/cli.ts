@@ -15,10 +15,10 @@ export interface CliResult {
 }
 
 /** Run `neteq <args>` from the repository root. */
-export async function cli(args: readonly string[], cwd = ROOT): Promise<CliResult> {
+export async function cli(args: readonly string[], cwd = ROOT, tty = false): Promise<CliResult> {
   let stdout = "";
   let stderr = "";
-  const code = await run(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), tty: false, cwd });
+  const code = await run(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), tty, cwd });
   return { code, stdout, stderr };
 }
 
