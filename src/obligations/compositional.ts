@@ -23,6 +23,7 @@ import type { ClaimModel } from "../semantics/claim.ts";
 import type { Correspondences } from "../semantics/correspondence.ts";
 import { vexprUnit } from "../semantics/network.ts";
 import type { Formula, Term } from "../semantics/types.ts";
+import { symbolKeys } from "../semantics/walk.ts";
 import { instantiate } from "./axioms.ts";
 import { activationsOf } from "../elaborate/activationsOf.ts";
 import { names } from "./monolithic.ts";
@@ -38,52 +39,6 @@ function reads(e: VExpr, out = new Set<string>()): Set<string> {
 
 const z = (node: string, k: number): Term => freeSym(`z.${node}[${k}]`);
 
-/** Keys of the symbols in `f` (a plain stack walk: obligations here are nearly trees). */
-function symsOf(f: Formula): Set<string> {
-  const out = new Set<string>();
-  const terms: Term[] = [];
-  const formulas: Formula[] = [f];
-  while (formulas.length > 0) {
-    const g = formulas.pop()!;
-    if (g.f === "cmp") terms.push(g.a, g.b);
-    else if (g.f === "and" || g.f === "or") formulas.push(...g.args);
-    else if (g.f === "not") formulas.push(g.a);
-    else if (g.f === "implies") formulas.push(g.a, g.b);
-  }
-  while (terms.length > 0) {
-    const x = terms.pop()!;
-    switch (x.t) {
-      case "sym":
-        out.add(x.s.key);
-        break;
-      case "add":
-      case "mul":
-        for (const a of x.args) terms.push(a);
-        break;
-      case "div":
-        terms.push(x.a, x.b);
-        break;
-      case "app":
-        terms.push(x.arg);
-        break;
-      case "ite":
-        terms.push(x.a, x.b);
-        formulas.push(x.cond);
-        while (formulas.length > 0) {
-          const g = formulas.pop()!;
-          if (g.f === "cmp") terms.push(g.a, g.b);
-          else if (g.f === "and" || g.f === "or") formulas.push(...g.args);
-          else if (g.f === "not") formulas.push(g.a);
-          else if (g.f === "implies") formulas.push(g.a, g.b);
-        }
-        break;
-      default:
-        break;
-    }
-  }
-  return out;
-}
-
 /**
  * Generate the obligations of the claim, calling `emit` for each (so that a caller can
  * deduplicate without keeping them all). Returns a reason if the correspondences do not
@@ -96,7 +51,7 @@ export function compositional(model: ClaimModel, corr: Correspondences, emit: (o
   // that identical units of a layer stay identical (and are discharged once).
   const bySym = new Map<string, number[]>();
   model.conditions.forEach((c, k) => {
-    for (const s of symsOf(c.formula)) bySym.set(s, [...(bySym.get(s) ?? []), k]);
+    for (const s of symbolKeys(c.formula)) bySym.set(s, [...(bySym.get(s) ?? []), k]);
   });
   // Axiom instances exist only for activations with axioms or properties.
   const uninterpreted = activationsOf([claim.lhs, claim.rhs]).some((a) => a.kind === "uninterpreted" && (a.axioms.length > 0 || a.properties.length > 0));
@@ -105,7 +60,7 @@ export function compositional(model: ClaimModel, corr: Correspondences, emit: (o
     const tracked: Tracked[] = [];
     if (bySym.size > 0) {
       const picked = new Set<number>();
-      for (const s of symsOf(goal)) for (const k of bySym.get(s) ?? []) picked.add(k);
+      for (const s of symbolKeys(goal)) for (const k of bySym.get(s) ?? []) picked.add(k);
       for (const k of [...picked].sort((a, b) => a - b)) tracked.push({ name: next(), label: `side condition ${model.conditions[k]!.label}`, formula: model.conditions[k]!.formula });
     }
     if (withAxioms && uninterpreted) tracked.push(...instantiate([goal], next));

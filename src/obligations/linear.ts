@@ -8,6 +8,7 @@
  */
 import { add, cmp, mul, div, not, ONE, ZERO } from "../semantics/build.ts";
 import type { Formula, Sym, Term } from "../semantics/types.ts";
+import { symbolKeys } from "../semantics/walk.ts";
 import type { Obligation, Tracked } from "./types.ts";
 
 /** A linear form: coefficients by variable key, and the constant part. */
@@ -75,38 +76,6 @@ export function linearize(x: Term, isVar: (s: Sym) => boolean): Linear | null {
   }
 }
 
-const symKeys = (f: Formula): Set<string> => {
-  const out = new Set<string>();
-  const terms: Term[] = [];
-  const fs: Formula[] = [f];
-  while (fs.length > 0) {
-    const g = fs.pop()!;
-    if (g.f === "cmp") terms.push(g.a, g.b);
-    else if (g.f === "and" || g.f === "or") fs.push(...g.args);
-    else if (g.f === "not") fs.push(g.a);
-    else if (g.f === "implies") fs.push(g.a, g.b);
-  }
-  while (terms.length > 0) {
-    const t = terms.pop()!;
-    if (t.t === "sym") out.add(t.s.key);
-    else if (t.t === "add" || t.t === "mul") terms.push(...t.args);
-    else if (t.t === "div") terms.push(t.a, t.b);
-    else if (t.t === "app") terms.push(t.arg);
-    else if (t.t === "ite") {
-      terms.push(t.a, t.b);
-      fs.push(t.cond);
-      while (fs.length > 0) {
-        const g = fs.pop()!;
-        if (g.f === "cmp") terms.push(g.a, g.b);
-        else if (g.f === "and" || g.f === "or") fs.push(...g.args);
-        else if (g.f === "not") fs.push(g.a);
-        else if (g.f === "implies") fs.push(g.a, g.b);
-      }
-    }
-  }
-  return out;
-};
-
 /**
  * The coefficient obligations of `ob`, or null when its goal is not `not (L = R)` with L, R
  * linear in the variables (then it is discharged whole). Each keeps only the tracked
@@ -121,9 +90,9 @@ export function splitLinear(ob: Obligation, isVar: (s: Sym) => boolean): Obligat
   const keys = [...new Set([...l.coef.keys(), ...r.coef.keys()])].sort();
   const parts: { what: string; goal: Formula }[] = keys.map((k) => ({ what: `the coefficient of ${k.replace(/^z\./, "")}`, goal: not(cmp("=", l.coef.get(k) ?? ZERO, r.coef.get(k) ?? ZERO)) }));
   parts.push({ what: "the constant part", goal: not(cmp("=", l.constant, r.constant)) });
-  const trackedSyms = ob.tracked.map((t) => ({ t, syms: symKeys(t.formula) }));
+  const trackedSyms = ob.tracked.map((t) => ({ t, syms: symbolKeys(t.formula) }));
   return parts.map((p, k) => {
-    const syms = symKeys(p.goal);
+    const syms = symbolKeys(p.goal);
     const tracked: Tracked[] = trackedSyms.filter(({ syms: s }) => [...s].some((x) => syms.has(x))).map(({ t }) => t);
     return { ...ob, id: `${ob.id}/${k}`, statement: `${ob.statement} (${p.what})`, goal: p.goal, tracked };
   });

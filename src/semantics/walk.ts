@@ -134,3 +134,49 @@ export function substituteActivation(f: Formula, act: Activation, def: (arg: Ter
   };
   return g(f);
 }
+
+/**
+ * Keys of the symbols in `f`, by a plain stack walk (shared nodes are visited once per
+ * path, which is cheap for the nearly tree-shaped obligations it is used on).
+ */
+export function symbolKeys(f: Formula): Set<string> {
+  const out = new Set<string>();
+  const terms: Term[] = [];
+  const formulas: Formula[] = [f];
+  const drainFormulas = () => {
+    while (formulas.length > 0) {
+      const g = formulas.pop()!;
+      if (g.f === "cmp") terms.push(g.a, g.b);
+      else if (g.f === "and" || g.f === "or") formulas.push(...g.args);
+      else if (g.f === "not") formulas.push(g.a);
+      else if (g.f === "implies") formulas.push(g.a, g.b);
+    }
+  };
+  drainFormulas();
+  while (terms.length > 0) {
+    const x = terms.pop()!;
+    switch (x.t) {
+      case "sym":
+        out.add(x.s.key);
+        break;
+      case "add":
+      case "mul":
+        for (const a of x.args) terms.push(a);
+        break;
+      case "div":
+        terms.push(x.a, x.b);
+        break;
+      case "app":
+        terms.push(x.arg);
+        break;
+      case "ite":
+        terms.push(x.a, x.b);
+        formulas.push(x.cond);
+        drainFormulas();
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+}
