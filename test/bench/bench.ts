@@ -7,6 +7,8 @@
  *   npm run bench -- --json           one JSON object per row
  *   npm run bench -- --quick          depths 1, 2 and widths up to 256
  *   npm run bench -- --max-params N   largest network for the compositional strategy (default 9e6)
+ *   npm run bench -- --kinds a,b      only these claim families (permutation, relu-scaling,
+ *                                     relu-scaling-2, tanh-flip, permutation+relu-scaling)
  *
  * The monolithic strategy gets a 60 s wall per claim; after its first failure at a depth it
  * is not run on wider networks of that depth. The last row checks proofs/large (2.9M
@@ -31,8 +33,10 @@ const MONOLITHIC_WALL_S = 60;
  * relu-scaling: every hidden unit by its own symbolic factor c > 0 (the strongest claim);
  * relu-scaling-2: every hidden unit by the constant 2 (gives the monolithic strategy a chance).
  */
-type Kind = "permutation" | "relu-scaling" | "relu-scaling-2" | "tanh-flip";
-const KINDS: Kind[] = ["permutation", "relu-scaling", "relu-scaling-2", "tanh-flip"];
+type Kind = "permutation" | "relu-scaling" | "relu-scaling-2" | "tanh-flip" | "permutation+relu-scaling";
+const ALL_KINDS: Kind[] = ["permutation", "relu-scaling", "relu-scaling-2", "tanh-flip", "permutation+relu-scaling"];
+const kindsArg = args.indexOf("--kinds");
+const KINDS: Kind[] = kindsArg >= 0 ? (args[kindsArg + 1]!.split(",") as Kind[]).filter((k) => ALL_KINDS.includes(k)) : ALL_KINDS;
 const DEPTHS = quick ? [1, 2] : [1, 2, 4, 8];
 const WIDTHS = Array.from({ length: quick ? 8 : 12 }, (_, i) => 2 ** (i + 1));
 
@@ -68,8 +72,11 @@ function claimText(kind: Kind, w: number, depth: number): string {
   const widths = [w, ...Array(depth).fill(w), 10].join(" -> ");
   const layers = Array.from({ length: depth }, (_, l) => l + 1);
   const act = kind === "tanh-flip" ? "tanh" : kind === "permutation" ? "sigma" : "relu";
+  const perms = layers.map((l) => `permute N.h${l} by [${permutation(w, l).join(", ")}]`).join(" then ");
   const head = `${kind === "permutation" ? "activation sigma\n" : ""}network N = mlp(${widths}, ${act})\n`;
-  if (kind === "permutation") return head + `theorem t: N ~ N after ${layers.map((l) => `permute N.h${l} by [${permutation(w, l).join(", ")}]`).join(" then ")}\n`;
+  if (kind === "permutation") return head + `theorem t: N ~ N after ${perms}\n`;
+  if (kind === "permutation+relu-scaling")
+    return head + `symmetry s(${layers.map((l) => `c${l}[${w}] > 0`).join(", ")}) = ${perms} then ${layers.map((l) => `scale N.h${l} by c${l}`).join(" then ")}\ntheorem t: N ~ N after s\n`;
   if (kind === "tanh-flip") return head + `theorem t: N ~ N after ${layers.map((l) => `flip N.h${l}`).join(" then ")}\n`;
   if (kind === "relu-scaling-2") return head + `theorem t: N ~ N after ${layers.map((l) => `scale N.h${l} by 2`).join(" then ")}\n`;
   return head + `symmetry s(${layers.map((l) => `c${l}[${w}] > 0`).join(", ")}) = ${layers.map((l) => `scale N.h${l} by c${l}`).join(" then ")}\ntheorem t: N ~ N after s\n`;
