@@ -10,10 +10,7 @@ import { monolithic } from "./obligations/monolithic.ts";
 import type { Obligation } from "./obligations/types.ts";
 import type { StrategyChoice } from "./options.ts";
 import { claimModel, type ClaimModel } from "./semantics/claim.ts";
-import { analyticCorrespondences } from "./semantics/correspondence.ts";
-import { inferCorrespondences } from "./obligations/infer.ts";
-import { compositional } from "./obligations/compositional.ts";
-import { Dedup } from "./obligations/dedup.ts";
+import { compositionalObligations } from "./obligations/compositional.ts";
 import { Rng } from "./numeric/rng.ts";
 import { load, type ReadFile } from "./syntax/load.ts";
 
@@ -29,12 +26,8 @@ export interface Explained {
  */
 export function obligationsOf(strategy: StrategyChoice, model: ClaimModel): { ob: Obligation; count: number; note: string }[] {
   if (strategy !== "monolithic") {
-    const corr = analyticCorrespondences(model.claim) ?? inferCorrespondences(model, new Rng(1), new Map());
-    if (!("reason" in corr)) {
-      const dedup = new Dedup();
-      const problem = compositional(model, corr as Exclude<typeof corr, { reason: string }>, (ob) => dedup.add(ob));
-      if (!problem) return [...dedup.groups.values()].map((g) => ({ ob: g.representative, count: g.count, note: "" }));
-    }
+    const dedup = compositionalObligations(model, new Rng(1), new Map());
+    if (!("reason" in dedup)) return [...dedup.groups.values()].map((g) => ({ ob: g.representative, count: g.count, note: "" }));
     if (strategy === "compositional") return [];
   }
   return [{ ob: monolithic(model), count: 1, note: strategy === "auto" ? "compositional strategy not applicable; " : "" }];

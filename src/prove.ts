@@ -12,16 +12,14 @@
 import { printObligation } from "./backends/smtlib/print.ts";
 import type { Claim } from "./elaborate/types.ts";
 import { canonical } from "./obligations/canonical.ts";
-import { compositional } from "./obligations/compositional.ts";
+import { compositionalObligations } from "./obligations/compositional.ts";
 import { Dedup, type Group } from "./obligations/dedup.ts";
 import { falsify } from "./obligations/falsify.ts";
-import { inferCorrespondences } from "./obligations/infer.ts";
 import { monolithic } from "./obligations/monolithic.ts";
 import { splitLinear } from "./obligations/linear.ts";
 import { TimeLimit, type Obligation } from "./obligations/types.ts";
 import type { Candidate as PoolCandidate } from "./numeric/realise.ts";
 import { claimModel, type ClaimModel } from "./semantics/claim.ts";
-import { analyticCorrespondences } from "./semantics/correspondence.ts";
 import type { Session } from "./session.ts";
 import { decide } from "./verdicts/decide.ts";
 import { replay, type Candidate } from "./verdicts/replay.ts";
@@ -187,12 +185,9 @@ async function dischargeSplit(ob: Obligation, ctx: Ctx): Promise<{ verdict: Verd
 
 async function compositionalProof(ctx: Ctx): Promise<Omit<ClaimOutcome, "ms">> {
   const { model, session } = ctx;
-  const corr = analyticCorrespondences(model.claim) ?? inferCorrespondences(model, session.rng(`${model.claim.name}/infer`), ctx.admitted);
   const unknown = (reason: string): Omit<ClaimOutcome, "ms"> => ({ verdict: { kind: "unknown", reason }, strategy: "compositional" });
-  if ("reason" in corr) return unknown(`not applicable: ${corr.reason}`);
-  const dedup = new Dedup();
-  const problem = compositional(model, corr as Exclude<typeof corr, { reason: string }>, (ob) => dedup.add(ob), () => Date.now() > ctx.deadline);
-  if (problem) return unknown(`not applicable: ${problem.reason}`);
+  const dedup = compositionalObligations(model, session.rng(`${model.claim.name}/infer`), ctx.admitted, () => Date.now() > ctx.deadline);
+  if ("reason" in dedup) return unknown(dedup.reason);
   const groups = [...dedup.groups.values()];
   session.tick({ obligationsTotal: groups.length, distinct: groups.length });
   let cached = 0;

@@ -20,7 +20,11 @@
 import type { VExpr } from "../elaborate/types.ts";
 import { add, app, cmp, freeSym, isConst, mul, not } from "../semantics/build.ts";
 import type { ClaimModel } from "../semantics/claim.ts";
-import type { Correspondences } from "../semantics/correspondence.ts";
+import { analyticCorrespondences, type Correspondences } from "../semantics/correspondence.ts";
+import type { Rng } from "../numeric/rng.ts";
+import type { Candidate as PoolCandidate } from "../numeric/realise.ts";
+import { Dedup } from "./dedup.ts";
+import { inferCorrespondences } from "./infer.ts";
 import { vexprUnit } from "../semantics/network.ts";
 import type { Formula, Term } from "../semantics/types.ts";
 import { symbolKeys } from "../semantics/walk.ts";
@@ -115,3 +119,21 @@ export function compositional(model: ClaimModel, corr: Correspondences, emit: (o
   return null;
 }
 
+
+/**
+ * The compositional strategy's obligations for a claim, deduplicated: correspondences are
+ * derived from permute/scale/flip steps, or else inferred numerically; then every unit,
+ * output and lemma obligation is generated. A reason when the strategy does not apply.
+ */
+export function compositionalObligations(
+  model: ClaimModel,
+  rng: Rng,
+  admitted: ReadonlyMap<string, readonly PoolCandidate[]>,
+  stop: () => boolean = () => false,
+): Dedup | { reason: string } {
+  const corr = analyticCorrespondences(model.claim) ?? inferCorrespondences(model, rng, admitted);
+  if ("reason" in corr) return { reason: `not applicable: ${corr.reason}` };
+  const dedup = new Dedup();
+  const problem = compositional(model, corr as Correspondences, (ob) => dedup.add(ob), stop);
+  return problem ? { reason: `not applicable: ${problem.reason}` } : dedup;
+}
