@@ -8,7 +8,7 @@ import { error, type Diagnostic } from "./diagnostics/diagnostic.ts";
 import { noSpan } from "./diagnostics/span.ts";
 
 export type StrategyChoice = "auto" | "compositional" | "monolithic";
-export type ReporterName = "pretty" | "json" | "junit";
+export type ReporterName = "pretty" | "json" | "junit" | "github" | "sarif";
 
 /** Everything the checker needs, resolved. */
 export interface Options {
@@ -71,7 +71,7 @@ export function resolveOptions(p: PartialOptions, cwd = process.cwd()): { option
   const strategy = (p.strategy ?? "auto") as StrategyChoice;
   if (!["auto", "compositional", "monolithic"].includes(strategy)) diags.push(bad("strategy", `expected auto, compositional or monolithic, got ${JSON.stringify(p.strategy)}`));
   const reporter = (p.reporter ?? "pretty") as ReporterName;
-  if (!["pretty", "json", "junit"].includes(reporter)) diags.push(bad("reporter", `expected pretty, json or junit, got ${JSON.stringify(p.reporter)}`));
+  if (!["pretty", "json", "junit", "github", "sarif"].includes(reporter)) diags.push(bad("reporter", `expected pretty, json, junit, github or sarif, got ${JSON.stringify(p.reporter)}`));
   const cores = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
   const jobs = p.jobs === undefined ? cores : positive(p.jobs, "jobs", diags, true) ?? cores;
   const cacheDir = p.cache === false ? null : path.resolve(cwd, p.cacheDir ?? DEFAULT_CACHE_DIR);

@@ -11,8 +11,10 @@ import { InternalError, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import { explain } from "../explain.ts";
 import { resolveOptions, DEFAULT_TIMEOUT_S, DEFAULT_SEED, DEFAULT_CACHE_DIR, type Options } from "../options.ts";
 import { renderJson } from "../report/json.ts";
+import { renderGithub } from "../report/github.ts";
 import { renderJunit } from "../report/junit.ts";
 import { renderPretty } from "../report/pretty.ts";
+import { renderSarif } from "../report/sarif.ts";
 import { exitCode, summarise, type Report } from "../report/types.ts";
 import type { Progress } from "../session.ts";
 import { collect } from "./files.ts";
@@ -35,7 +37,7 @@ usage:
   neteq --help | --version
 
 check options:
-  --reporter pretty|json|junit   output format (default pretty)
+  --reporter <format>            pretty (default), json, junit, github or sarif
   --timeout <seconds>            time limit per claim, enforced (default ${DEFAULT_TIMEOUT_S})
   --seed <n>|random              seed of the numeric falsifier and the solver (default ${DEFAULT_SEED})
   --strategy auto|compositional|monolithic   how claims become obligations (default auto)
@@ -154,7 +156,7 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
   const problems = [...diagnostics, ...found.diagnostics];
   if (problems.length > 0) {
     printDiags(io, problems);
-    if (options.reporter === "json" && diagnostics.every((d) => !d.message.startsWith("--reporter"))) io.stdout(renderJson(usageReport(options, problems)));
+    if (["json", "github", "sarif"].includes(options.reporter) && diagnostics.every((d) => !d.message.startsWith("--reporter"))) io.stdout(render(usageReport(options, problems), options, io));
     return 2;
   }
   const files = found.files.map((f) => ({ path: f, text: fs.readFileSync(path.resolve(io.cwd, f), "utf8") }));
@@ -172,6 +174,8 @@ function usageReport(options: Options, problems: readonly Diagnostic[]): Report 
 function render(report: Report, options: Options, io: Io): string {
   if (options.reporter === "json") return renderJson(report);
   if (options.reporter === "junit") return renderJunit(report);
+  if (options.reporter === "github") return renderGithub(report);
+  if (options.reporter === "sarif") return renderSarif(report, VERSION);
   return renderPretty(report, { color: io.tty && !process.env.NO_COLOR });
 }
 

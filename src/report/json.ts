@@ -2,12 +2,18 @@
  * `--reporter json`: exactly one JSON document. The contract:
  *
  *     { "version": 1, "seed", "files": [ { "path", "diagnostics": [ { "code", "severity",
- *       "line", "column", "message" } ], "claims": [ { "name", "expect", "verdict", "ok",
- *       "ms", "strategy", "axiomsUsed", "witness", "replayed", "reason" } ] } ],
+ *       "line", "column", "endLine", "endColumn", "message" } ], "claims": [ { "name",
+ *       "expect", "verdict", "ok", "ms", "strategy", "axiomsUsed", "witness", "replayed",
+ *       "reason" } ] } ],
  *       "summary": { "claims", "ok", "failed", "proved", "refuted", "unknown", "errors", "ms" } }
  *
- * Extra fields (z3, strategy, timeoutMs, usage; a diagnostic's file; a claim's line,
- * column, values, obligations) may be present; the listed ones always are.
+ * Lines and columns are 1-based; `endColumn` is the column just past the last character
+ * (as in SARIF), so a one-character span has endColumn = column + 1. Extra fields (z3,
+ * strategy, timeoutMs, usage; a diagnostic's file; a claim's line, column, endLine,
+ * endColumn, values, obligations) may be present; the listed ones always are.
+ *
+ * `version` changes only when a listed field changes meaning or goes away; fields are
+ * added within a version (end positions came in version 1), so readers ignore unknown ones.
  */
 import type { Report } from "./types.ts";
 
@@ -21,7 +27,7 @@ export function renderJson(r: Report): string {
     usage: r.usage,
     files: r.files.map((f) => ({
       path: f.path,
-      diagnostics: f.diagnostics.map((d) => ({ code: d.code, severity: d.severity, line: d.line, column: d.column, message: d.message, file: d.file })),
+      diagnostics: f.diagnostics.map((d) => ({ code: d.code, severity: d.severity, line: d.line, column: d.column, endLine: d.endLine, endColumn: d.endColumn, message: d.message, file: d.file })),
       claims: f.claims.map((c) => ({
         name: c.name,
         expect: c.expect,
@@ -35,6 +41,7 @@ export function renderJson(r: Report): string {
         reason: c.reason,
         line: c.line,
         column: c.column,
+        ...(c.endLine !== undefined ? { endLine: c.endLine, endColumn: c.endColumn } : {}),
         ...(c.values ? { values: c.values } : {}),
         ...(c.obligations ? { obligations: c.obligations } : {}),
       })),

@@ -1,8 +1,11 @@
 /**
  * `--reporter junit`: JUnit XML, one testsuite per file and one testcase per claim, so
  * that CI systems show proof files like test suites. Input errors are a testcase
- * `(diagnostics)` with an <error>.
+ * `(diagnostics)` with an <error>. A claim that did not meet its expectation has a
+ * <failure> (or <error>) whose message is the one-line summary with the witness or the
+ * reason, and whose body is the claim as `neteq check` prints it, witness tables included.
  */
+import { failureDetail, failureMessage } from "./failure.ts";
 import { renderReportDiagnostic } from "./pretty.ts";
 import type { ClaimReport, Report } from "./types.ts";
 
@@ -12,8 +15,7 @@ function testcase(file: string, c: ClaimReport): string {
   const open = `    <testcase classname="${esc(file)}" name="${esc(c.name)}" time="${(c.ms / 1000).toFixed(3)}"`;
   if (c.ok) return `${open}/>`;
   const what = c.verdict === "error" ? "error" : "failure";
-  const message = `expected ${c.expect}, got ${c.verdict}${c.reason ? `: ${c.reason}` : ""}`;
-  return `${open}>\n      <${what} message="${esc(message)}" type="${c.verdict}"/>\n    </testcase>`;
+  return `${open}>\n      <${what} message="${esc(failureMessage(c))}" type="${c.verdict}">${esc(failureDetail(c))}</${what}>\n    </testcase>`;
 }
 
 export function renderJunit(r: Report): string {

@@ -12,6 +12,9 @@ export interface ReportDiagnostic {
   readonly severity: "error" | "warning";
   readonly line: number;
   readonly column: number;
+  /** Where the problem's span ends: the line and the column just past its last character. */
+  readonly endLine: number;
+  readonly endColumn: number;
   readonly message: string;
   /** The file the problem is in (an imported file, or the checked file itself). */
   readonly file: string;
@@ -36,6 +39,9 @@ export interface ClaimReport {
   readonly reason: string | null;
   readonly line: number;
   readonly column: number;
+  /** Where the claim's statement ends (column just past its last character), when known. */
+  readonly endLine?: number;
+  readonly endColumn?: number;
   /** Bound statements: the computed quantities. */
   readonly values?: Readonly<Record<string, number>>;
   /** Obligation counts (compositional strategy). */
