@@ -18,7 +18,7 @@ import { falsify } from "./obligations/falsify.ts";
 import { monolithic } from "./obligations/monolithic.ts";
 import { splitLinear } from "./obligations/linear.ts";
 import { TimeLimit, type Obligation } from "./obligations/types.ts";
-import type { Candidate as PoolCandidate } from "./numeric/realise.ts";
+import { admittedCandidates, type Admitted } from "./numeric/realise.ts";
 import { claimModel, type ClaimModel } from "./semantics/claim.ts";
 import type { Session } from "./session.ts";
 import { decide } from "./verdicts/decide.ts";
@@ -50,7 +50,7 @@ interface Ctx {
   readonly model: ClaimModel;
   readonly deadline: number;
   readonly replayer: (c: Candidate) => ReturnType<typeof replay>;
-  readonly admitted: ReadonlyMap<string, readonly PoolCandidate[]>;
+  readonly admitted: Admitted;
 }
 
 export async function prove(claim: Claim, session: Session): Promise<ClaimOutcome> {
@@ -70,7 +70,7 @@ export async function prove(claim: Claim, session: Session): Promise<ClaimOutcom
   let compositionalReason = "";
   // A proof that uses axioms no known function satisfies could hold only vacuously (if the
   // axioms contradict each other): report it as unknown.
-  const unsupported = activationsOf([claim.lhs, claim.rhs]).filter((a) => a.kind === "uninterpreted" && !a.builtin && a.axioms.length > 0 && (admitted.get(a.key) ?? []).length === 0);
+  const unsupported = activationsOf([claim.lhs, claim.rhs]).filter((a) => a.kind === "uninterpreted" && !a.builtin && a.axioms.length > 0 && admittedCandidates(a, admitted).length === 0);
   const finish = (o: Omit<ClaimOutcome, "ms">): ClaimOutcome => {
     const v = o.verdict;
     const bad = v.kind === "proved" ? unsupported.find((a) => a.axioms.some((ax) => v.axiomsUsed.includes(ax.label))) : undefined;

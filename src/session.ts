@@ -7,7 +7,8 @@ import { printObligation } from "./backends/smtlib/print.ts";
 import { readAnswer } from "./backends/smtlib/answer.ts";
 import type { Activation } from "./elaborate/types.ts";
 import { admissibility } from "./obligations/admissible.ts";
-import type { Candidate } from "./numeric/realise.ts";
+import type { Admission, Admitted, Candidate } from "./numeric/realise.ts";
+import { meaningOf } from "./elaborate/meaning.ts";
 import { Rng } from "./numeric/rng.ts";
 import { ObligationCache } from "./backends/cache.ts";
 import type { Options } from "./options.ts";
@@ -25,7 +26,7 @@ export interface Progress {
 export class Session {
   readonly pool: SolverPool;
   readonly progress: Progress;
-  private readonly admittedByKey = new Map<string, Promise<readonly Candidate[]>>();
+  private readonly admittedByMeaning = new Map<string, Promise<readonly Candidate[]>>();
   private cachePromise: Promise<ObligationCache> | null = null;
 
   constructor(
@@ -64,13 +65,16 @@ export class Session {
 
   /**
    * Pool functions that provably satisfy the axioms of each given activation (for the
-   * falsifier and replays); computed once per activation per run.
+   * falsifier and replays). Computed once per meaning per run: declarations that say the
+   * same thing share the solver's answers, and nothing else does (keys, names and files
+   * never decide which facts an activation inherits).
    */
-  async admitted(acts: readonly Activation[]): Promise<ReadonlyMap<string, readonly Candidate[]>> {
-    const out = new Map<string, readonly Candidate[]>();
+  async admitted(acts: readonly Activation[]): Promise<Admitted> {
+    const out = new Map<string, Admission>();
     for (const a of acts) {
       if (a.kind !== "uninterpreted" || a.axioms.length === 0 || a.builtin) continue;
-      let p = this.admittedByKey.get(a.key);
+      const meaning = meaningOf(a);
+      let p = this.admittedByMeaning.get(meaning);
       if (!p) {
         p = Promise.all(
           admissibility(a).map(async ({ candidate, obligation }) => {
@@ -79,9 +83,9 @@ export class Session {
             return answer.kind === "output" && readAnswer(answer.text, 0).kind === "unsat" ? candidate : null;
           }),
         ).then((cs) => cs.filter((c): c is Candidate => c !== null));
-        this.admittedByKey.set(a.key, p);
+        this.admittedByMeaning.set(meaning, p);
       }
-      out.set(a.key, await p);
+      out.set(a.key, { meaning, candidates: await p });
     }
     return out;
   }

@@ -4,7 +4,7 @@
  */
 import { error, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import * as path from "node:path";
-import { lineCol, noSpan, type Span } from "../diagnostics/span.ts";
+import { noSpan, type Span } from "../diagnostics/span.ts";
 import { Rational } from "../numeric/rational.ts";
 import type * as A from "../syntax/types.ts";
 import { evalConst } from "./constants.ts";
@@ -116,10 +116,10 @@ function declared(d: Extract<A.Decl, { kind: "activation" }>, scope: Scope, diag
     if ((PROPERTIES as readonly string[]).includes(p.name)) properties.push(p.name as Property);
     else diags.push(error("ELB008", p.span, `unknown property ${p.name}; activations may be declared odd or positively_homogeneous`));
   }
-  // The key identifies this declaration: two activations with the same name (in different
-  // files, or redeclared in a sweep body) are different functions.
-  const { line } = lineCol(sources.get(d.name.span.file) ?? "", d.name.span.start);
-  const key = `${name}@${path.basename(d.name.span.file)}:${line}${scope.suffix}`;
+  // The key identifies this declaration, and nothing else: two activations with the same
+  // name (in different files, even files with the same base name, or redeclared in a sweep
+  // body) are different functions. The full path and the offset make it unique within a run.
+  const key = `${name}@${path.resolve(d.name.span.file)}:${d.name.span.start}${scope.suffix}`;
   const self: Activation = { key, name, kind: d.definition ? "defined" : "uninterpreted", builtin: null, param: d.arg?.name ?? "z", definition: null, properties, axioms: [], span: d.name.span };
   const env = (vars: string[]): SEnv => ({
     scope,

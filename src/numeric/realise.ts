@@ -10,6 +10,7 @@
  * obligations/admissible.ts.
  */
 import type { Activation, SExpr } from "../elaborate/types.ts";
+import { meaningOf } from "../elaborate/meaning.ts";
 import { evalSExpr, type ActFn } from "./evaluate.ts";
 import { exact, float64 } from "./field.ts";
 import { Rational } from "./rational.ts";
@@ -26,7 +27,25 @@ export interface Realisation {
   readonly interval: (x: Interval) => Interval;
   /** Definition over `z`, when exact (lets the solver check user axioms). */
   readonly definition: SExpr | null;
+  /**
+   * For a pool function realising an activation with axioms: the meaning (elaborate/meaning.ts)
+   * of the declaration whose axioms the solver proved it to satisfy.
+   */
+  readonly admittedFor?: string;
 }
+
+/**
+ * Pool functions the solver proved to satisfy the axioms of a declaration with `meaning`.
+ * Admissions are looked up by activation key but used only when the meaning matches, so
+ * a realisation proved for one declaration can never stand in for another.
+ */
+export interface Admission {
+  readonly meaning: string;
+  readonly candidates: readonly Candidate[];
+}
+
+/** Admissions by activation key. */
+export type Admitted = ReadonlyMap<string, Admission>;
 
 const Z: SExpr = { k: "var", name: "z" };
 const q = (n: number, d = 1): SExpr => ({ k: "const", v: Rational.of(n, d) });
@@ -90,12 +109,19 @@ export function propertyCandidates(act: Activation): Candidate[] {
  * Realisations of `act`, most useful first. `admitted` lists, for activations with user
  * axioms, the pool candidates the solver proved to satisfy them (none known: empty list).
  */
-export function realisations(act: Activation, admitted: ReadonlyMap<string, readonly Candidate[]> = new Map()): Realisation[] {
+export function realisations(act: Activation, admitted: Admitted = new Map()): Realisation[] {
   if (act.kind === "defined" && act.definition) return [fromDefinition(act.name, act.definition, act.param, nestedActs())];
   if (act.builtin === "tanh") return [realTanh];
   if (act.builtin === "sigmoid") return [realSigmoid];
-  const pool = act.axioms.length > 0 ? (admitted.get(act.key) ?? []) : propertyCandidates(act);
-  return pool.slice(0, 3).map((c) => fromDefinition(c.description, c.definition));
+  if (act.axioms.length === 0) return propertyCandidates(act).slice(0, 3).map((c) => fromDefinition(c.description, c.definition));
+  const meaning = meaningOf(act);
+  return admittedCandidates(act, admitted).slice(0, 3).map((c) => ({ ...fromDefinition(c.description, c.definition), admittedFor: meaning }));
+}
+
+/** The pool functions admitted for `act`'s own axioms (none when the admission is for another meaning). */
+export function admittedCandidates(act: Activation, admitted: Admitted): readonly Candidate[] {
+  const admission = admitted.get(act.key);
+  return admission && admission.meaning === meaningOf(act) ? admission.candidates : [];
 }
 
 /** Evaluating nested activations inside definitions (`activation r(z) = relu(z) - relu(-z)`). */

@@ -17,7 +17,8 @@
  */
 import { createHash } from "node:crypto";
 import { unreachable } from "../diagnostics/diagnostic.ts";
-import type { Activation, SExpr, SFormula } from "../elaborate/types.ts";
+import type { Activation } from "../elaborate/types.ts";
+import { sexpr, sformula } from "../elaborate/meaning.ts";
 import type { Formula, Sym, Term } from "../semantics/types.ts";
 import type { Obligation } from "./types.ts";
 
@@ -171,37 +172,4 @@ function activationText(a: Activation, name: (a: Activation) => string): string 
   if (a.definition) parts.push(`def ${a.param} ${sexpr(a.definition, name)}`);
   for (const ax of a.axioms) parts.push(`axiom ${ax.vars.join(",")} ${sformula(ax.body, name)}`);
   return parts.join(" | ");
-}
-
-function sexpr(e: SExpr, name: (a: Activation) => string): string {
-  const r = (x: SExpr) => sexpr(x, name);
-  switch (e.k) {
-    case "const":
-      return e.v.toString();
-    case "var":
-      return e.name;
-    case "scalar":
-      return `s:${e.id}[${e.index}]`;
-    case "entry":
-      return `e:${e.param}[${e.index}]`;
-    case "neg":
-      return `(- ${r(e.a)})`;
-    case "ite":
-      return `(ite ${sformula(e.cond, name)} ${r(e.then)} ${r(e.else)})`;
-    case "app":
-      return `(${name(e.act)} ${r(e.arg)})`;
-    default:
-      return `(${e.k} ${r(e.a)} ${r(e.b)})`;
-  }
-}
-
-function sformula(f: SFormula, name: (a: Activation) => string): string {
-  switch (f.k) {
-    case "cmp":
-      return `(${f.op} ${sexpr(f.a, name)} ${sexpr(f.b, name)})`;
-    case "not":
-      return `(not ${sformula(f.a, name)})`;
-    default:
-      return `(${f.k} ${sformula(f.a, name)} ${sformula(f.b, name)})`;
-  }
 }

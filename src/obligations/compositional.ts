@@ -22,7 +22,7 @@ import { add, app, cmp, freeSym, isConst, mul, not } from "../semantics/build.ts
 import type { ClaimModel } from "../semantics/claim.ts";
 import { analyticCorrespondences, type Correspondences } from "../semantics/correspondence.ts";
 import type { Rng } from "../numeric/rng.ts";
-import type { Candidate as PoolCandidate } from "../numeric/realise.ts";
+import type { Admitted } from "../numeric/realise.ts";
 import { Dedup } from "./dedup.ts";
 import { inferCorrespondences } from "./infer.ts";
 import { vexprUnit } from "../semantics/network.ts";
@@ -128,7 +128,7 @@ export function compositional(model: ClaimModel, corr: Correspondences, emit: (o
 export function compositionalObligations(
   model: ClaimModel,
   rng: Rng,
-  admitted: ReadonlyMap<string, readonly PoolCandidate[]>,
+  admitted: Admitted,
   stop: () => boolean = () => false,
 ): Dedup | { reason: string } {
   const corr = analyticCorrespondences(model.claim) ?? inferCorrespondences(model, rng, admitted);

@@ -9,7 +9,7 @@ import type { Activation } from "../elaborate/types.ts";
 import { evalFormula, evalTerm, evaluateNetwork, type ActFn } from "../numeric/evaluate.ts";
 import { exact, float64 } from "../numeric/field.ts";
 import { Rational } from "../numeric/rational.ts";
-import { realisations, type Candidate as PoolCandidate, type Realisation } from "../numeric/realise.ts";
+import { realisations, type Admitted, type Realisation } from "../numeric/realise.ts";
 import type { Rng } from "../numeric/rng.ts";
 import { entryKey } from "../semantics/build.ts";
 import type { ClaimModel } from "../semantics/claim.ts";
@@ -29,7 +29,7 @@ const SCALAR_CHOICES = [[2, 1], [1, 2], [3, 1], [-1, 1], [-2, 1], [1, 3], [-1, 2
 const BUDGET = 1_500_000;
 
 /** A candidate counterexample, or null if none was found (or `stop()` said to give up). */
-export function falsify(model: ClaimModel, rng: Rng, admitted: ReadonlyMap<string, readonly PoolCandidate[]>, stop: () => boolean = () => false): Candidate | null {
+export function falsify(model: ClaimModel, rng: Rng, admitted: Admitted, stop: () => boolean = () => false): Candidate | null {
   const { claim } = model;
   const acts: Activation[] = activationsOf([claim.lhs, claim.rhs]);
   const lists = acts.map((a) => realisations(a, admitted));

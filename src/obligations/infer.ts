@@ -10,7 +10,7 @@ import type { Activation } from "../elaborate/types.ts";
 import { evalTerm, evaluateNetwork, type ActFn } from "../numeric/evaluate.ts";
 import { float64 } from "../numeric/field.ts";
 import { Rational } from "../numeric/rational.ts";
-import { realisations, type Candidate as PoolCandidate } from "../numeric/realise.ts";
+import { realisations, type Admitted } from "../numeric/realise.ts";
 import type { Rng } from "../numeric/rng.ts";
 import { div, mul, num, ONE } from "../semantics/build.ts";
 import type { ClaimModel } from "../semantics/claim.ts";
@@ -75,7 +75,7 @@ function fit(hp: readonly number[], h: readonly number[]): { f: number; t: numbe
 }
 
 /** Correspondences for the claim, or the reason they could not be inferred. */
-export function inferCorrespondences(model: ClaimModel, rng: Rng, admitted: ReadonlyMap<string, readonly PoolCandidate[]>): Correspondences | { reason: string } {
+export function inferCorrespondences(model: ClaimModel, rng: Rng, admitted: Admitted): Correspondences | { reason: string } {
   const { claim } = model;
   const acts: Activation[] = activationsOf([claim.lhs, claim.rhs]);
   const chosen = new Map(acts.map((a) => [a.key, realisations(a, admitted)[0]]));

@@ -19,13 +19,14 @@ import { evalFormula, evalTerm, evaluateNetwork, type ActFn } from "../numeric/e
 import { exact, type Field } from "../numeric/field.ts";
 import { disjoint, hull, interval, type Interval } from "../numeric/interval.ts";
 import { Rational } from "../numeric/rational.ts";
-import { realisations, type Candidate as PoolCandidate, type Realisation } from "../numeric/realise.ts";
+import { realisations, type Admitted, type Realisation } from "../numeric/realise.ts";
 import type { Candidate } from "../obligations/types.ts";
 
 export type { Candidate };
 import type { Sym } from "../semantics/types.ts";
 import { entryKey } from "../semantics/build.ts";
 import type { Shown, Witness } from "./types.ts";
+import { violation } from "./declared.ts";
 
 export type ReplayResult = { readonly ok: true; readonly witness: Witness } | { readonly ok: false; readonly reason: string };
 
@@ -95,7 +96,7 @@ function slopes(act: Activation, values: ReadonlyMap<string, Rational>): Realisa
 }
 
 /** Realisations to try for `act`, best first. */
-function options(act: Activation, cand: Candidate, admitted: ReadonlyMap<string, readonly PoolCandidate[]>): Realisation[] {
+function options(act: Activation, cand: Candidate, admitted: Admitted): Realisation[] {
   const chosen = cand.realisations.get(act.key);
   if (chosen) return [chosen];
   const fallback = realisations(act, admitted);
@@ -111,7 +112,7 @@ function options(act: Activation, cand: Candidate, admitted: ReadonlyMap<string,
 }
 
 /** Replay `cand` against the claim; a witness only if both sides really differ. */
-export function replay(model: ClaimModel, cand: Candidate, admitted: ReadonlyMap<string, readonly PoolCandidate[]>): ReplayResult {
+export function replay(model: ClaimModel, cand: Candidate, admitted: Admitted): ReplayResult {
   const value = (s: Sym): Rational => cand.values.get(s.key) ?? Rational.ZERO;
   const noAct: ActFn<Rational> = () => {
     throw new Error("activation in a side condition");
@@ -132,7 +133,8 @@ export function replay(model: ClaimModel, cand: Candidate, admitted: ReadonlyMap
     const allExact = [...chosen.values()].every((c) => c.exact !== null);
     try {
       const w = allExact ? attempt(model, cand, chosen, exact, value) : attempt(model, cand, chosen, interval, (s) => ({ lo: value(s), hi: value(s) }));
-      if (w) return { ok: true, witness: w };
+      if (typeof w === "string") last = w;
+      else if (w) return { ok: true, witness: w };
     } catch (e) {
       last = e instanceof RangeError ? `the replay could not evaluate the networks (${e.message})` : String(e);
     }
@@ -140,8 +142,14 @@ export function replay(model: ClaimModel, cand: Candidate, admitted: ReadonlyMap
   return { ok: false, reason: last };
 }
 
-function attempt<T>(model: ClaimModel, cand: Candidate, chosen: ReadonlyMap<string, Realisation>, F: Field<T>, value: (s: Sym) => T): Witness | null {
+/**
+ * Evaluate both sides under `chosen`: a witness if they differ and every realisation used
+ * satisfies its activation's declaration (verdicts/declared.ts), the reason it does not, or
+ * null if the sides agree.
+ */
+function attempt<T>(model: ClaimModel, cand: Candidate, chosen: ReadonlyMap<string, Realisation>, F: Field<T>, value: (s: Sym) => T): Witness | string | null {
   const points = new Map<string, Map<string, [Shown, Shown]>>();
+  const args = new Map<string, Rational[]>();
   const act: ActFn<T> = (a, x) => {
     const r = chosen.get(a.key)!;
     const y = (F.exact ? r.exact!(x as Rational) : r.interval(x as Interval)) as T;
@@ -149,6 +157,9 @@ function attempt<T>(model: ClaimModel, cand: Candidate, chosen: ReadonlyMap<stri
       const m = points.get(a.key) ?? new Map();
       if (m.size < 50) m.set(String(F.show(x)), [F.show(x), F.show(y)]);
       points.set(a.key, m);
+      const list = args.get(a.key) ?? [];
+      if (list.length < 1000) list.push(...(F.exact ? [x as Rational] : [(x as Interval).lo, (x as Interval).hi]));
+      args.set(a.key, list);
     }
     return y;
   };
@@ -162,6 +173,10 @@ function attempt<T>(model: ClaimModel, cand: Candidate, chosen: ReadonlyMap<stri
   // Exactly: the values differ. With intervals: the enclosures of the two sides are disjoint.
   const differs = l.some((lv, k) => (F.exact ? F.cmp(lv, r[k]!) !== 0 : disjoint(lv as Interval, r[k]! as Interval)));
   if (!differs) return null;
+  for (const a of activationsOf([model.claim.lhs, model.claim.rhs])) {
+    const why = violation(a, chosen.get(a.key)!, args.get(a.key) ?? [], chosen);
+    if (why) return `the witness is not valid: ${why}`;
+  }
   const show = (x: Rational): Shown => x.toString();
   const parameters: Record<string, Shown[] | Shown[][]> = {};
   for (const p of claim.lhs.params) {

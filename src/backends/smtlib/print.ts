@@ -32,7 +32,8 @@ export interface PrintOptions {
 }
 
 /** `|W0[1,2]|`: a quoted SMT symbol (never shown to users in reports). */
-const quote = (s: string): string => `|${s.replace(/[|\\]/g, "_")}|`;
+// Injective: `_` is doubled, so the replacements of `|` and `\` cannot collide with text.
+const quote = (s: string): string => `|${s.replace(/[_|\\]/g, (c) => (c === "_" ? "__" : c === "|" ? "_p" : "_b"))}|`;
 export const symName = (s: Sym): string => quote(s.kind === "free" ? s.name : s.key);
 const actName = (a: Activation): string => quote(`act.${a.key}`);
 
