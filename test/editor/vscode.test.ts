@@ -1,0 +1,175 @@
+/**
+ * The VS Code extension (src/editor/vscode/): its manifest, TextMate grammar and language
+ * configuration agree with the lexer, its problem matcher is the repository's, and its
+ * JSON-to-diagnostics mapping works on a real report produced the way the extension runs
+ * neteq (a child process, `check --reporter json <file>`).
+ */
+import * as childProcess from "node:child_process";
+import * as fs from "node:fs";
+import { createRequire } from "node:module";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { KEYWORDS } from "../../src/syntax/lexer.ts";
+import { ROOT } from "../helpers/cli.ts";
+
+const DIR = path.join(ROOT, "src/editor/vscode");
+const readJson = (f: string) => JSON.parse(fs.readFileSync(path.join(DIR, f), "utf8"));
+
+interface Pattern { name?: string; match?: string; begin?: string; end?: string; captures?: Record<string, { name: string }>; include?: string }
+interface Mapped { file: string; diagnostics: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; severity: string; message: string; code: string; source: string }[] }
+const extension = createRequire(import.meta.url)(path.join(DIR, "extension.js")) as {
+  reportToDiagnostics: (report: unknown, cwd: string, fallbackFile?: string) => Mapped[];
+  neteqCommand: (folder: string, configured?: string) => { file: string; args: string[] };
+};
+
+const manifest = readJson("package.json");
+const grammar = readJson("syntaxes/neq.tmLanguage.json") as { scopeName: string; patterns: Pattern[]; repository: Record<string, { patterns: Pattern[] }> };
+const all = (): Pattern[] => Object.values(grammar.repository).flatMap((r) => r.patterns);
+/** The words of a `\b(a|b|c)\b` pattern. */
+const words = (re: string) => /^\\b\(([a-z_|]+)\)\\b$/.exec(re)?.[1]!.split("|") ?? [];
+
+describe("VS Code extension: grammar and manifest", () => {
+  it("the manifest's files exist and name the grammar and configuration", () => {
+    expect(manifest.main).toBe("./extension.js");
+    expect(fs.existsSync(path.join(DIR, manifest.main))).toBe(true);
+    const [lang] = manifest.contributes.languages;
+    expect(lang.extensions).toEqual([".neq"]);
+    expect(fs.existsSync(path.join(DIR, lang.configuration))).toBe(true);
+    const [g] = manifest.contributes.grammars;
+    expect(g.language).toBe(lang.id);
+    expect(g.scopeName).toBe(grammar.scopeName);
+    expect(path.resolve(DIR, g.path)).toBe(path.join(DIR, "syntaxes/neq.tmLanguage.json"));
+  });
+
+  it("highlights exactly the lexer's keywords as keywords", () => {
+    const keywordWords = grammar.repository.keywords!.patterns.flatMap((p) => {
+      expect(p.name).toMatch(/^keyword\./);
+      return words(p.match!);
+    });
+    expect([...keywordWords].sort()).toEqual([...KEYWORDS].sort());
+    expect(new Set(keywordWords).size).toBe(keywordWords.length);
+    // Declaration patterns name keywords only, and no other group claims a keyword.
+    for (const p of grammar.repository.declarations!.patterns) for (const w of words(p.match!.replace(/\\s\+.*$/, ""))) expect(KEYWORDS).toContain(w);
+    for (const p of grammar.repository.builtins!.patterns) for (const w of words(p.match!)) expect(KEYWORDS).not.toContain(w);
+  });
+
+  it("every pattern compiles, and includes name repository entries", () => {
+    for (const p of all()) for (const re of [p.match, p.begin, p.end]) if (re !== undefined) expect(() => new RegExp(re)).not.toThrow();
+    for (const p of grammar.patterns) expect(grammar.repository[p.include!.slice(1)]).toBeDefined();
+  });
+
+  it("matches comments, numbers, keywords and names as the lexer reads them", () => {
+    const scope = (text: string): string | null => {
+      for (const inc of grammar.patterns) {
+        for (const p of grammar.repository[inc.include!.slice(1)]!.patterns) {
+          const re = new RegExp(p.match ?? p.begin!, "y");
+          const m = re.exec(text);
+          if (m) return m[0] === text || p.begin ? (p.name ?? Object.values(p.captures!)[0]!.name) : null;
+        }
+      }
+      return null;
+    };
+    expect(scope("// a comment")).toBe("comment.line.double-slash.neq");
+    expect(scope("/* block")).toBe("comment.block.neq");
+    for (const n of ["2", "0.5", "1e-3", "12.5E+2"]) expect(scope(n)).toBe("constant.numeric.neq");
+    expect(scope("theorem")).toBe("keyword.declaration.neq");
+    expect(scope("permute")).toBe("keyword.control.neq");
+    expect(scope("theorems")).toBe("variable.other.neq");
+    expect(scope("W0")).toBe("variable.other.neq");
+    expect(scope("relu")).toBe("support.function.builtin.neq");
+    expect(scope('"std/activations.neq"')).toBe("string.quoted.double.neq");
+    expect(new RegExp(grammar.repository.declarations!.patterns[0]!.match!).exec("theorem swap_ok: Net ~ Net")![2]).toBe("swap_ok");
+  });
+
+  it("the language configuration has the lexer's comments and the brackets", () => {
+    const conf = readJson("language-configuration.json");
+    expect(conf.comments).toEqual({ lineComment: "//", blockComment: ["/*", "*/"] });
+    expect(conf.brackets).toEqual([["{", "}"], ["[", "]"], ["(", ")"]]);
+  });
+
+  it("contributes the repository's problem matcher pattern", () => {
+    const repo = JSON.parse(fs.readFileSync(path.join(ROOT, ".github/neteq-problem-matcher.json"), "utf8"));
+    const { regexp, ...groups } = repo.problemMatcher[0].pattern[0];
+    const [pm] = manifest.contributes.problemMatchers;
+    expect(pm.owner).toBe("neteq");
+    expect(pm.pattern).toEqual({ regexp, ...groups });
+  });
+});
+
+describe("VS Code extension: diagnostics from a real report", () => {
+  it("maps every diagnostic and failing claim to a 0-based range with its message", () => {
+    const files = ["test/golden/cases/failing.neq", "test/golden/cases/verdicts.neq"];
+    const cmd = extension.neteqCommand(ROOT, "");
+    expect(cmd.args).toEqual([path.join(ROOT, "src/cli/bin.mjs")]);
+    const run = childProcess.spawnSync(cmd.file === "node" ? process.execPath : cmd.file, [...cmd.args, "check", "--no-cache", "--reporter", "json", ...files], { cwd: ROOT, encoding: "utf8" });
+    expect(run.status).toBe(2);
+    const report = JSON.parse(run.stdout);
+    const mapped = extension.reportToDiagnostics(report, ROOT, path.join(ROOT, files[0]!));
+    expect(mapped.map((m) => m.file)).toEqual([path.join(ROOT, files[0]!)]);
+    const diags = mapped[0]!.diagnostics;
+    const f = report.files[0];
+    const failing = f.claims.filter((c: { ok: boolean }) => !c.ok);
+    expect(diags).toHaveLength(f.diagnostics.length + failing.length);
+    for (const d of f.diagnostics) {
+      expect(diags).toContainEqual({ source: "neteq", code: d.code, severity: d.severity, message: d.message, range: { start: { line: d.line - 1, character: d.column - 1 }, end: { line: d.endLine - 1, character: d.endColumn - 1 } } });
+    }
+    for (const c of failing) {
+      const d = diags.find((x) => x.message.startsWith(`${c.name}: `))!;
+      expect(d.range.start).toEqual({ line: c.line - 1, character: c.column - 1 });
+      expect(d.code).toBe(`claim.${c.verdict}`);
+      if (c.verdict === "refuted") expect(d.message).toContain(`input x = [${c.witness.input.x.join(", ")}]`);
+    }
+    expect(diags.some((d) => d.message.startsWith("rows_only: expected proved, got refuted (numeric falsifier, replayed exactly)\ninput x = ["))).toBe(true);
+  }, 60_000);
+
+  it("puts command-line problems on the checked file, and problems in imports on the import", () => {
+    const report = {
+      usage: ["CLI003: --timeout: expected a positive number"],
+      files: [{ path: "a.neq", diagnostics: [{ code: "ELB001", severity: "error", line: 3, column: 5, endLine: 3, endColumn: 5, message: "unknown name", file: "lib/b.neq" }], claims: [] }],
+      summary: {},
+    };
+    const mapped = extension.reportToDiagnostics(report, "/w", "/w/a.neq");
+    expect(mapped.map((m) => m.file)).toEqual(["/w/lib/b.neq", "/w/a.neq"]);
+    // An empty span still marks one character.
+    expect(mapped[0]!.diagnostics[0]!.range).toEqual({ start: { line: 2, character: 4 }, end: { line: 2, character: 5 } });
+    expect(mapped[1]!.diagnostics[0]!.message).toBe("CLI003: --timeout: expected a positive number");
+  });
+});
+
+describe("VS Code extension: on save", () => {
+  it("runs neteq on a saved .neq file and sets the diagnostics (with a stand-in vscode API)", async () => {
+    const sets: { file: string; diagnostics: { range: number[]; message: string; severity: number; code: string }[] }[] = [];
+    let onSave: ((doc: unknown) => void) | null = null;
+    let settled: () => void = () => {};
+    const done = new Promise<void>((r) => (settled = r));
+    const vscode = {
+      DiagnosticSeverity: { Error: 0, Warning: 1 },
+      Range: class { constructor(...args: number[]) { return args; } },
+      Diagnostic: class { source = ""; code = ""; constructor(readonly range: number[], readonly message: string, readonly severity: number) {} },
+      Uri: { file: (f: string) => ({ fsPath: f }) },
+      languages: { createDiagnosticCollection: () => ({ set: (uri: { fsPath: string }, diagnostics: never[]) => { sets.push({ file: uri.fsPath, diagnostics }); }, delete: () => {}, dispose: () => {} }) },
+      window: { createOutputChannel: () => ({ appendLine: () => settled(), dispose: () => {} }), activeTextEditor: undefined },
+      workspace: {
+        onDidSaveTextDocument: (f: (doc: unknown) => void) => ((onSave = f), { dispose: () => {} }),
+        getWorkspaceFolder: () => ({ uri: { fsPath: ROOT } }),
+        getConfiguration: () => ({ get: (key: string, dflt?: unknown) => (key === "extraArgs" ? ["--no-cache"] : key === "command" ? "" : dflt) }),
+      },
+      commands: { registerCommand: () => ({ dispose: () => {} }) },
+    };
+    const context = { subscriptions: [] as unknown[] };
+    (extension as unknown as { activate: (c: unknown, v: unknown) => void }).activate(context, vscode);
+    const file = path.join(ROOT, "test/golden/cases/failing.neq");
+    onSave!({ languageId: "neq", uri: { scheme: "file", fsPath: file } });
+    onSave!({ languageId: "typescript", uri: { scheme: "file", fsPath: path.join(ROOT, "README.md") } });
+    await done;
+    expect(sets.map((s) => s.file)).toEqual([file]);
+    const messages = sets[0]!.diagnostics.map((d) => `${d.code} ${d.range.join(",")} ${d.message.split("\n")[0]}`);
+    expect(messages).toEqual([
+      "ELB013 6,38,6,40 cannot permute units of N.h2: N has no vector h2; its vectors are h1",
+      "claim.refuted 4,0,4,60 rows_only: expected proved, got refuted (numeric falsifier, replayed exactly)",
+      "claim.proved 5,0,5,53 permutation: expected refuted, got proved (compositional; axioms: none)",
+      "claim.error 6,0,6,49 broken: the claim could not be elaborated",
+    ]);
+    for (const d of context.subscriptions as { dispose: () => void }[]) d.dispose();
+  }, 60_000);
+});
