@@ -10,6 +10,7 @@
  */
 import * as fs from "node:fs";
 import { elaborate } from "./elaborate/elaborate.ts";
+import type { Module } from "./elaborate/types.ts";
 import type { Options } from "./options.ts";
 import { prove, type ClaimOutcome } from "./prove.ts";
 import { claimReport, errorReport, reportDiagnostic } from "./report/build.ts";
@@ -32,6 +33,15 @@ export interface CheckHooks {
   readonly onProgress?: (p: Progress) => void;
   /** Called as each claim finishes. */
   readonly onClaim?: (file: string, c: ClaimReport) => void;
+  /** Which claims to check (`--filter`, `--shard`); the others are left out of the report. Default: all. */
+  readonly select?: (file: string, claim: string) => boolean;
+}
+
+/** A module with only the selected claims (each claim is asked about once). */
+function selectClaims(module: Module, file: string, select: CheckHooks["select"]): Module {
+  if (!select) return module;
+  const keep = <C extends { readonly name: string }>(cs: readonly C[]) => cs.filter((c) => select(file, c.name));
+  return { ...module, claims: keep(module.claims), bounds: keep(module.bounds), failed: keep(module.failed) };
 }
 
 /** Check every claim of every file. */
@@ -49,7 +59,7 @@ export async function checkWith(session: Session, files: readonly { path: string
   const started = Date.now();
   const options = session.options;
   {
-    const modules = files.map((f) => ({ file: f, loaded: load(f.path, f.text, hooks.read ?? readFileOrNull) })).map((m) => ({ ...m, module: elaborate(m.loaded) }));
+    const modules = files.map((f) => ({ file: f, loaded: load(f.path, f.text, hooks.read ?? readFileOrNull) })).map((m) => ({ ...m, module: selectClaims(elaborate(m.loaded), m.file.path, hooks.select) }));
     session.tick({ claimsTotal: modules.reduce((n, m) => n + m.module.claims.length, 0) });
     const reports: FileReport[] = [];
     for (const { file, loaded, module } of modules) {
@@ -65,7 +75,7 @@ export async function checkWith(session: Session, files: readonly { path: string
       );
       const failed = module.failed.map((f) => errorReport(f.name, f.expect, f.span, sources));
       const bounds = module.bounds.map((b) => {
-        const r = bound(b, session.rng(b.name), sources);
+        const r = bound(b, session.rng("bound"), sources);
         hooks.onClaim?.(file.path, r);
         return r;
       });

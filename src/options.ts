@@ -26,6 +26,10 @@ export interface Options {
   readonly progress: boolean;
   /** Run the numeric falsifier before the solver. */
   readonly falsify: boolean;
+  /** `--filter` patterns: check only claims whose name or file path contains one (`*`: any characters). */
+  readonly filter: readonly string[];
+  /** `--shard k/n`: check only the k-th (1-based) of n deterministic parts of the claims. */
+  readonly shard: { readonly index: number; readonly count: number } | null;
 }
 
 /** Options as given (strings from the command line, or values from a library caller). */
@@ -40,6 +44,9 @@ export interface PartialOptions {
   readonly clearCache?: boolean;
   readonly progress?: boolean;
   readonly falsify?: boolean;
+  readonly filter?: readonly string[];
+  /** `k/n` */
+  readonly shard?: string;
 }
 
 export const DEFAULT_TIMEOUT_S = 30;
@@ -75,8 +82,13 @@ export function resolveOptions(p: PartialOptions, cwd = process.cwd()): { option
   const cores = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
   const jobs = p.jobs === undefined ? cores : positive(p.jobs, "jobs", diags, true) ?? cores;
   const cacheDir = p.cache === false ? null : path.resolve(cwd, p.cacheDir ?? DEFAULT_CACHE_DIR);
+  const filter = p.filter ?? [];
+  if (filter.some((f) => f === "")) diags.push(bad("filter", "expected a non-empty pattern"));
+  const shardMatch = p.shard === undefined ? null : /^(\d+)\/(\d+)$/.exec(p.shard.trim());
+  const shard = shardMatch ? { index: Number(shardMatch[1]), count: Number(shardMatch[2]) } : null;
+  if (p.shard !== undefined && (!shard || shard.count < 1 || shard.index < 1 || shard.index > shard.count)) diags.push(bad("shard", `expected k/n with 1 <= k <= n, got ${JSON.stringify(p.shard)}`));
   return {
-    options: { timeoutMs: Math.round(timeout * 1000), seed, strategy, jobs, reporter, cacheDir, clearCache: p.clearCache ?? false, progress: p.progress ?? false, falsify: p.falsify ?? true },
+    options: { timeoutMs: Math.round(timeout * 1000), seed, strategy, jobs, reporter, cacheDir, clearCache: p.clearCache ?? false, progress: p.progress ?? false, falsify: p.falsify ?? true, filter, shard },
     diagnostics: diags,
   };
 }

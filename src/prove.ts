@@ -18,6 +18,7 @@ import { falsify } from "./obligations/falsify.ts";
 import { monolithic } from "./obligations/monolithic.ts";
 import { splitLinear } from "./obligations/linear.ts";
 import { TimeLimit, type Obligation } from "./obligations/types.ts";
+import { Budget } from "./obligations/budget.ts";
 import { admittedCandidates, type Admitted } from "./numeric/realise.ts";
 import { claimModel, type ClaimModel } from "./semantics/claim.ts";
 import type { Session } from "./session.ts";
@@ -31,7 +32,12 @@ export interface ClaimOutcome {
   readonly verdict: Verdict;
   /** "numeric falsifier", "monolithic", "compositional". */
   readonly strategy: string;
+  /** Milliseconds of the claim's own work (what its time limit counts). */
   readonly ms: number;
+  /** Milliseconds it waited behind other claims (for the main thread or a solver worker). */
+  readonly waitMs: number;
+  /** What the reader should know beside the verdict (e.g. the falsifier could not run). */
+  readonly notes: readonly string[];
   readonly obligations?: { readonly total: number; readonly distinct: number; readonly cached: number };
 }
 
@@ -48,30 +54,42 @@ export const MONOLITHIC_MAX_PARAMS = 200_000;
 interface Ctx {
   readonly session: Session;
   readonly model: ClaimModel;
-  readonly deadline: number;
+  readonly budget: Budget;
   readonly replayer: (c: Candidate) => ReturnType<typeof replay>;
   readonly admitted: Admitted;
 }
 
+/**
+ * Check one claim. Its random draws come from the run's seed alone (never from its name,
+ * its file or the other claims), and its time limit counts its own work (obligations/budget.ts).
+ */
 export async function prove(claim: Claim, session: Session): Promise<ClaimOutcome> {
-  const started = Date.now();
-  const model = claimModel(claim);
+  const budget = new Budget(session.options.timeoutMs);
+  const model = budget.run(() => claimModel(claim));
   const admitted = await session.admitted(activationsOf([claim.lhs, claim.rhs]));
-  const ctx: Ctx = { session, model, deadline: started + session.options.timeoutMs, replayer: (c) => replay(model, c, admitted), admitted };
-  const done = (o: Omit<ClaimOutcome, "ms">): ClaimOutcome => ({ ...o, ms: Date.now() - started });
+  const ctx: Ctx = { session, model, budget, replayer: (c) => replay(model, c, admitted), admitted };
+  const notes: string[] = [];
+  const done = (o: Omit<ClaimOutcome, "ms" | "waitMs" | "notes">): ClaimOutcome => {
+    const ms = Math.round(budget.spentMs());
+    return { ...o, ms, waitMs: Math.max(0, Math.round(budget.wallMs()) - ms), notes };
+  };
 
-  const overdue = () => Date.now() > ctx.deadline;
-  const candidate = session.options.falsify ? falsify(model, session.rng(claim.name), admitted, overdue) : null;
-  if (candidate) {
-    const v = decide(monolithicShell(claim), { kind: "numeric", candidate }, ctx.replayer);
-    if (v.kind === "refuted") return done({ verdict: v, strategy: "numeric falsifier" });
+  const overdue = () => budget.exhausted();
+  if (session.options.falsify) {
+    const found = budget.run(() => falsify(model, session.rng("falsify"), admitted, overdue));
+    if (found.kind === "skipped") notes.push(`the numeric falsifier did not run to the end: ${found.reason}`);
+    if (found.kind === "candidate") {
+      const v = budget.run(() => decide(monolithicShell(claim), { kind: "numeric", candidate: found.candidate }, ctx.replayer));
+      if (v.kind === "refuted") return done({ verdict: v, strategy: "numeric falsifier" });
+      if (v.kind === "unknown") notes.push(v.reason);
+    }
   }
   const choice = session.options.strategy;
   let compositionalReason = "";
   // A proof that uses axioms no known function satisfies could hold only vacuously (if the
   // axioms contradict each other): report it as unknown.
   const unsupported = activationsOf([claim.lhs, claim.rhs]).filter((a) => a.kind === "uninterpreted" && !a.builtin && a.axioms.length > 0 && admittedCandidates(a, admitted).length === 0);
-  const finish = (o: Omit<ClaimOutcome, "ms">): ClaimOutcome => {
+  const finish = (o: Omit<ClaimOutcome, "ms" | "waitMs" | "notes">): ClaimOutcome => {
     const v = o.verdict;
     const bad = v.kind === "proved" ? unsupported.find((a) => a.axioms.some((ax) => v.axiomsUsed.includes(ax.label))) : undefined;
     if (!bad) return done(o);
@@ -102,13 +120,15 @@ function monolithicShell(claim: Claim): Obligation {
   return { id: `${claim.name}/monolithic`, claim: claim.name, strategy: "monolithic", origin: claim.span, statement: "", tracked: [], goal: { f: "true" }, values: [] };
 }
 
-async function monolithicProof(ctx: Ctx): Promise<Omit<ClaimOutcome, "ms">> {
+type Partial = Omit<ClaimOutcome, "ms" | "waitMs" | "notes">;
+
+async function monolithicProof(ctx: Ctx): Promise<Partial> {
   const stop = () => {
-    if (Date.now() > ctx.deadline) throw new TimeLimit("building the monolithic obligation");
+    if (ctx.budget.exhausted()) throw new TimeLimit("building the monolithic obligation");
   };
   let ob: Obligation;
   try {
-    ob = monolithic(ctx.model, stop);
+    ob = ctx.budget.run(() => monolithic(ctx.model, stop));
   } catch (e) {
     if (e instanceof TimeLimit) return { verdict: { kind: "unknown", reason: e.message }, strategy: "monolithic" };
     throw e;
@@ -121,13 +141,13 @@ async function monolithicProof(ctx: Ctx): Promise<Omit<ClaimOutcome, "ms">> {
 
 /** One obligation: from the cache, or by the solver (proofs are then cached). */
 async function discharge(ob: Obligation, ctx: Ctx, values: boolean): Promise<{ verdict: Verdict; cached: boolean; hash: string }> {
-  const { session } = ctx;
+  const { session, budget } = ctx;
   const stop = () => {
-    if (Date.now() > ctx.deadline) throw new TimeLimit("preparing the obligation");
+    if (budget.exhausted()) throw new TimeLimit("preparing the obligation");
   };
   let hash: string;
   try {
-    hash = canonical(ob, stop).hash;
+    hash = budget.run(() => canonical(ob, stop).hash);
   } catch (e) {
     if (e instanceof TimeLimit) return { verdict: { kind: "unknown", reason: e.message }, cached: false, hash: "" };
     throw e;
@@ -141,14 +161,20 @@ async function discharge(ob: Obligation, ctx: Ctx, values: boolean): Promise<{ v
   }
   let script: ReturnType<typeof printObligation>;
   try {
-    script = printObligation(values ? ob : { ...ob, values: [] }, { timeoutMs: Math.max(1, ctx.deadline - Date.now() - GRACE_MS), seed: session.options.seed, stop });
+    script = budget.run(() => printObligation(values ? ob : { ...ob, values: [] }, { timeoutMs: Math.max(1, budget.remainingMs() - GRACE_MS), seed: session.options.seed, stop }));
   } catch (e) {
     if (e instanceof TimeLimit) return { verdict: { kind: "unknown", reason: e.message }, cached: false, hash };
     throw e;
   }
-  const remaining = Math.max(1, ctx.deadline - Date.now());
-  const answer = await session.solve(script.text, remaining);
-  const verdict = decide(ob, { kind: "solver", answer, script }, ctx.replayer);
+  // The hard limit is what is left of the budget when a worker starts the job: time spent
+  // queued behind other claims' obligations is not this claim's.
+  let started = false;
+  const answer = await session.solve(script.text, () => Math.floor(budget.remainingMs()), () => {
+    started = true;
+    budget.enter();
+  });
+  if (started) budget.leave();
+  const verdict = budget.run(() => decide(ob, { kind: "solver", answer, script }, ctx.replayer));
   if (verdict.kind === "proved") cache.put(hash, { core: verdict.core.map((n) => ob.tracked.findIndex((t) => t.name === n)).filter((i) => i >= 0) });
   return { verdict, cached: false, hash };
 }
@@ -183,10 +209,10 @@ async function dischargeSplit(ob: Obligation, ctx: Ctx): Promise<{ verdict: Verd
   return { verdict: { kind: "proved", strategy: ob.strategy, axiomsUsed, detail: ob.statement, core: [...core] }, cached };
 }
 
-async function compositionalProof(ctx: Ctx): Promise<Omit<ClaimOutcome, "ms">> {
-  const { model, session } = ctx;
-  const unknown = (reason: string): Omit<ClaimOutcome, "ms"> => ({ verdict: { kind: "unknown", reason }, strategy: "compositional" });
-  const dedup = compositionalObligations(model, session.rng(`${model.claim.name}/infer`), ctx.admitted, () => Date.now() > ctx.deadline);
+async function compositionalProof(ctx: Ctx): Promise<Partial> {
+  const { model, session, budget } = ctx;
+  const unknown = (reason: string): Partial => ({ verdict: { kind: "unknown", reason }, strategy: "compositional" });
+  const dedup = budget.run(() => compositionalObligations(model, session.rng("infer"), ctx.admitted, () => budget.exhausted()));
   if ("reason" in dedup) return unknown(dedup.reason);
   const groups = [...dedup.groups.values()];
   session.tick({ obligationsTotal: groups.length, distinct: groups.length });

@@ -38,7 +38,11 @@ export class Session {
     this.progress = { claimsDone: 0, claimsTotal: 0, obligationsDone: 0, obligationsTotal: 0, distinct: 0, startedAt: Date.now() };
   }
 
-  /** A generator for `name`, reproducible from the run's seed whatever the order of claims. */
+  /**
+   * A generator for one purpose ("falsify", "infer", "bound"), reproducible from the run's
+   * seed. Pass a purpose, never a claim's name: a verdict must not depend on names, order or
+   * the other claims of the run, so every claim gets the same stream for the same purpose.
+   */
   rng(name: string): Rng {
     let h = this.options.seed >>> 0;
     for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
@@ -53,9 +57,9 @@ export class Session {
     return this.cachePromise;
   }
 
-  /** Run a script on the pool with a hard limit. */
-  solve(script: string, limitMs: number): Promise<RawAnswer> {
-    return this.pool.run(script, limitMs);
+  /** Run a script on the pool with a hard limit (read when a worker starts it); `onStart` is told when. */
+  solve(script: string, limitMs: number | (() => number), onStart?: () => void): Promise<RawAnswer> {
+    return this.pool.run(script, limitMs, onStart);
   }
 
   tick(update: Partial<Progress>): void {

@@ -14,7 +14,8 @@ import type { Rng } from "../numeric/rng.ts";
 import { entryKey } from "../semantics/build.ts";
 import type { ClaimModel } from "../semantics/claim.ts";
 import { scalarTerm } from "../semantics/params.ts";
-import type { Sym } from "../semantics/types.ts";
+import type { Sym, Term } from "../semantics/types.ts";
+import { symbolKeys } from "../semantics/walk.ts";
 import { activationsOf } from "../elaborate/activationsOf.ts";
 import type { Candidate } from "./types.ts";
 
@@ -28,12 +29,19 @@ const SCALAR_CHOICES = [[2, 1], [1, 2], [3, 1], [-1, 1], [-2, 1], [1, 3], [-1, 2
  */
 const BUDGET = 1_500_000;
 
-/** A candidate counterexample, or null if none was found (or `stop()` said to give up). */
-export function falsify(model: ClaimModel, rng: Rng, admitted: Admitted, stop: () => boolean = () => false): Candidate | null {
+/**
+ * What the falsifier found: a candidate counterexample (still to be replayed), nothing, or
+ * the reason it could not run (reported with the claim, never silently).
+ */
+export type Falsified = { readonly kind: "candidate"; readonly candidate: Candidate } | { readonly kind: "none" } | { readonly kind: "skipped"; readonly reason: string };
+
+/** Look for a candidate counterexample; `stop()` says to give up (time limit). */
+export function falsify(model: ClaimModel, rng: Rng, admitted: Admitted, stop: () => boolean = () => false): Falsified {
   const { claim } = model;
   const acts: Activation[] = activationsOf([claim.lhs, claim.rhs]);
   const lists = acts.map((a) => realisations(a, admitted));
-  if (lists.some((l) => l.length === 0)) return null;
+  const missing = acts.find((_, i) => lists[i]!.length === 0);
+  if (missing) return { kind: "skipped", reason: `no concrete function is known to satisfy the axioms of ${missing.name}` };
   const size = (net: typeof claim.lhs) => net.params.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
   const work = size(claim.lhs) + size(claim.rhs) + 1;
   const rounds = Math.max(...lists.map((l) => l.length), 1);
@@ -42,11 +50,11 @@ export function falsify(model: ClaimModel, rng: Rng, admitted: Admitted, stop: (
     const chosen = new Map<string, Realisation>(acts.map((a, i) => [a.key, lists[i]![Math.min(r, lists[i]!.length - 1)]!]));
     const act: ActFn<number> = (a, x) => chosen.get(a.key)!.float(x);
     for (let t = 0; t < trials; t++) {
-      if (stop()) return null;
+      if (stop()) return { kind: "skipped", reason: "the time limit was reached before it finished" };
       // Sample as quarters k/4 stored as floats (exact in float64); rationals are made only
       // for a candidate.
       const draw = sampleFloat(model, rng);
-      if (!draw) return null;
+      if ("failed" in draw) return { kind: "skipped", reason: draw.failed };
       const value = (s: Sym): number => (s.kind === "param" ? draw.params.get(s.name)![s.index]! : s.kind === "input" ? draw.input[s.index]! : (draw.scalars.get(s.key) ?? 0));
       const lp = (p: string, i: number) => draw.params.get(p)![i]!;
       const rp = (p: string, i: number) => evalTerm(model.rhs.get(p, i), float64, value, act);
@@ -56,10 +64,10 @@ export function falsify(model: ClaimModel, rng: Rng, admitted: Admitted, stop: (
         const b = rr[k]!;
         return Number.isFinite(a) && Number.isFinite(b) && Math.abs(a - b) > 1e-9 * (1 + Math.max(Math.abs(a), Math.abs(b)));
       });
-      if (differs) return { source: "numeric falsifier", values: rationalValues(model, draw), tables: new Map(), realisations: chosen, approximated: false };
+      if (differs) return { kind: "candidate", candidate: { source: "numeric falsifier", values: rationalValues(model, draw), tables: new Map(), realisations: chosen, approximated: false } };
     }
   }
-  return null;
+  return { kind: "none" };
 }
 
 interface FloatDraw {
@@ -70,9 +78,10 @@ interface FloatDraw {
 }
 
 /** Like `sample`, in floats: parameters and inputs are quarters in [-2, 2]. */
-function sampleFloat(model: ClaimModel, rng: Rng): FloatDraw | null {
-  const scalars = sample(model, rng, undefined, true);
-  if (!scalars) return null;
+function sampleFloat(model: ClaimModel, rng: Rng): FloatDraw | { failed: string } {
+  const drawn = sampleScalars(model, rng);
+  if ("failed" in drawn) return drawn;
+  const scalars = drawn.values;
   const params = new Map<string, Float64Array>();
   for (const p of model.claim.lhs.params) {
     const a = new Float64Array(p.shape.reduce((x, y) => x * y, 1));
@@ -96,35 +105,79 @@ function rationalValues(model: ClaimModel, draw: FloatDraw): Map<string, Rationa
 }
 
 /**
- * Random small rationals for every symbol; scalars satisfy their side conditions (or null),
- * or take the given values.
+ * Random small rationals for every parameter entry and input, with the given scalar values
+ * (or values drawn by `sampleScalars`; null if none satisfy the side conditions).
  */
-export function sample(model: ClaimModel, rng: Rng, fixedScalars?: ReadonlyMap<string, Rational>, scalarsOnly = false): Map<string, Rational> | null {
+export function sample(model: ClaimModel, rng: Rng, fixedScalars?: ReadonlyMap<string, Rational>): Map<string, Rational> | null {
   const values = new Map<string, Rational>();
   const small = () => Rational.of(rng.int(-8, 8), 4);
-  for (const p of scalarsOnly ? [] : model.claim.lhs.params) {
+  for (const p of model.claim.lhs.params) {
     const n = p.shape.reduce((a, b) => a * b, 1);
     for (let i = 0; i < n; i++) values.set(`${p.name}${entryKey(p.shape, i)}`, small());
   }
-  if (!scalarsOnly) for (const x of model.input) if (x.t === "sym") values.set(x.s.key, small());
-  const scalars = model.claim.transform.scalars;
-  if (fixedScalars) {
-    for (const [k, v] of fixedScalars) values.set(k, v);
-    return values;
-  }
-  for (let attempt = 0; attempt < 200; attempt++) {
-    for (const s of scalars) {
-      for (let i = 0; i < s.size; i++) {
-        const t = scalarTerm(s, i);
-        if (t.t === "sym") values.set(t.s.key, rng.pick(SCALAR_CHOICES));
-      }
+  for (const x of model.input) if (x.t === "sym") values.set(x.s.key, small());
+  const scalars = fixedScalars ?? (() => {
+    const d = sampleScalars(model, rng);
+    return "failed" in d ? null : d.values;
+  })();
+  if (!scalars) return null;
+  for (const [k, v] of scalars) values.set(k, v);
+  return values;
+}
+
+/** Attempts per group of scalars before the side conditions are declared unsatisfiable by sampling. */
+const ATTEMPTS = 200;
+
+/**
+ * Values for every scalar entry that satisfy the side conditions. Entries are drawn per
+ * group (entries linked by a condition are one group; `c[n] > 0` gives n groups of one), so
+ * the chance of a valid draw does not shrink with the number of entries. With `avoid`, each
+ * entry is preferably drawn with a magnitude different from its value there (inference
+ * needs two draws that tell c, 1/c and constants apart).
+ */
+export function sampleScalars(model: ClaimModel, rng: Rng, avoid?: ReadonlyMap<string, Rational>): { values: Map<string, Rational> } | { failed: string } {
+  const keys: string[] = [];
+  const terms = new Map<string, Term>();
+  for (const s of model.claim.transform.scalars) {
+    for (let i = 0; i < s.size; i++) {
+      const t = scalarTerm(s, i);
+      if (t.t !== "sym") continue;
+      keys.push(t.s.key);
+      terms.set(t.s.key, t);
     }
-    const ok = model.conditions.every((c) =>
-      evalFormula(c.formula, exact, (s) => values.get(s.key) ?? Rational.ZERO, () => {
-        throw new Error("activation in a side condition");
-      }),
-    );
-    if (ok) return values;
   }
-  return null;
+  // Union-find over scalar entries, linked by the conditions that mention them together.
+  const parent = new Map(keys.map((k) => [k, k]));
+  const find = (k: string): string => {
+    let r = k;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(k, r);
+    return r;
+  };
+  const conditionKeys = model.conditions.map((c) => [...symbolKeys(c.formula)].filter((k) => parent.has(k)));
+  for (const ks of conditionKeys) for (const k of ks.slice(1)) parent.set(find(k), find(ks[0]!));
+  const groups = new Map<string, { keys: string[]; conditions: number[] }>();
+  for (const k of keys) {
+    const g = groups.get(find(k)) ?? { keys: [], conditions: [] };
+    g.keys.push(k);
+    groups.set(find(k), g);
+  }
+  conditionKeys.forEach((ks, i) => ks.length > 0 && groups.get(find(ks[0]!))!.conditions.push(i));
+  const values = new Map<string, Rational>();
+  const noAct = () => {
+    throw new Error("activation in a side condition");
+  };
+  for (const g of groups.values()) {
+    let ok = false;
+    for (let attempt = 0; attempt < ATTEMPTS && !ok; attempt++) {
+      for (const k of g.keys) values.set(k, rng.pick(SCALAR_CHOICES));
+      const distinct = !avoid || attempt >= ATTEMPTS / 2 || g.keys.every((k) => !avoid.has(k) || !values.get(k)!.abs().eq(avoid.get(k)!.abs()));
+      ok = distinct && g.conditions.every((i) => evalFormula(model.conditions[i]!.formula, exact, (s) => values.get(s.key) ?? Rational.ZERO, noAct));
+    }
+    if (!ok) {
+      const labels = [...new Set(g.conditions.map((i) => model.conditions[i]!.label))].join(", ");
+      return { failed: `no values of ${g.keys.map((k) => (terms.get(k) as { s: { label?: string } }).s.label ?? k).join(", ")} satisfying ${labels} were found among the values it tries` };
+    }
+  }
+  return { values };
 }

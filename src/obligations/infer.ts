@@ -19,9 +19,11 @@ import { scalarTerm } from "../semantics/params.ts";
 import type { Term } from "../semantics/types.ts";
 import { entryKey } from "../semantics/build.ts";
 import { activationsOf } from "../elaborate/activationsOf.ts";
-import { sample } from "./falsify.ts";
+import { sample, sampleScalars } from "./falsify.ts";
 
 const DRAWS = 4;
+/** Fresh sets of draws tried before inference gives up. */
+const ATTEMPTS = 3;
 const MAX_UNITS = 512;
 
 interface Draw {
@@ -66,9 +68,11 @@ const close = (a: number, b: number) => Math.abs(a - b) <= 1e-7 * Math.max(1, Ma
 
 /** Fit h' = f h + t over draws; null if the points are not on one line. */
 function fit(hp: readonly number[], h: readonly number[]): { f: number; t: number } | null {
-  const dh = h[1]! - h[0]!;
-  if (Math.abs(dh) < 1e-9) return null;
-  const f = (hp[1]! - hp[0]!) / dh;
+  // Any two draws with different h fix the line; the others must lie on it.
+  const k = h.findIndex((x) => Math.abs(x - h[0]!) >= 1e-9);
+  if (k < 0) return null;
+  const dh = h[k]! - h[0]!;
+  const f = (hp[k]! - hp[0]!) / dh;
   const t = hp[0]! - f * h[0]!;
   for (let d = 2; d < h.length; d++) if (!close(hp[d]!, f * h[d]! + t)) return null;
   return Math.abs(f) < 1e-12 ? null : { f, t };
@@ -82,11 +86,30 @@ export function inferCorrespondences(model: ClaimModel, rng: Rng, admitted: Admi
   if ([...chosen.values()].some((r) => !r)) return { reason: "an activation has no concrete realisation to evaluate" };
   const act: ActFn<number> = (a, x) => chosen.get(a.key)!.float(x);
   if (claim.rhs.nodes.some((n) => n.size > MAX_UNITS)) return { reason: `vectors wider than ${MAX_UNITS} units are too wide to match numerically; write the symmetry with permute, scale and flip` };
+  // Matching is numeric, so a draw can be unlucky (two scalar values that coincide, a unit
+  // whose values coincide on two draws): try fresh draws before giving up, so that a claim's
+  // verdict does not hinge on one draw.
+  let last: { reason: string } = { reason: "no draws" };
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const r = inferOnce(model, rng, act);
+    if (!("reason" in r)) return r;
+    last = r;
+  }
+  return last;
+}
+
+function inferOnce(model: ClaimModel, rng: Rng, act: ActFn<number>): Correspondences | { reason: string } {
+  const { claim } = model;
   // Two groups of draws with different scalar values: within a group the factors are
-  // constants; across groups they reveal how the factors depend on the scalars.
-  const first = sample(model, rng);
-  const second = sample(model, rng);
-  if (!first || !second) return { reason: "no scalar values satisfying the side conditions were found" };
+  // constants; across groups they reveal how the factors depend on the scalars. Every
+  // scalar entry gets values of different magnitudes in the two groups, so that c, 1/c and
+  // a constant factor are told apart.
+  const a = sampleScalars(model, rng);
+  if ("failed" in a) return { reason: a.failed };
+  const b = sampleScalars(model, rng, a.values);
+  if ("failed" in b) return { reason: b.failed };
+  const first = a.values;
+  const second = b.values;
   const scalarKeys = claim.transform.scalars.flatMap((s) => Array.from({ length: s.size }, (_, i) => ({ term: scalarTerm(s, i), key: (scalarTerm(s, i) as { s: { key: string } }).s.key })));
   const pin = (v: Map<string, Rational>) => new Map(scalarKeys.map(({ key }) => [key, v.get(key) ?? Rational.ZERO]));
   const groups = [pin(first), pin(second)].map((fixed) => Array.from({ length: DRAWS }, () => evaluate(model, sample(model, rng, fixed)!, act)));

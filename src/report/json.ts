@@ -10,7 +10,7 @@
  * Lines and columns are 1-based; `endColumn` is the column just past the last character
  * (as in SARIF), so a one-character span has endColumn = column + 1. Extra fields (z3,
  * strategy, timeoutMs, usage; a diagnostic's file; a claim's line, column, endLine,
- * endColumn, values, obligations) may be present; the listed ones always are.
+ * endColumn, waitMs, values, obligations, notes) may be present; the listed ones always are.
  *
  * `version` changes only when a listed field changes meaning or goes away; fields are
  * added within a version (end positions came in version 1), so readers ignore unknown ones.
@@ -34,6 +34,7 @@ export function renderJson(r: Report): string {
         verdict: c.verdict,
         ok: c.ok,
         ms: c.ms,
+        ...(c.waitMs !== undefined ? { waitMs: c.waitMs } : {}),
         strategy: c.strategy,
         axiomsUsed: c.axiomsUsed,
         witness: c.witness,
@@ -44,6 +45,7 @@ export function renderJson(r: Report): string {
         ...(c.endLine !== undefined ? { endLine: c.endLine, endColumn: c.endColumn } : {}),
         ...(c.values ? { values: c.values } : {}),
         ...(c.obligations ? { obligations: c.obligations } : {}),
+        ...(c.notes ? { notes: c.notes } : {}),
       })),
     })),
     summary: r.summary,

@@ -37,6 +37,8 @@ export function renderClaim(c: ClaimReport, color = false): string {
   const expectation = c.ok || c.verdict === "error" ? "" : ` (expected ${c.expect})`;
   const line = `  ${mark} ${c.name.padEnd(18)} ${verdict} ${seconds(c.ms).padStart(8)}  ${detail}${expectation}`;
   const parts = [line];
+  // Notes matter when the verdict is not the expected one (why a false claim was not refuted).
+  if (!c.ok) for (const n of c.notes ?? []) parts.push(`      note: ${n}`);
   if (c.witness) parts.push(renderWitness(c.witness, "      "));
   if (c.values) parts.push(boundSummary(c.values, "      "));
   return parts.join("\n");

@@ -28,7 +28,12 @@ export interface ClaimReport {
   readonly verdict: VerdictKind;
   /** Whether the verdict met the expectation. */
   readonly ok: boolean;
+  /** Milliseconds of the claim's own work (what --timeout limits). */
   readonly ms: number;
+  /** Milliseconds the claim waited behind other claims (not counted by --timeout). */
+  readonly waitMs?: number;
+  /** Things to know beside the verdict, e.g. that the numeric falsifier could not run. */
+  readonly notes?: readonly string[];
   /** How the verdict was reached: "monolithic", "compositional", "numeric falsifier", "covering". */
   readonly strategy: string | null;
   readonly axiomsUsed: readonly string[];

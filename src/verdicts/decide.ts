@@ -34,7 +34,7 @@ export function decide(ob: Obligation, evidence: Evidence, replay: (c: Candidate
   const { answer, script } = evidence;
   switch (answer.kind) {
     case "timeout":
-      return { kind: "unknown", reason: `timeout: the solver did not answer within ${(answer.ms / 1000).toFixed(1)} s` };
+      return { kind: "unknown", reason: answer.ms === 0 ? "timeout: the claim's time budget was used up before this obligation could start" : `timeout: the solver did not answer within ${(answer.ms / 1000).toFixed(1)} s` };
     case "crash":
       return { kind: "unknown", reason: `solver crashed: ${answer.message}` };
     case "output":

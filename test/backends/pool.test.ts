@@ -51,4 +51,27 @@ describe("solver pool", () => {
       expect(readAnswer(text, 0)).toEqual({ kind: "unsat", core: expect.arrayContaining(["goal"]) });
     });
   }, 60_000);
+
+  it("a job's limit is read when a worker starts it, so time spent queued does not count against it", async () => {
+    const one = new SolverPool(1);
+    try {
+      await one.version();
+      const blocker = one.run(HARD, 1500);
+      let readAt = 0;
+      let startedAt = 0;
+      const queued = Date.now();
+      const r = await one.run("(declare-fun x () Real)(assert (> x 1))(check-sat)", () => ((readAt = Date.now()), 10_000), () => (startedAt = Date.now()));
+      expect((await blocker).kind).toBe("timeout");
+      expect(r.kind === "output" && r.text.trim()).toBe("sat");
+      // Read and started after the blocker's 1.5 s, not when queued.
+      expect(readAt - queued).toBeGreaterThanOrEqual(1400);
+      expect(startedAt).toBeGreaterThanOrEqual(readAt);
+      // Control: a limit of 0 when the job starts answers timeout without running it.
+      let ran = false;
+      expect(await one.run("(check-sat)", () => 0, () => (ran = true))).toEqual({ kind: "timeout", ms: 0 });
+      expect(ran).toBe(false);
+    } finally {
+      await one.close();
+    }
+  }, 30_000);
 });

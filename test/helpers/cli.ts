@@ -28,6 +28,7 @@ export function normalise(text: string): string {
     .replace(/\d+\.\d\d s\b/g, "<t> s")
     .replace(/within \d+\.\d s\b/g, "within <t> s")
     .replace(/"ms": \d+/g, '"ms": 0')
+    .replace(/"waitMs": \d+/g, '"waitMs": 0')
     .replace(/time="[\d.]+"/g, 'time="0"')
     .replace(/Z3 \d+\.\d+\.\d+(\.\d+)?/g, "Z3 <version>")
     .split(ROOT + path.sep)

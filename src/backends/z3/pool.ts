@@ -16,7 +16,10 @@ export type RawAnswer =
 interface Job {
   readonly id: number;
   readonly script: string;
-  readonly limitMs: number;
+  /** The hard limit, or a function giving it when the job starts (time spent queued does not count). */
+  readonly limitMs: number | (() => number);
+  /** Called when a worker starts the job. */
+  readonly onStart: (() => void) | undefined;
   readonly resolve: (a: RawAnswer) => void;
 }
 
@@ -45,14 +48,18 @@ export class SolverPool {
   /** `jobs`: how many solver threads may run at once. */
   constructor(private readonly jobs: number) {}
 
-  /** Run one script; never rejects. */
-  run(script: string, limitMs: number): Promise<RawAnswer> {
+  /**
+   * Run one script; never rejects. The hard limit counts from the moment a worker starts
+   * the job; given as a function, it is read then (a limit of 0 answers `timeout` at once).
+   * The answer's `ms` is the time the job ran.
+   */
+  run(script: string, limitMs: number | (() => number), onStart?: () => void): Promise<RawAnswer> {
     return new Promise((resolve) => {
       if (this.closed) {
         resolve({ kind: "crash", message: "solver pool closed", ms: 0 });
         return;
       }
-      this.queue.push({ id: this.nextId++, script, limitMs, resolve });
+      this.queue.push({ id: this.nextId++, script, limitMs, onStart, resolve });
       this.pump();
     });
   }
@@ -122,12 +129,19 @@ export class SolverPool {
         return;
       }
       const job = this.queue.shift()!;
+      const limit = typeof job.limitMs === "function" ? job.limitMs() : job.limitMs;
+      if (!(limit > 0)) {
+        job.resolve({ kind: "timeout", ms: 0 });
+        continue;
+      }
+      job.onStart?.();
       free.job = job;
       free.started = Date.now();
+      // setTimeout overflows (and fires at once) above 2^31 - 1 ms.
       free.timer = setTimeout(() => {
         this.finish(free, { kind: "timeout", ms: Date.now() - free.started });
         this.replace(free, "hard time limit");
-      }, job.limitMs);
+      }, Math.min(limit, 2 ** 31 - 1));
       free.worker.postMessage({ id: job.id, script: job.script });
     }
   }
