@@ -7,7 +7,8 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { check, readFileOrNull } from "../check.ts";
 import { renderDiagnostic } from "../diagnostics/render.ts";
-import { InternalError, type Diagnostic } from "../diagnostics/diagnostic.ts";
+import { error, InternalError, type Diagnostic } from "../diagnostics/diagnostic.ts";
+import { noSpan } from "../diagnostics/span.ts";
 import { explain } from "../explain.ts";
 import { resolveOptions, DEFAULT_TIMEOUT_S, DEFAULT_SEED, DEFAULT_CACHE_DIR, type Options } from "../options.ts";
 import { renderJson } from "../report/json.ts";
@@ -17,6 +18,7 @@ import { renderPretty } from "../report/pretty.ts";
 import { renderSarif } from "../report/sarif.ts";
 import { exitCode, summarise, type Report } from "../report/types.ts";
 import type { Progress } from "../session.ts";
+import { claimSelector } from "./select.ts";
 import { collect } from "./files.ts";
 
 /** Where the CLI writes. */
@@ -34,6 +36,7 @@ usage:
   neteq check <files or folders...> [options]   check every claim in .neq files
   neteq explain <file> <claim> [--strategy s]   print a claim's solver obligations as SMT-LIB2
   neteq bound <file> <network> [options]        covering-number bounds of a network
+  neteq merge-reports <a.json> <b.json>... [--reporter r]   one report and exit code from shards' JSON reports
   neteq --help | --version
 
 check options:
@@ -43,6 +46,8 @@ check options:
   --strategy auto|compositional|monolithic   how claims become obligations (default auto)
   --jobs <n>                     solver threads (default: number of cores)
   --exclude <path>               skip files under this path (repeatable)
+  --filter <pattern>             check only claims whose name or file path contains it; * = any characters (repeatable)
+  --shard <k>/<n>                check only part k of n of the claims (split by a hash of file and claim name)
   --no-falsify                   skip the numeric falsifier (refutations then come from the solver)
   --no-cache                     do not read or write the obligation cache
   --clear-cache                  empty the cache before checking
@@ -104,7 +109,11 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     const { boundCommand } = await import("./bound.ts");
     return boundCommand(rest, io);
   }
-  return usageError(io, `unknown command ${JSON.stringify(command)}; commands are check, explain and bound`);
+  if (command === "merge-reports") {
+    const { mergeCommand } = await import("./merge.ts");
+    return mergeCommand(rest, io);
+  }
+  return usageError(io, `unknown command ${JSON.stringify(command)}; commands are check, explain, bound and merge-reports`);
 }
 
 function parse(args: readonly string[], io: Io, options: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>["options"]>) {
@@ -124,6 +133,8 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
     strategy: { type: "string" },
     jobs: { type: "string" },
     exclude: { type: "string", multiple: true },
+    filter: { type: "string", multiple: true },
+    shard: { type: "string" },
     "no-cache": { type: "boolean" },
     "no-falsify": { type: "boolean" },
     "clear-cache": { type: "boolean" },
@@ -145,6 +156,8 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
       jobs: v.jobs as string | undefined,
       cache: !v["no-cache"],
       falsify: !v["no-falsify"],
+      filter: v.filter as string[] | undefined,
+      shard: v.shard as string | undefined,
       cacheDir: v["cache-dir"] as string | undefined,
       clearCache: Boolean(v["clear-cache"]),
       progress: io.tty,
@@ -160,18 +173,29 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
     return 2;
   }
   const files = found.files.map((f) => ({ path: f, text: fs.readFileSync(path.resolve(io.cwd, f), "utf8") }));
+  const selector = claimSelector(options.filter, options.shard, io.cwd);
   const progress = options.progress ? progressLine(io) : null;
-  const report = await check(files, options, { read: readFileOrNull, onProgress: progress?.update });
+  const report = await check(files, options, { read: readFileOrNull, onProgress: progress?.update, select: selector.select });
   progress?.done();
-  io.stdout(render(report, options, io));
-  return exitCode(report);
+  if (options.filter.length > 0 && selector.matched() === 0) {
+    // A filter that matches nothing is a mistake (a typo, a renamed claim), not a success.
+    const problem = error("CLI003", noSpan("<command line>"), `--filter: no claim matches ${options.filter.map((f) => JSON.stringify(f)).join(" or ")}`);
+    printDiags(io, [problem]);
+    if (["json", "github", "sarif"].includes(options.reporter)) io.stdout(render(usageReport(options, [problem]), options, io));
+    return 2;
+  }
+  // A part of a suite shows only the files it has claims (or problems) in.
+  const part = options.filter.length > 0 || options.shard !== null ? { ...report, files: report.files.filter((f) => f.claims.length > 0 || f.diagnostics.length > 0) } : report;
+  io.stdout(render(part, options, io));
+  return exitCode(part);
 }
 
 function usageReport(options: Options, problems: readonly Diagnostic[]): Report {
   return { version: 1, seed: options.seed, z3: null, strategy: options.strategy, timeoutMs: options.timeoutMs, files: [], usage: problems.map((d) => `${d.code}: ${d.message}`), summary: summarise([], 0) };
 }
 
-function render(report: Report, options: Options, io: Io): string {
+/** The report in the chosen output format. */
+export function render(report: Report, options: Options, io: Io): string {
   if (options.reporter === "json") return renderJson(report);
   if (options.reporter === "junit") return renderJunit(report);
   if (options.reporter === "github") return renderGithub(report);
