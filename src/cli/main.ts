@@ -19,6 +19,7 @@ import { renderSarif } from "../report/sarif.ts";
 import { exitCode, summarise, type Report } from "../report/types.ts";
 import type { Progress } from "../session.ts";
 import { claimSelector } from "./select.ts";
+import { readBaseline, replay } from "./replay.ts";
 import { collect } from "./files.ts";
 
 /** Where the CLI writes. */
@@ -48,6 +49,7 @@ check options:
   --exclude <path>               skip files under this path (repeatable)
   --filter <pattern>             check only claims whose name or file path contains it; * = any characters (repeatable)
   --shard <k>/<n>                check only part k of n of the claims (split by a hash of file and claim name)
+  --replay <report.json>         print only the claims whose verdict changed against a recorded JSON report
   --no-falsify                   skip the numeric falsifier (refutations then come from the solver)
   --no-cache                     do not read or write the obligation cache
   --clear-cache                  empty the cache before checking
@@ -135,6 +137,7 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
     exclude: { type: "string", multiple: true },
     filter: { type: "string", multiple: true },
     shard: { type: "string" },
+    replay: { type: "string" },
     "no-cache": { type: "boolean" },
     "no-falsify": { type: "boolean" },
     "clear-cache": { type: "boolean" },
@@ -173,6 +176,8 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
     return 2;
   }
   const files = found.files.map((f) => ({ path: f, text: fs.readFileSync(path.resolve(io.cwd, f), "utf8") }));
+  const baseline = typeof v.replay === "string" ? readBaseline(v.replay, io) : undefined;
+  if (baseline === null) return 2;
   const selector = claimSelector(options.filter, options.shard, io.cwd);
   const progress = options.progress ? progressLine(io) : null;
   const report = await check(files, options, { read: readFileOrNull, onProgress: progress?.update, select: selector.select });
@@ -186,6 +191,7 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
   }
   // A part of a suite shows only the files it has claims (or problems) in.
   const part = options.filter.length > 0 || options.shard !== null ? { ...report, files: report.files.filter((f) => f.claims.length > 0 || f.diagnostics.length > 0) } : report;
+  if (baseline) return replay(io, part, baseline, v.replay as string, selector.selects);
   io.stdout(render(part, options, io));
   return exitCode(part);
 }

@@ -27,13 +27,23 @@ export function filterMatches(pattern: string, file: string, claim: string): boo
 }
 
 /** A claim predicate for `check`, and the number of claims the filters matched (before sharding). */
-export function claimSelector(filter: readonly string[], shard: Options["shard"], cwd: string): { select: (file: string, claim: string) => boolean; matched: () => number } {
+export function claimSelector(
+  filter: readonly string[],
+  shard: Options["shard"],
+  cwd: string,
+): { select: (file: string, claim: string) => boolean; selects: (file: string, claim: string) => boolean; matched: () => number } {
   let matched = 0;
+  const relative = (file: string) => path.relative(cwd, path.resolve(cwd, file)).split(path.sep).join("/");
+  const filtered = (rel: string, claim: string) => filter.length === 0 || filter.some((p) => filterMatches(p, rel, claim));
+  const inShard = (rel: string, claim: string) => shard === null || shardOf(rel, claim, shard.count) === shard.index - 1;
+  /** For `check`: counts the claims the filters matched. */
   const select = (file: string, claim: string): boolean => {
-    const rel = path.relative(cwd, path.resolve(cwd, file)).split(path.sep).join("/");
-    if (filter.length > 0 && !filter.some((p) => filterMatches(p, rel, claim))) return false;
+    const rel = relative(file);
+    if (!filtered(rel, claim)) return false;
     matched++;
-    return shard === null || shardOf(rel, claim, shard.count) === shard.index - 1;
+    return inShard(rel, claim);
   };
-  return { select, matched: () => matched };
+  /** The same choice, without counting. */
+  const selects = (file: string, claim: string): boolean => filtered(relative(file), claim) && inShard(relative(file), claim);
+  return { select, selects, matched: () => matched };
 }
