@@ -50,6 +50,7 @@ check options:
   --filter <pattern>             check only claims whose name or file path contains it; * = any characters (repeatable)
   --shard <k>/<n>                check only part k of n of the claims (split by a hash of file and claim name)
   --replay <report.json>         print only the claims whose verdict changed against a recorded JSON report
+  --watch                        check, then re-check the claims of files whose text or imports change
   --no-falsify                   skip the numeric falsifier (refutations then come from the solver)
   --no-cache                     do not read or write the obligation cache
   --clear-cache                  empty the cache before checking
@@ -138,6 +139,7 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
     filter: { type: "string", multiple: true },
     shard: { type: "string" },
     replay: { type: "string" },
+    watch: { type: "boolean" },
     "no-cache": { type: "boolean" },
     "no-falsify": { type: "boolean" },
     "clear-cache": { type: "boolean" },
@@ -179,6 +181,12 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
   const baseline = typeof v.replay === "string" ? readBaseline(v.replay, io) : undefined;
   if (baseline === null) return 2;
   const selector = claimSelector(options.filter, options.shard, io.cwd);
+  if (v.watch) {
+    const { watchCommand } = await import("./watch.ts");
+    const stop = new AbortController();
+    process.once("SIGINT", () => stop.abort());
+    return watchCommand(parsed.positionals, (v.exclude as string[] | undefined) ?? [], options, io, selector.select, stop.signal);
+  }
   const progress = options.progress ? progressLine(io) : null;
   const report = await check(files, options, { read: readFileOrNull, onProgress: progress?.update, select: selector.select });
   progress?.done();
