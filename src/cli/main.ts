@@ -38,6 +38,7 @@ usage:
   neteq explain <file> <claim> [--strategy s]   print a claim's solver obligations as SMT-LIB2
   neteq bound <file> <network> [options]        covering-number bounds of a network
   neteq merge-reports <a.json> <b.json>... [--reporter r]   one report and exit code from shards' JSON reports
+  neteq outline <file>                          declarations with their places and shapes, as JSON (for editors)
   neteq --help | --version
 
 check options:
@@ -116,7 +117,11 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     const { mergeCommand } = await import("./merge.ts");
     return mergeCommand(rest, io);
   }
-  return usageError(io, `unknown command ${JSON.stringify(command)}; commands are check, explain, bound and merge-reports`);
+  if (command === "outline") {
+    const { outlineCommand } = await import("./outline.ts");
+    return outlineCommand(rest, io);
+  }
+  return usageError(io, `unknown command ${JSON.stringify(command)}; commands are check, explain, bound, merge-reports and outline`);
 }
 
 function parse(args: readonly string[], io: Io, options: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>["options"]>) {

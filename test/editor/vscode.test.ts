@@ -17,9 +17,15 @@ const readJson = (f: string) => JSON.parse(fs.readFileSync(path.join(DIR, f), "u
 
 interface Pattern { name?: string; match?: string; begin?: string; end?: string; captures?: Record<string, { name: string }>; include?: string }
 interface Mapped { file: string; diagnostics: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; severity: string; message: string; code: string; source: string }[] }
+interface Declaration { kind: string; name: string; file: string; line: number; column: number; endLine: number; endColumn: number; detail: string }
+interface Outline { declarations: Declaration[] }
+interface At { name: string; owner: string | null }
 const extension = createRequire(import.meta.url)(path.join(DIR, "extension.js")) as {
   reportToDiagnostics: (report: unknown, cwd: string, fallbackFile?: string) => Mapped[];
   neteqCommand: (folder: string, configured?: string) => { file: string; args: string[] };
+  nameAt: (line: string, character: number) => At | null;
+  findDeclaration: (o: Outline, name: string) => Declaration | null;
+  hoverText: (o: Outline, at: At | null) => string | null;
 };
 
 const manifest = readJson("package.json");
@@ -140,6 +146,8 @@ describe("VS Code extension: on save", () => {
   it("runs neteq on a saved .neq file and sets the diagnostics (with a stand-in vscode API)", async () => {
     const sets: { file: string; diagnostics: { range: number[]; message: string; severity: number; code: string }[] }[] = [];
     let onSave: ((doc: unknown) => void) | null = null;
+    type Provider = Record<string, (doc: unknown, position: { line: number; character: number }) => Promise<unknown>>;
+    const providers: Record<string, Provider> = {};
     let settled: () => void = () => {};
     const done = new Promise<void>((r) => (settled = r));
     const vscode = {
@@ -147,10 +155,18 @@ describe("VS Code extension: on save", () => {
       Range: class { constructor(...args: number[]) { return args; } },
       Diagnostic: class { source = ""; code = ""; constructor(readonly range: number[], readonly message: string, readonly severity: number) {} },
       Uri: { file: (f: string) => ({ fsPath: f }) },
-      languages: { createDiagnosticCollection: () => ({ set: (uri: { fsPath: string }, diagnostics: never[]) => { sets.push({ file: uri.fsPath, diagnostics }); }, delete: () => {}, dispose: () => {} }) },
+      Location: class { constructor(readonly uri: { fsPath: string }, readonly range: number[]) {} },
+      Hover: class { constructor(readonly contents: { text: string }) {} },
+      MarkdownString: class { text = ""; appendCodeblock(t: string) { this.text += t; return this; } },
+      languages: {
+        createDiagnosticCollection: () => ({ set: (uri: { fsPath: string }, diagnostics: never[]) => { sets.push({ file: uri.fsPath, diagnostics }); }, delete: () => {}, dispose: () => {} }),
+        registerDefinitionProvider: (_s: unknown, p: Provider) => ((providers.definition = p), { dispose: () => {} }),
+        registerHoverProvider: (_s: unknown, p: Provider) => ((providers.hover = p), { dispose: () => {} }),
+      },
       window: { createOutputChannel: () => ({ appendLine: () => settled(), dispose: () => {} }), activeTextEditor: undefined },
       workspace: {
         onDidSaveTextDocument: (f: (doc: unknown) => void) => ((onSave = f), { dispose: () => {} }),
+        onDidChangeTextDocument: () => ({ dispose: () => {} }),
         getWorkspaceFolder: () => ({ uri: { fsPath: ROOT } }),
         getConfiguration: () => ({ get: (key: string, dflt?: unknown) => (key === "extraArgs" ? ["--no-cache"] : key === "command" ? "" : dflt) }),
       },
@@ -170,6 +186,62 @@ describe("VS Code extension: on save", () => {
       "claim.proved 5,0,5,53 permutation: expected refuted, got proved (compositional; axioms: none)",
       "claim.error 6,0,6,49 broken: the claim could not be elaborated",
     ]);
+    // Go to definition and hover, through the providers the extension registered.
+    const text = fs.readFileSync(file, "utf8").split("\n");
+    const doc = { languageId: "neq", uri: { scheme: "file", fsPath: file }, lineAt: (n: number) => ({ text: text[n]! }) };
+    const use = { line: 4, character: text[4]!.indexOf("N ~") };
+    const location = (await providers.definition!.provideDefinition!(doc, use)) as { uri: { fsPath: string }; range: number[] };
+    expect(location.uri.fsPath).toBe(file);
+    expect(location.range).toEqual([3, 8, 3, 9]);
+    expect(text[3]!.slice(8, 9)).toBe("N");
+    const hover = (await providers.hover!.provideHover!(doc, { line: 4, character: text[4]!.indexOf("W0") })) as { contents: { text: string } };
+    expect(hover.contents.text).toBe("parameter N.W0: [3,2]");
     for (const d of context.subscriptions as { dispose: () => void }[]) d.dispose();
   }, 60_000);
+});
+
+describe("VS Code extension: go to definition and hover", () => {
+  const file = "proofs/07_properties_and_maps.neq";
+  const run = childProcess.spawnSync(process.execPath, [path.join(ROOT, "src/cli/bin.mjs"), "outline", file], { cwd: ROOT, encoding: "utf8" });
+  const lines = fs.readFileSync(path.join(ROOT, file), "utf8").split("\n");
+  const outline = JSON.parse(run.stdout) as Outline;
+  /** The position of the `k`-th occurrence of `word` (as a whole name) in the file. */
+  const find = (word: string, k = 0) => {
+    let seen = 0;
+    for (let line = 0; line < lines.length; line++) {
+      for (const m of lines[line]!.matchAll(new RegExp(`\\b${word}\\b`, "g"))) if (seen++ === k) return { line, character: m.index! + 1 };
+    }
+    throw new Error(`${word} not in ${file}`);
+  };
+
+  it("finds the word under the cursor, with the network before a dot", () => {
+    expect(extension.nameAt("theorem t: Net ~ Net after permute Net.h1 by (0 1)", 39)).toMatchObject({ name: "h1", owner: "Net" });
+    expect(extension.nameAt("theorem t: Net ~ Net after permute Net.h1 by (0 1)", 12)).toMatchObject({ name: "Net", owner: null });
+    expect(extension.nameAt("  ~  ", 2)).toBeNull();
+  });
+
+  it("goes from a use of a network to its declaration", () => {
+    expect(run.status).toBe(0);
+    const use = find("E", 1);
+    const at = extension.nameAt(lines[use.line]!, use.character);
+    const d = extension.findDeclaration(outline, at!.name)!;
+    const decl = find("E", 0);
+    expect({ line: d.line - 1, character: d.column - 1 }).toEqual({ line: decl.line, character: decl.character - 1 });
+    expect(d.file).toBe(file);
+    expect(lines[d.line - 1]!.slice(d.column - 1, d.endColumn - 1)).toBe("E");
+  });
+
+  it("goes to activations declared in the standard library", () => {
+    const d = extension.findDeclaration(outline, "hardtanh")!;
+    expect(d.file).toBe(path.join(ROOT, "src/std/activations.neq"));
+    const std = fs.readFileSync(d.file, "utf8").split("\n");
+    expect(std[d.line - 1]!.slice(d.column - 1, d.endColumn - 1)).toBe("hardtanh");
+  });
+
+  it("shows a network's shapes, and a member's shape after a dot", () => {
+    expect(extension.hoverText(outline, { name: "E", owner: null })).toBe("network E: input x[2]; parameters W1[3,2], b1[3], W2[1,3], b2[1]; vectors h[3]; output [1]");
+    expect(extension.hoverText(outline, { name: "W1", owner: "E" })).toBe("parameter E.W1: [3,2]");
+    expect(extension.hoverText(outline, { name: "h", owner: "E" })).toBe("vector E.h: 3 units");
+    expect(extension.hoverText(outline, { name: "nosuch", owner: null })).toBeNull();
+  });
 });

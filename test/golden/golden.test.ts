@@ -44,6 +44,8 @@ Object.assign(runs, {
   "CLI003.shard": ["check", "--shard", "3/2", `${CASES}/verdicts.neq`],
   "merge-reports.pretty": ["merge-reports", `${CASES}/shard-2.json`, `${CASES}/shard-1.json`],
   "merge-reports.usage": ["merge-reports"],
+  "outline.json": ["outline", `${CASES}/verdicts.neq`],
+  "outline.usage": ["outline"],
   "replay.changed": ["check", "--strategy", "compositional", "--replay", `${CASES}/shard-1.json`, `${CASES}/verdicts.neq`, `${CASES}/unknown.neq`],
   "replay.unchanged": ["check", "--strategy", "compositional", "--shard", "1/2", "--replay", `${CASES}/shard-1.json`, `${CASES}/verdicts.neq`, `${CASES}/unknown.neq`],
   "merge-reports.not-json": ["merge-reports", `${CASES}/verdicts.neq`],

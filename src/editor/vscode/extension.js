@@ -1,7 +1,8 @@
 // The neteq VS Code extension: on save of a .neq file, run `neteq check --reporter json <file>`
 // in the workspace folder and show its diagnostics and failing claims as VS Code
-// diagnostics. `reportToDiagnostics` is plain data in, plain data out (no `vscode`), so it is
-// tested without VS Code (test/editor/vscode.test.ts).
+// diagnostics; go to definition and hover (with network shapes) from `neteq outline <file>`.
+// `reportToDiagnostics`, `nameAt`, `findDeclaration` and `hoverText` are plain data in, plain
+// data out (no `vscode`), so they are tested without VS Code (test/editor/vscode.test.ts).
 "use strict";
 
 const childProcess = require("node:child_process");
@@ -64,6 +65,38 @@ function reportToDiagnostics(report, cwd, fallbackFile) {
   return [...byFile].map(([file, diagnostics]) => ({ file, diagnostics }));
 }
 
+/** The name under `character` of a line, with the network before a dot (`Net.h1` -> { name: "h1", owner: "Net" }). */
+function nameAt(lineText, character) {
+  const re = /[A-Za-z_][A-Za-z0-9_]*/g;
+  let m;
+  while ((m = re.exec(lineText)) !== null) {
+    if (character >= m.index && character <= m.index + m[0].length) {
+      const before = lineText.slice(0, m.index);
+      const owner = /([A-Za-z_][A-Za-z0-9_]*)\.$/.exec(before);
+      return { name: m[0], owner: owner ? owner[1] : null, start: m.index, end: m.index + m[0].length };
+    }
+  }
+  return null;
+}
+
+/** The declaration a name refers to: the last one of that name (the checked file comes after its imports). */
+function findDeclaration(outline, name) {
+  const all = outline.declarations.filter((d) => d.name === name);
+  return all.length ? all[all.length - 1] : null;
+}
+
+/** Hover text for a name: its declaration's detail, or a network member's shape. */
+function hoverText(outline, at) {
+  if (!at) return null;
+  if (at.owner) {
+    const net = findDeclaration(outline, at.owner);
+    const member = net && net.members ? net.members.find((m) => m.name === at.name) : null;
+    if (member) return `${member.role} ${at.owner}.${member.name}: ${member.role === "parameter" ? `[${member.shape.join(",")}]` : `${member.shape[0]} units`}`;
+  }
+  const d = findDeclaration(outline, at.name);
+  return d ? d.detail : null;
+}
+
 /** The executable and leading arguments that run neteq in `folder`. */
 function neteqCommand(folder, configured) {
   if (configured) return { file: configured, args: [] };
@@ -123,7 +156,51 @@ function activate(context, vscode = require("vscode")) {
     running.set(file, child);
   };
 
+  // Outlines of saved files, by path; a save or an edit makes a file's outline stale.
+  const outlines = new Map();
+  const outlineOf = (doc) => {
+    const file = doc.uri.fsPath;
+    if (!outlines.has(file)) {
+      const folder = vscode.workspace.getWorkspaceFolder(doc.uri)?.uri.fsPath ?? path.dirname(file);
+      const cmd = neteqCommand(folder, vscode.workspace.getConfiguration("neteq", doc.uri).get("command"));
+      outlines.set(
+        file,
+        new Promise((resolve) => {
+          childProcess.execFile(cmd.file, [...cmd.args, "outline", path.relative(folder, file)], { cwd: folder, maxBuffer: 64 * 1024 * 1024 }, (err, stdout) => {
+            try {
+              const o = JSON.parse(stdout);
+              for (const d of o.declarations) d.file = path.resolve(folder, d.file);
+              resolve(o);
+            } catch {
+              outlines.delete(file);
+              resolve(null);
+            }
+          });
+        }),
+      );
+    }
+    return outlines.get(file);
+  };
+  const selector = { language: "neq", scheme: "file" };
+
   context.subscriptions.push(
+    vscode.workspace.onDidChangeTextDocument((e) => outlines.delete(e.document.uri.fsPath)),
+    vscode.languages.registerDefinitionProvider(selector, {
+      provideDefinition: async (doc, position) => {
+        const at = nameAt(doc.lineAt(position.line).text, position.character);
+        const outline = at && (await outlineOf(doc));
+        const d = outline && findDeclaration(outline, at.name);
+        return d ? new vscode.Location(vscode.Uri.file(d.file), new vscode.Range(d.line - 1, d.column - 1, d.endLine - 1, d.endColumn - 1)) : null;
+      },
+    }),
+    vscode.languages.registerHoverProvider(selector, {
+      provideHover: async (doc, position) => {
+        const at = nameAt(doc.lineAt(position.line).text, position.character);
+        const outline = at && (await outlineOf(doc));
+        const text = outline && hoverText(outline, at);
+        return text ? new vscode.Hover(new vscode.MarkdownString().appendCodeblock(text, "neq")) : null;
+      },
+    }),
     collection,
     output,
     vscode.workspace.onDidSaveTextDocument((doc) => {
@@ -139,4 +216,4 @@ function activate(context, vscode = require("vscode")) {
 
 function deactivate() {}
 
-module.exports = { activate, deactivate, reportToDiagnostics, claimMessage, neteqCommand };
+module.exports = { activate, deactivate, reportToDiagnostics, claimMessage, neteqCommand, nameAt, findDeclaration, hoverText };
