@@ -39,6 +39,8 @@ usage:
   neteq bound <file> <network> [options]        covering-number bounds of a network
   neteq merge-reports <a.json> <b.json>... [--reporter r]   one report and exit code from shards' JSON reports
   neteq outline <file>                          declarations with their places and shapes, as JSON (for editors)
+  neteq certify <files or folders...> -o <dir> [options]   check, and write SMT-LIB2 certificates of the proved claims
+  neteq recheck <dir> [--solver z3|cvc5|all] [--timeout s]   re-check certificates with native solvers on PATH
   neteq --help | --version
 
 check options:
@@ -121,7 +123,11 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     const { outlineCommand } = await import("./outline.ts");
     return outlineCommand(rest, io);
   }
-  return usageError(io, `unknown command ${JSON.stringify(command)}; commands are check, explain, bound, merge-reports and outline`);
+  if (command === "certify" || command === "recheck") {
+    const { certifyCommand, recheckCommand } = await import("./certify.ts");
+    return command === "certify" ? certifyCommand(rest, io) : recheckCommand(rest, io);
+  }
+  return usageError(io, `unknown command ${JSON.stringify(command)}; commands are check, explain, bound, merge-reports, outline, certify and recheck`);
 }
 
 function parse(args: readonly string[], io: Io, options: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>["options"]>) {
