@@ -11,14 +11,22 @@ import { MANIFEST } from "./manifest.ts";
 /** The manifest as written: two-space JSON and a final line break. */
 export const manifestText = (c: Certificates): string => JSON.stringify(c.manifest, null, 2) + "\n";
 
+/** Why certify may not write into `dir`, or null (checked before the claims are, and again when writing). */
+export function unusableFolder(dir: string): string | null {
+  if (!fs.existsSync(dir)) return null;
+  if (!fs.statSync(dir).isDirectory()) return `${dir} is not a folder`;
+  const entries = fs.readdirSync(dir);
+  if (entries.length > 0 && !entries.includes(MANIFEST)) return `${dir} is not empty and holds no ${MANIFEST}: choose a new or empty folder (certify replaces only an earlier certificate folder)`;
+  return null;
+}
+
 /** Write `c` into `dir`; a message when the folder cannot be used. */
 export function writeCertificates(dir: string, c: Certificates): string | null {
   const obligations = path.join(dir, "obligations");
   try {
+    const problem = unusableFolder(dir);
+    if (problem) return problem;
     if (fs.existsSync(dir)) {
-      if (!fs.statSync(dir).isDirectory()) return `${dir} is not a folder`;
-      const entries = fs.readdirSync(dir);
-      if (entries.length > 0 && !entries.includes(MANIFEST)) return `${dir} is not empty and holds no ${MANIFEST}: choose a new or empty folder (certify replaces only an earlier certificate folder)`;
       // An earlier certificate folder: remove what certify wrote there, nothing else.
       fs.rmSync(path.join(dir, MANIFEST), { force: true });
       if (fs.existsSync(obligations)) for (const f of fs.readdirSync(obligations)) if (f.endsWith(".smt2")) fs.rmSync(path.join(obligations, f));

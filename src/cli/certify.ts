@@ -16,7 +16,7 @@ import { certify, type Certificates } from "../certify/certify.ts";
 import { MANIFEST, readManifest } from "../certify/manifest.ts";
 import { findSolver, INSTALL, SOLVER_NAMES, type NativeSolver, type SolverName } from "../certify/native.ts";
 import { recheck, recheckOk, renderRecheck } from "../certify/recheck.ts";
-import { writeCertificates } from "../certify/write.ts";
+import { unusableFolder, writeCertificates } from "../certify/write.ts";
 import { renderDiagnostic } from "../diagnostics/render.ts";
 import { resolveOptions } from "../options.ts";
 import { renderPretty } from "../report/pretty.ts";
@@ -77,6 +77,8 @@ export async function certifyCommand(args: readonly string[], io: Io): Promise<n
   const out = v.output as string | undefined;
   if (!out) return fail(io, "CLI003", "certify needs an output folder: -o <dir>", CERTIFY_USAGE);
   if (parsed.positionals.length === 0) return fail(io, "CLI003", "certify needs at least one file or folder", CERTIFY_USAGE);
+  const unusable = unusableFolder(path.resolve(io.cwd, out));
+  if (unusable) return fail(io, "CLI001", unusable, CERTIFY_USAGE);
   const found = collect(parsed.positionals, (v.exclude as string[] | undefined) ?? [], io.cwd);
   if (found.diagnostics.length > 0) {
     for (const d of found.diagnostics) io.stderr(renderDiagnostic(d, new Map()).replace(/^<command line>:1:1: /, "neteq: ") + "\n");
