@@ -25,7 +25,7 @@ import { collect } from "./files.ts";
 import { argsError, type Io } from "./main.ts";
 import { claimSelector } from "./select.ts";
 
-const CERTIFY_USAGE = "usage: neteq certify <files or folders...> -o <dir> [--timeout s] [--seed n] [--strategy s] [--jobs n] [--exclude p] [--filter p] [--no-cache] [--cache-dir d]";
+const CERTIFY_USAGE = "usage: neteq certify <files or folders...> -o <dir> [--timeout s] [--seed n] [--strategy s] [--jobs n] [--exclude p] [--filter p] [--no-cache] [--cache-dir d] [--no-falsify]";
 const RECHECK_USAGE = "usage: neteq recheck <dir> [--solver z3|cvc5|all] [--timeout s] [--jobs n]";
 
 /** Default time limit per certificate file and solver, in seconds. */
