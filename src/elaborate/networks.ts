@@ -5,6 +5,7 @@
  */
 import { error, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import type { Span } from "../diagnostics/span.ts";
+import { LIMITS } from "../limits.ts";
 import { Rational } from "../numeric/rational.ts";
 import type * as A from "../syntax/types.ts";
 import { resolveActivation } from "./activations.ts";
@@ -15,6 +16,16 @@ import type { Activation, Network, NodeDef, ParamDecl, VExpr } from "./types.ts"
 
 type Sources = ReadonlyMap<string, string>;
 
+/** A width or size: a whole number in 1..LIMITS.dimension (ELB027 above). */
+function dimension(e: A.Expr, scope: Scope, diags: Diagnostic[], what: string): number | null {
+  const v = evalInt(e, scope, diags, what, 1);
+  if (v !== null && v > LIMITS.dimension) {
+    diags.push(error("ELB027", e.span, `${what} may be at most ${LIMITS.dimension}, but this is ${v}`));
+    return null;
+  }
+  return v;
+}
+
 /** Elaborate a network declaration. */
 export function elabNetwork(d: Extract<A.Decl, { kind: "network" }>, scope: Scope, diags: Diagnostic[], sources: Sources): Network | null {
   return d.body.kind === "mlp" ? mlp(d.name.name, d.body, d.span, scope, diags, sources) : block(d.name.name, d.body, d.span, scope, diags, sources);
@@ -22,10 +33,20 @@ export function elabNetwork(d: Extract<A.Decl, { kind: "network" }>, scope: Scop
 
 function mlp(name: string, body: Extract<A.NetworkBody, { kind: "mlp" }>, span: Span, scope: Scope, diags: Diagnostic[], sources: Sources): Network | null {
   const widths: number[] = [];
+  if (body.widths.length - 2 > LIMITS.layers) {
+    diags.push(error("ELB028", body.widths[LIMITS.layers + 1]!.span, `${name} has ${body.widths.length - 2} hidden layers; an mlp may have at most ${LIMITS.layers}`));
+    return null;
+  }
   for (const w of body.widths) {
-    const v = evalInt(w, scope, diags, "a layer width", 1);
+    const v = dimension(w, scope, diags, "a layer width");
     if (v === null) return null;
     widths.push(v);
+  }
+  let count = 0;
+  for (let l = 0; l + 1 < widths.length; l++) count += widths[l + 1]! * (widths[l]! + 1);
+  if (count > LIMITS.parameters) {
+    diags.push(error("ELB027", body.span, `${name} has ${count} parameters; a network may have at most ${LIMITS.parameters}`));
+    return null;
   }
   const acts: Activation[] = [];
   for (const r of body.activations) {
@@ -76,10 +97,12 @@ interface BlockNames {
   params: Map<string, ParamDecl>;
   nodes: Map<string, NodeDef>;
   later: Set<string>;
+  /** Names whose declaration failed (already reported). */
+  failed: Set<string>;
 }
 
 function block(name: string, body: Extract<A.NetworkBody, { kind: "block" }>, span: Span, scope: Scope, diags: Diagnostic[], sources: Sources): Network | null {
-  const names: BlockNames = { input: null, params: new Map(), nodes: new Map(), later: new Set() };
+  const names: BlockNames = { input: null, params: new Map(), nodes: new Map(), later: new Set(), failed: new Set() };
   const declared = new Map<string, Span>();
   const claim = (id: A.Ident): boolean => {
     const prior = declared.get(id.name);
@@ -91,6 +114,11 @@ function block(name: string, body: Extract<A.NetworkBody, { kind: "block" }>, sp
     return true;
   };
   for (const s of body.stmts) if (s.kind === "let") names.later.add(s.name.name);
+  if (names.later.size > LIMITS.layers) {
+    diags.push(error("ELB028", body.span, `network ${name} defines ${names.later.size} vectors; a network may define at most ${LIMITS.layers}`));
+    return null;
+  }
+  let count = 0;
   let output: Network["output"] | null = null;
   let sawOut = false;
   let ok = true;
@@ -102,8 +130,11 @@ function block(name: string, body: Extract<A.NetworkBody, { kind: "block" }>, sp
           ok = false;
           break;
         }
-        const size = evalInt(s.size, scope, diags, "an input size", 1);
-        if (size === null || !claim(s.name)) ok = false;
+        const size = dimension(s.size, scope, diags, "an input size");
+        if (size === null || !claim(s.name)) {
+          ok = false;
+          if (!declared.has(s.name.name) || size === null) names.failed.add(s.name.name);
+        }
         else names.input = { name: s.name.name, size, span: s.name.span };
         break;
       }
@@ -114,15 +145,30 @@ function block(name: string, body: Extract<A.NetworkBody, { kind: "block" }>, sp
             ok = false;
             continue;
           }
-          const dims = p.dims.map((e) => evalInt(e, scope, diags, "a parameter dimension", 1));
-          if (dims.some((x) => x === null) || !claim(p.name)) ok = false;
-          else names.params.set(p.name.name, { name: p.name.name, shape: dims as number[], span: p.name.span });
+          const dims = p.dims.map((e) => dimension(e, scope, diags, "a parameter dimension"));
+          if (dims.some((x) => x === null) || !claim(p.name)) {
+            ok = false;
+            names.failed.add(p.name.name);
+            continue;
+          }
+          const entries = (dims as number[]).reduce((a, b) => a * b, 1);
+          if (count + entries > LIMITS.parameters) {
+            diags.push(error("ELB027", p.span, `${name} has more than ${LIMITS.parameters} parameter entries with ${p.name.name}; a network may have at most ${LIMITS.parameters}`));
+            ok = false;
+            names.failed.add(p.name.name);
+            continue;
+          }
+          count += entries;
+          names.params.set(p.name.name, { name: p.name.name, shape: dims as number[], span: p.name.span });
         }
         break;
       case "let": {
         names.later.delete(s.name.name);
         const e = vexpr(s.expr, names, scope, diags, sources);
-        if (!claim(s.name) || !e) ok = false;
+        if (!claim(s.name) || !e) {
+          ok = false;
+          if (!e) names.failed.add(s.name.name);
+        }
         else names.nodes.set(s.name.name, { name: s.name.name, size: e.size, expr: e, span: s.name.span });
         break;
       }
@@ -139,7 +185,7 @@ function block(name: string, body: Extract<A.NetworkBody, { kind: "block" }>, sp
       }
     }
   }
-  if (!names.input) diags.push(error("ELB019", span, `network ${name} has no input; declare one with \`input x[n]\``));
+  if (!body.stmts.some((s) => s.kind === "input")) diags.push(error("ELB019", span, `network ${name} has no input; declare one with \`input x[n]\``));
   if (!sawOut) diags.push(error("ELB019", span, `network ${name} has no output; end it with \`out <expression>\``));
   if (!ok || !names.input || !output) return null;
   return { name, input: names.input, params: [...names.params.values()], nodes: [...names.nodes.values()], output, mlp: null, span };
@@ -191,26 +237,41 @@ function vexpr(e: A.Expr, names: BlockNames, scope: Scope, diags: Diagnostic[], 
         diags.push(error("ELB003", e.span, `${n} is a ${p.shape.join("x")} matrix; multiply it with a vector, as in \`${n} x\``));
         return null;
       }
+      // A vector whose definition failed was reported there; its uses would only repeat it.
+      if (names.failed.has(n)) return null;
       if (names.later.has(n)) diags.push(error("ELB019", e.span, `${n} is used before it is defined`));
       else diags.push(error("ELB001", e.span, `unknown vector ${n}${suggest(n, [...(names.input ? [names.input.name] : []), ...names.nodes.keys(), ...names.params.keys()])}`));
       return null;
     }
     case "juxt": {
+      if (e.left.kind === "name" && names.failed.has(e.left.name)) return null;
       if (e.left.kind === "name" && names.params.has(e.left.name)) return matvec({ name: e.left.name, span: e.left.span }, e.right, e.span);
       if (isConstExpr(e.left)) return scaled(e.left, e.right, e.span);
       diags.push(error("ELB003", e.left.span, "only a parameter matrix or a constant can multiply a vector by juxtaposition"));
       return null;
     }
     case "call": {
-      if (names.params.has(e.callee.name)) {
+      const fn = e.callee.name;
+      if (names.failed.has(fn)) return null;
+      if (names.params.has(fn)) {
         if (e.args.length !== 1) {
-          diags.push(error("ELB009", e.span, `${e.callee.name} multiplies one vector, not ${e.args.length}`));
+          diags.push(error("ELB009", e.span, `${fn} multiplies one vector, not ${e.args.length}`));
           return null;
         }
         return matvec(e.callee, e.args[0]!, e.span);
       }
-      if (e.args.length !== 1) {
-        diags.push(error("ELB009", e.span, `an activation is applied to one vector, not ${e.args.length} (for leaky_relu with a slope, declare \`activation lrelu = leaky_relu(0.1)\`)`));
+      const entry = scope.lookup(fn);
+      if (!entry && (fn === "max" || fn === "min")) {
+        diags.push(error("ELB001", e.callee.span, `${fn} is not a function of vectors: it can be used in activation definitions; declare one, such as \`activation m(z) = ${fn}(z, 0)\`, and apply it to one vector`));
+        return null;
+      }
+      if (!entry) {
+        diags.push(error("ELB001", e.callee.span, `unknown function ${fn}: in a network, a call applies an activation (relu(...), or one you declare) or a parameter matrix (W(...)) to one vector${suggest(fn, [...names.params.keys(), ...scope.visible()])}`));
+        return null;
+      }
+      if (e.args.length !== 1 && (entry.kind === "activation" || entry.kind === "builtin")) {
+        const hint = fn === "leaky_relu" ? " (for leaky_relu with a slope, declare `activation lrelu = leaky_relu(0.1)`)" : "";
+        diags.push(error("ELB009", e.span, `activation ${fn} is applied to one vector, not ${e.args.length}${hint}`));
         return null;
       }
       const act = resolveActivation({ name: e.callee, args: [], span: e.callee.span }, scope, diags, sources);

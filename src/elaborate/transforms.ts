@@ -206,8 +206,15 @@ function reference(t: Extract<A.TExpr, { kind: "ref" }>, from: Network, where: W
 /** Fresh scalars for one use of a symmetry (or constants, when arguments are given). */
 function instantiate(d: Extract<A.Decl, { kind: "symmetry" }>, use: Extract<A.TExpr, { kind: "ref" }>, caller: Where, declScope: Scope, ctx: TransformCtx): Map<string, Scalar | Rational> | null {
   const env = new Map<string, Scalar | Rational>();
+  const declared = new Map<string, Span>();
   for (let i = 0; i < d.scalars.length; i++) {
     const s = d.scalars[i]!;
+    const prior = declared.get(s.name.name);
+    if (prior) {
+      ctx.diags.push(error("ELB002", s.name.span, `${d.name.name} declares the scalar ${s.name.name} twice`, [{ span: prior, message: "first declared here" }]));
+      return null;
+    }
+    declared.set(s.name.name, s.name.span);
     const size = s.size ? evalInt(s.size, declScope, ctx.diags, "a scalar vector size", 1) : 1;
     if (size === null) return null;
     const senvHere: SEnv = { scope: declScope, vars: new Set(["self"]), scalars: env, network: null, activation: () => null };
