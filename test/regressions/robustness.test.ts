@@ -303,3 +303,32 @@ describe("command-line values", () => {
     expect(r.stderr).toContain(`--samples: at most ${LIMITS.samples}`);
   });
 });
+
+describe("README", () => {
+  it("lists every limit with its value, as src/limits.ts sets it", () => {
+    const readme = fs.readFileSync(path.resolve("README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Limits"), readme.indexOf("## How a claim is checked"));
+    const rows = section.split("\n").filter((l) => l.startsWith("| "));
+    const row: Record<keyof typeof LIMITS, string> = {
+      fileBytes: "size of a proof file",
+      lineLength: "characters in one line",
+      declarations: "top-level declarations",
+      declarationTokens: "tokens in one declaration",
+      nesting: "brackets `( [ {`",
+      expressionDepth: "expression depth",
+      dimension: "units in one dimension",
+      parameters: "parameter entries",
+      layers: "hidden layers",
+      sweepInstances: "`for` sweeps",
+      samples: "Monte Carlo draws",
+      diagnostics: "diagnostics shown",
+      timeoutSeconds: "`--timeout`",
+      jobs: "`--jobs`",
+    };
+    for (const [key, label] of Object.entries(row)) {
+      const line = rows.find((l) => l.includes(label));
+      expect(line, label).toBeDefined();
+      expect(line!.split("|")[2], label).toContain(LIMITS[key as keyof typeof LIMITS].toLocaleString("en-US"));
+    }
+  });
+});
