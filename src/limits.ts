@@ -19,6 +19,8 @@ export const LIMITS = {
   nesting: 64,
   /** Expression depth: operators chained within brackets, summed over the open brackets (SYN006). */
   expressionDepth: 500,
+  /** Activations or symmetries defined in terms of each other, one inside the next (ELB031). */
+  definitionDepth: 64,
   /** Units of one vector: widths, input sizes, each parameter dimension (ELB027). */
   dimension: 16_384,
   /** Parameter entries of one network (ELB027). */

@@ -56,6 +56,27 @@ describe("deep expressions are refused before parsing (SYN006), not a stack over
   }, 30_000);
 });
 
+describe("chains of definitions are bounded (ELB031), not a stack overflow", () => {
+  const n = 4900;
+  it("a symmetry defined by the previous one, 4900 times", async () => {
+    const r = await checkText(`network N = mlp(1 -> 2 -> 1, relu)\nsymmetry s0 = permute N.h1 by (0 1)\n${Array.from({ length: n - 1 }, (_, i) => `symmetry s${i + 1} = s${i}`).join("\n")}\ntheorem t: N ~ N after s${n - 1}\n`);
+    expectLocated(r, "ELB031");
+  });
+
+  it("an activation defined by the previous one, 4900 times", async () => {
+    const r = await checkText(`activation a0(z) = z\n${Array.from({ length: n - 1 }, (_, i) => `activation a${i + 1}(z) = a${i}(z) + 1`).join("\n")}\nnetwork N = mlp(1 -> 2 -> 1, a${n - 1})\ntheorem t: N ~ N after permute N.h1 by (0 1)\n`);
+    expectLocated(r, "ELB031");
+    expect(r.stdout.match(/ELB031/g)).toHaveLength(1);
+  });
+
+  it("a short chain of deep definitions: the expanded depth counts", async () => {
+    const deep = (k: number) => `activation a${k}(z) = ${k === 0 ? "z" : `a${k - 1}(z)`}${" +\n  z".repeat(200)}`;
+    const r = await checkText(`${[0, 1, 2, 3].map(deep).join("\n")}\nnetwork N = mlp(1 -> 2 -> 1, a3)\n`);
+    expectLocated(r, "ELB031");
+    expect(r.stdout).toContain("with the definitions it uses expanded, a2 is nested");
+  });
+});
+
 describe("long lines, many declarations, unbalanced brackets", () => {
   it("one line of 900,000 semicolons: SYN005", async () => {
     const r = await checkText(";".repeat(900_000) + "\n");
@@ -316,6 +337,7 @@ describe("README", () => {
       declarationTokens: "tokens in one declaration",
       nesting: "brackets `( [ {`",
       expressionDepth: "expression depth",
+      definitionDepth: "defined in terms of each other",
       dimension: "units in one dimension",
       parameters: "parameter entries",
       layers: "hidden layers",
