@@ -31,6 +31,8 @@ export const LIMITS = {
   sweepInstances: 10_000,
   /** Monte Carlo draws of a bound statement or `neteq bound --samples` (ELB017, CLI003). */
   samples: 10_000_000,
+  /** Widths in `neteq bound --widths w1,w2,...` (CLI003). */
+  widths: 100,
   /** Diagnostics shown per file; the rest are counted in one final ELB030 note. */
   diagnostics: 100,
   /** `--timeout`, in seconds (CLI003). */

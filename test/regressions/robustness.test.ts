@@ -318,6 +318,15 @@ describe("command-line values", () => {
     }
   });
 
+  it("bound --widths with too many or too large widths is refused", async () => {
+    const many = await cli(["bound", "proofs/08_covering.neq", "Net", "--widths", Array.from({ length: 1000 }, (_, i) => i + 1).join(",")]);
+    expect(many.code).toBe(2);
+    expect(many.stderr).toContain(`--widths: at most ${LIMITS.widths} widths, got 1000`);
+    const wide = await cli(["bound", "proofs/08_covering.neq", "Net", "--widths", "10,100000000"]);
+    expect(wide.code).toBe(2);
+    expect(wide.stderr).toContain(`--widths: widths may be at most ${LIMITS.dimension}`);
+  });
+
   it("bound --samples above the limit is refused", async () => {
     const r = await cli(["bound", "proofs/08_covering.neq", "Net", "--samples", "1e12"]);
     expect(r.code).toBe(2);
@@ -343,6 +352,7 @@ describe("README", () => {
       layers: "hidden layers",
       sweepInstances: "`for` sweeps",
       samples: "Monte Carlo draws",
+      widths: "bound --widths",
       diagnostics: "diagnostics shown",
       timeoutSeconds: "`--timeout`",
       jobs: "`--jobs`",
