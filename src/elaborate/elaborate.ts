@@ -68,7 +68,17 @@ export function elaborate(loaded: Loaded): Module {
       if (d.kind === "bound") bound(d, s, st);
     }
   }
-  const networksIn = (s: Scope) => work.filter((w) => w.scope === s).flatMap((w) => w.decls.filter((d) => d.kind === "network").map((d) => (d as Extract<A.Decl, { kind: "network" }>).name));
+  // The networks declared in each scope, computed once (linear in the number of declarations).
+  const networksByScope = new Map<Scope, A.Ident[]>();
+  for (const w of work) {
+    for (const d of w.decls) {
+      if (d.kind !== "network") continue;
+      const list = networksByScope.get(w.scope) ?? [];
+      list.push(d.name);
+      networksByScope.set(w.scope, list);
+    }
+  }
+  const networksIn = (s: Scope) => networksByScope.get(s) ?? [];
   for (const { decl, scope: s } of st.symmetries) if (!used.has(decl)) checkUnused(decl, s, st, networksIn(s));
   return { file: root.file, claims: st.claims, bounds: st.bounds, failed: st.failed, networks: st.networks, diagnostics: shown([...loaded.diagnostics, ...st.diags], loaded.sources) };
 }

@@ -266,7 +266,7 @@ function vexpr(e: A.Expr, names: BlockNames, scope: Scope, diags: Diagnostic[], 
         return null;
       }
       if (!entry) {
-        diags.push(error("ELB001", e.callee.span, `unknown function ${fn}: in a network, a call applies an activation (relu(...), or one you declare) or a parameter matrix (W(...)) to one vector${suggest(fn, [...names.params.keys(), ...scope.visible()])}`));
+        diags.push(error("ELB001", e.callee.span, `unknown function ${fn}: in a network, a call applies an activation (relu(...), or one you declare) or a parameter matrix (W(...)) to one vector${diags.length < 2 * LIMITS.diagnostics ? suggest(fn, [...names.params.keys(), ...scope.visible((x) => x.kind === "activation" || x.kind === "builtin")]) : ""}`));
         return null;
       }
       if (e.args.length !== 1 && (entry.kind === "activation" || entry.kind === "builtin")) {

@@ -6,6 +6,7 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 import { error } from "../diagnostics/diagnostic.ts";
 import type { Span } from "../diagnostics/span.ts";
+import { LIMITS } from "../limits.ts";
 import type * as A from "../syntax/types.ts";
 import type { Activation, Network } from "./types.ts";
 
@@ -60,6 +61,7 @@ export function suggest(name: string, candidates: readonly string[]): string {
   let best = "";
   let bestD = 3;
   for (const c of candidates) {
+    if (Math.abs(c.length - name.length) >= bestD) continue; // the distance is at least the length difference
     const d = distance(name, c);
     if (d < bestD) {
       bestD = d;
@@ -88,6 +90,7 @@ export function unknown(name: A.Ident, what: string, scope: Scope, diags: Diagno
   // Suggest only names of the kind asked for: a network is never "did you mean n?" for a sweep variable.
   const kinds: Record<string, readonly Entry["kind"][]> = { network: ["network"], activation: ["activation", "builtin"], symmetry: ["symmetry"] };
   const wanted = kinds[what];
-  const candidates = scope.visible((e) => wanted === undefined || wanted.includes(e.kind));
-  diags.push(error("ELB001", name.span, `unknown ${what} ${name.name}${suggest(name.name, candidates)}`));
+  // Suggestions cost a scan of every visible name; past the diagnostics a file can show, skip them.
+  const hint = diags.length < 2 * LIMITS.diagnostics ? suggest(name.name, scope.visible((e) => wanted === undefined || wanted.includes(e.kind))) : "";
+  diags.push(error("ELB001", name.span, `unknown ${what} ${name.name}${hint}`));
 }

@@ -116,6 +116,13 @@ describe("long lines, many declarations, unbalanced brackets", () => {
     expect(r.stdout).toContain(`error ELB030: ${4900 - LIMITS.diagnostics} more diagnostics in this file are not shown`);
   }, 20_000);
 
+  it("2,400 networks and 2,400 claims naming unknown networks: linear, fast", async () => {
+    const text = Array.from({ length: 2400 }, (_, i) => `network Net${i} = mlp(1 -> 2 -> 1, relu)`).join("\n") + "\n" + Array.from({ length: 2400 }, (_, i) => `theorem t${i}: Qx${i} ~ Qx${i}`).join("\n") + "\n";
+    const r = await checkText(text);
+    expectLocated(r, "ELB001");
+    expect(r.ms).toBeLessThan(5000);
+  }, 30_000);
+
   it("200,000 unbalanced parentheses: SYN009, fast", async () => {
     const r = await checkText(`activation f(z) = ${"(\n".repeat(200_000)}`);
     expectLocated(r, "SYN009");
