@@ -169,8 +169,9 @@ function claim(d: Extract<A.Decl, { kind: "claim" }>, scope: Scope, st: State, u
   const lhs = resolveNetwork(d.lhs, scope, st);
   const rhs = resolveNetwork(d.rhs, scope, st);
   if (!lhs || !rhs) return fail();
-  if (lhs.input.size !== rhs.input.size || lhs.output.size !== rhs.output.size) {
-    st.diags.push(error("ELB016", d.span, `${lhs.name} maps ${lhs.input.size} inputs to ${lhs.output.size} outputs, but ${rhs.name} maps ${rhs.input.size} to ${rhs.output.size}`));
+  const shape = (s: readonly number[]) => `[${s.join(", ")}]`;
+  if (shape(lhs.input.shape) !== shape(rhs.input.shape) || shape(lhs.output.shape) !== shape(rhs.output.shape)) {
+    st.diags.push(error("ELB016", d.span, `${lhs.name} maps inputs ${shape(lhs.input.shape)} to outputs ${shape(lhs.output.shape)}, but ${rhs.name} maps ${shape(rhs.input.shape)} to ${shape(rhs.output.shape)}`));
     return fail();
   }
   const ctx = transformCtx(st);
@@ -218,7 +219,7 @@ function namedNetwork(t: A.TExpr): A.Ident | null {
     case "permute":
     case "scale":
     case "flip":
-      return t.target.network;
+      return t.target.path.length > 1 ? t.target.path[0]! : null;
     case "permuteAxis":
       return t.network;
     default:

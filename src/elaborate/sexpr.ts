@@ -95,6 +95,9 @@ export function elabTensor(e: A.Expr, env: SEnv, diags: Diagnostic[]): TVal | nu
     case "not":
       diags.push(error("ELB022", e.span, "`not` makes a condition, not a value"));
       return null;
+    case "reduce":
+      diags.push(error("ELB022", e.span, `${e.op}[...] reductions belong in network definitions; here write entries and slices (W[0,:]) with + - * /`));
+      return null;
   }
 }
 

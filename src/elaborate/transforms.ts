@@ -12,14 +12,15 @@ import { Rational } from "../numeric/rational.ts";
 import type * as A from "../syntax/types.ts";
 import { assign } from "./assign.ts";
 import { evalConst, evalInt } from "./constants.ts";
-import { unitLayout } from "./layout.ts";
+import { axisClass } from "./axes.ts";
+import { tensorUnits } from "./units.ts";
 import { checkDivisions, constValue, nonzero } from "./nonzero.ts";
 import { elabPerm } from "./perm.ts";
 import type { Scope } from "./scope.ts";
 import { kindWord, unknown } from "./scope.ts";
 import { elabScalar, elabTensor, shapeText, type SEnv } from "./sexpr.ts";
 import { senv, type TransformCtx, type Where } from "./transformCtx.ts";
-import type { Network, Scalar, Step, UnitLayout } from "./types.ts";
+import type { Network, Scalar, Step, TensorUnits } from "./types.ts";
 
 export type { TransformCtx };
 export { nameMap } from "./assign.ts";
@@ -43,14 +44,20 @@ function elab(t: A.TExpr, from: Network, where: Where, ctx: TransformCtx): { to:
       return a && b && { to: b.to, steps: [...a.steps, ...b.steps] };
     }
     case "permute": {
-      const layout = target(t.target, from, where, ctx, "permute");
-      if (!layout) return null;
+      const found = targetAxis(t.target, from, where, ctx, "permute");
+      if (!found) return null;
       if (t.target.unit) {
-        ctx.diags.push(error("ELB013", t.target.unit.span, `permute moves the units of a whole vector: write ${t.target.node.name}, not one unit`));
+        ctx.diags.push(error("ELB013", t.target.unit.span, `permute moves every unit along an axis: write ${found.node}, not one unit`));
         return null;
       }
-      const perm = elabPerm(t.perm, layout.size, `the ${layout.size} units of ${from.name}.${layout.node}`, where.scope, ctx.diags);
-      return one(perm && { k: "permuteUnits", layout, perm, span: t.span });
+      const cls = axisClass(from, found.node, found.axis);
+      if ("reason" in cls) {
+        ctx.diags.push(error("ELB013", found.span, `cannot permute ${from.name}.${found.node}: ${cls.reason}`));
+        return null;
+      }
+      const what = found.rank === 1 ? `the ${cls.size} units of ${from.name}.${found.node}` : `the ${cls.size} entries of axis ${found.label} of ${from.name}.${found.node}`;
+      const perm = elabPerm(t.perm, cls.size, what, where.scope, ctx.diags);
+      return one(perm && { k: "permuteAxes", params: cls.params, nodes: cls.nodes, perm, span: t.span });
     }
     case "permuteAxis": {
       if (t.network && !sameNetwork(t.network, from, where, ctx)) return null;
@@ -59,13 +66,15 @@ function elab(t: A.TExpr, from: Network, where: Where, ctx: TransformCtx): { to:
         ctx.diags.push(error("ELB001", t.param.span, `${from.name} has no parameter ${t.param.name}`));
         return null;
       }
-      const axis = t.axis === "rows" ? 0 : 1;
+      const axis = t.axis === "rows" ? 0 : t.axis === "cols" ? 1 : axisIndex(t.axis, p.axes, p.name, where, ctx);
+      if (axis === null) return null;
       if (axis >= p.shape.length) {
-        ctx.diags.push(error("ELB003", t.span, `${p.name} is a vector; permute its entries with \`permute rows of ${p.name}\``));
+        ctx.diags.push(error("ELB003", t.span, p.shape.length === 1 ? `${p.name} is a vector; permute its entries with \`permute rows of ${p.name}\`` : `${p.name} has ${p.shape.length} axes (0..${p.shape.length - 1})`));
         return null;
       }
-      const perm = elabPerm(t.perm, p.shape[axis]!, `the ${p.shape[axis]} ${t.axis} of ${p.name}`, where.scope, ctx.diags);
-      return one(perm && { k: "permuteAxis", param: p.name, axis, shape: p.shape, perm, span: t.span });
+      const words = t.axis === "rows" || t.axis === "cols" ? t.axis : `entries of axis ${axis}`;
+      const perm = elabPerm(t.perm, p.shape[axis]!, `the ${p.shape[axis]} ${words} of ${p.name}`, where.scope, ctx.diags);
+      return one(perm && { k: "permuteAxes", params: [{ kind: "param", name: p.name, axis }], nodes: [], perm, span: t.span });
     }
     case "scale":
       return one(scale(t, from, where, ctx));
@@ -105,17 +114,68 @@ function sameNetwork(id: A.Ident, from: Network, where: Where, ctx: TransformCtx
   return net !== null;
 }
 
-function target(u: A.UnitRef, from: Network, where: Where, ctx: TransformCtx, verb: string): UnitLayout | null {
-  if (u.network && !sameNetwork(u.network, from, where, ctx)) return null;
-  const layout = unitLayout(from, u.node.name);
+/** The axis `a` names among `axes` (a name of the definition, or a number). */
+function axisIndex(a: A.Expr, axes: readonly string[], owner: string, where: Where, ctx: TransformCtx): number | null {
+  if (a.kind === "name") {
+    const i = axes.indexOf(a.name);
+    if (i < 0) ctx.diags.push(error("ELB013", a.span, `${owner} has no axis ${a.name}; its axes are ${axes.join(", ")} (or 0..${axes.length - 1})`));
+    return i < 0 ? null : i;
+  }
+  return evalInt(a, where.scope, ctx.diags, "an axis");
+}
+
+/**
+ * The network part and the tensor part of a dotted unit reference: `Net.h1` names network
+ * Net's h1; `y.q` (when y is not a network) names the auxiliary tensor y.q.
+ */
+export function splitRef(u: A.UnitRef, scope: Scope): { network: A.Ident | null; node: A.Ident } {
+  const first = u.path[0]!;
+  const isNet = u.path.length > 1 && scope.lookup(first.name)?.kind === "network";
+  const rest = isNet ? u.path.slice(1) : u.path;
+  const node = { name: rest.map((p) => p.name).join("."), span: { ...rest[0]!.span, end: rest[rest.length - 1]!.span.end } };
+  return { network: isNet ? first : null, node };
+}
+
+/** The hidden tensor and axis a unit reference names. */
+function targetAxis(u: A.UnitRef, from: Network, where: Where, ctx: TransformCtx, verb: string): { node: string; axis: number; rank: number; label: string; span: Span } | null {
+  const ref = splitRef(u, where.scope);
+  if (ref.network && !sameNetwork(ref.network, from, where, ctx)) return null;
+  const name = ref.node.name;
+  const why =
+    name === from.input.name
+      ? `${name} is the input of ${from.name}; inputs are fixed and their units cannot be reparameterised`
+      : from.params.some((p) => p.name === name)
+        ? `${name} is a parameter, not a tensor of units; use \`permute rows of ${from.name}.${name} by ...\`, \`permute axis a of ...\` or assignments`
+        : !from.nodes.some((n) => n.name === name)
+          ? `${from.name} has no hidden tensor ${name}; its hidden tensors are ${from.nodes.map((n) => n.name).join(", ") || "(none)"}`
+          : null;
+  if (why) {
+    ctx.diags.push(error("ELB013", ref.node.span, `cannot ${verb} units of ${from.name}.${name}: ${why}`));
+    return null;
+  }
+  const def = from.nodes.find((n) => n.name === name)!;
+  const axis = u.axis ? axisIndex(u.axis, def.axes, `${from.name}.${name}`, where, ctx) : 0;
+  if (axis === null) return null;
+  if (axis >= def.shape.length) {
+    ctx.diags.push(error("ELB013", u.axis!.span, `${from.name}.${name} has ${def.shape.length} ax${def.shape.length === 1 ? "is" : "es"} (0..${def.shape.length - 1})`));
+    return null;
+  }
+  return { node: name, axis, rank: def.shape.length, label: def.axes[axis] ?? String(axis), span: ref.node.span };
+}
+
+/** The units (along an axis) that scale and flip move together. */
+function target(u: A.UnitRef, from: Network, where: Where, ctx: TransformCtx, verb: string): TensorUnits | null {
+  const found = targetAxis(u, from, where, ctx, verb);
+  if (!found) return null;
+  const layout = tensorUnits(from, found.node, found.axis);
   if ("reason" in layout) {
-    ctx.diags.push(error("ELB013", u.node.span, `cannot ${verb} units of ${from.name}.${u.node.name}: ${layout.reason}`));
+    ctx.diags.push(error("ELB013", found.span, `cannot ${verb} units of ${from.name}.${found.node}: ${layout.reason}`));
     return null;
   }
   return layout;
 }
 
-function unitsOf(u: A.UnitRef, layout: UnitLayout, where: Where, ctx: TransformCtx): number[] | null {
+function unitsOf(u: A.UnitRef, layout: TensorUnits, where: Where, ctx: TransformCtx): number[] | null {
   if (!u.unit) return Array.from({ length: layout.size }, (_, i) => i);
   const j = evalInt(u.unit, where.scope, ctx.diags, "a unit index");
   if (j === null) return null;
