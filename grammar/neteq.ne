@@ -96,8 +96,11 @@ symBody -> "=" transform {% (d) => d[1] %}
 
 scalarDecls -> "(" scalarDecl ("," scalarDecl):* ")" {% ([, s, ss]) => b.list(s, ss) %}
 
-scalarDecl -> ident ("[" expr "]"):? (cmpOp sum):?
-  {% ([n, sz, c]): A.ScalarDecl => ({ name: n, size: sz ? sz[1] : null, op: c ? c[0].text : null, bound: c ? c[1] : null, span: b.spanOf(n, sz, c ? c[1] : null) }) %}
+# `c`, `c > 0`, `c[4] > 0`, `A[3, 3] invertible` (then `inverse(A)` names its inverse).
+scalarDecl -> ident ("[" exprList "]"):? (cmpOp sum):?
+  {% ([n, sz, c]): A.ScalarDecl => ({ name: n, dims: sz ? sz[1] : null, op: c ? c[0].text : null, bound: c ? c[1] : null, invertible: false, span: b.spanOf(n, sz, c ? c[1] : null) }) %}
+  | ident "[" exprList "]" "invertible"
+  {% ([n, , ds, , k]): A.ScalarDecl => ({ name: n, dims: ds, op: null, bound: null, invertible: true, span: b.spanOf(n, k) }) %}
 
 transform -> transform "then" tprim {% ([a, , c]): A.TExpr => ({ kind: "then", first: a, second: c, span: b.spanOf(a, c) }) %}
            | tprim {% id %}
@@ -109,6 +112,8 @@ tprim ->
       {% ([k, ax, , n1, n2, , p]): A.TExpr => ({ kind: "permuteAxis", axis: ax.text, network: n2 ? n1 : null, param: n2 ? n2[1] : n1, perm: p, span: b.spanOf(k, p) }) %}
   | "permute" "axis" axisName "of" ident ("." ident):? "by" perm
       {% ([k, , ax, , n1, n2, , p]): A.TExpr => ({ kind: "permuteAxis", axis: ax, network: n2 ? n1 : null, param: n2 ? n2[1] : n1, perm: p, span: b.spanOf(k, p) }) %}
+  | "multiply" "axis" axisName "of" ident ("." ident):? "by" prod
+      {% ([k, , ax, , n1, n2, , m]): A.TExpr => ({ kind: "multiply", axis: ax, network: n2 ? n1 : null, param: n2 ? n2[1] : n1, matrix: m, span: b.spanOf(k, m) }) %}
   | "scale" unitRef "by" prod
       {% ([k, t, , f]): A.TExpr => ({ kind: "scale", target: t, factor: f, span: b.spanOf(k, f) }) %}
   | "flip" unitRef

@@ -136,7 +136,7 @@ function resolveNetwork(id: A.Ident, scope: Scope, st: State): Network | null {
 }
 
 function transformCtx(st: State): TransformCtx {
-  return { diags: st.diags, sources: st.sources, networkOf: (e) => networkOf(e, st), scalars: [], active: [] };
+  return { diags: st.diags, sources: st.sources, networkOf: (e) => networkOf(e, st), scalars: [], conditions: [], active: [] };
 }
 
 function markUsed(t: A.TExpr | null, scope: Scope, used: Set<A.Decl>): void {
@@ -194,7 +194,7 @@ function claim(d: Extract<A.Decl, { kind: "claim" }>, scope: Scope, st: State, u
   }
   if (st.diags.length > before && st.diags.slice(before).some((x) => x.severity === "error")) return fail();
   const text = d.transform ? (st.sources.get(d.transform.span.file)?.slice(d.transform.span.start, d.transform.span.end) ?? "") : "";
-  st.claims.push({ name, expect: d.expect, lhs, rhs, transform: { from: lhs, to: rhs, scalars: ctx.scalars, steps, text, span: d.transform?.span ?? d.span }, span: d.span });
+  st.claims.push({ name, expect: d.expect, lhs, rhs, transform: { from: lhs, to: rhs, scalars: ctx.scalars, conditions: ctx.conditions, steps, text, span: d.transform?.span ?? d.span }, span: d.span });
 }
 
 function bound(d: Extract<A.Decl, { kind: "bound" }>, scope: Scope, st: State): void {

@@ -20,7 +20,7 @@ import type { Scope } from "./scope.ts";
 import { kindWord, unknown } from "./scope.ts";
 import { elabScalar, elabTensor, shapeText, type SEnv } from "./sexpr.ts";
 import { senv, type TransformCtx, type Where } from "./transformCtx.ts";
-import type { Network, Scalar, Step, TensorUnits } from "./types.ts";
+import type { Network, Scalar, SExpr, Step, TensorUnits } from "./types.ts";
 
 export type { TransformCtx };
 export { nameMap } from "./assign.ts";
@@ -78,6 +78,8 @@ function elab(t: A.TExpr, from: Network, where: Where, ctx: TransformCtx): { to:
     }
     case "scale":
       return one(scale(t, from, where, ctx));
+    case "multiply":
+      return one(multiply(t, from, where, ctx));
     case "flip": {
       const layout = target(t.target, from, where, ctx, "flip");
       if (!layout) return null;
@@ -207,6 +209,33 @@ function scale(t: Extract<A.TExpr, { kind: "scale" }>, from: Network, where: Whe
   return { k: "scaleUnits", layout, units, factors, span: t.span };
 }
 
+/** `multiply axis a of P by M`: a square matrix of scalars acting on one axis of a parameter. */
+function multiply(t: Extract<A.TExpr, { kind: "multiply" }>, from: Network, where: Where, ctx: TransformCtx): Step | null {
+  if (t.network && !sameNetwork(t.network, from, where, ctx)) return null;
+  const p = from.params.find((q) => q.name === t.param.name);
+  if (!p) {
+    ctx.diags.push(error("ELB001", t.param.span, `${from.name} has no parameter ${t.param.name}`));
+    return null;
+  }
+  const axis = axisIndex(t.axis, p.axes, p.name, where, ctx);
+  if (axis === null) return null;
+  if (axis >= p.shape.length) {
+    ctx.diags.push(error("ELB003", t.axis.span, `${p.name} has ${p.shape.length} ax${p.shape.length === 1 ? "is" : "es"} (0..${p.shape.length - 1})`));
+    return null;
+  }
+  const n = p.shape[axis]!;
+  const m = elabTensor(t.matrix, senv(where, ctx, null), ctx.diags);
+  if (!m) return null;
+  if (m.shape.length !== 2 || m.shape[0] !== n || m.shape[1] !== n) {
+    ctx.diags.push(error("ELB003", t.matrix.span, `axis ${axis} of ${p.name} has ${n} entries, so it is multiplied by a [${n}, ${n}] matrix, but this is [${m.shape.join(", ")}]`));
+    return null;
+  }
+  const matrix: SExpr[] = [];
+  for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) matrix.push(m.at([j, k]));
+  for (const e of matrix) if (!checkDivisions(e, t.matrix.span, ctx)) return null;
+  return { k: "multiplyAxis", param: p.name, axis, n, matrix, span: t.span };
+}
+
 function reference(t: Extract<A.TExpr, { kind: "ref" }>, from: Network, where: Where, ctx: TransformCtx): { to: Network; steps: Step[] } | null {
   const entry = where.scope.lookup(t.name.name);
   if (!entry) {
@@ -268,8 +297,21 @@ function instantiate(d: Extract<A.Decl, { kind: "symmetry" }>, use: Extract<A.TE
   const env = new Map<string, Scalar | Rational>();
   for (let i = 0; i < d.scalars.length; i++) {
     const s = d.scalars[i]!;
-    const size = s.size ? evalInt(s.size, declScope, ctx.diags, "a scalar vector size", 1) : 1;
-    if (size === null) return null;
+    const shape: number[] = [];
+    for (const e of s.dims ?? []) {
+      const n = evalInt(e, declScope, ctx.diags, "a scalar vector size", 1);
+      if (n === null) return null;
+      shape.push(n);
+    }
+    if (shape.length > 2) {
+      ctx.diags.push(error("ELB003", s.span, `${s.name.name} has ${shape.length} axes; symbolic scalars are single numbers, vectors [n] or matrices [n, m]`));
+      return null;
+    }
+    if (s.invertible && (shape.length !== 2 || shape[0] !== shape[1])) {
+      ctx.diags.push(error("ELB003", s.span, `only a square matrix can be invertible, but ${s.name.name} is [${shape.join(", ")}]`));
+      return null;
+    }
+    const size = shape.reduce((a, b) => a * b, 1);
     const senvHere: SEnv = { scope: declScope, vars: new Set(["self"]), scalars: env, network: null, activation: () => null };
     let condition = null;
     if (s.op && s.bound) {
@@ -299,9 +341,25 @@ function instantiate(d: Extract<A.Decl, { kind: "symmetry" }>, use: Extract<A.TE
     const clash = ctx.scalars.some((x) => x.label.split(" ")[0] === s.name.name);
     const label = clash ? `${s.name.name} (from ${d.name.name}, use ${ctx.scalars.filter((x) => x.label.startsWith(s.name.name)).length + 1})` : s.name.name;
     const conditionText = s.op && s.bound ? `${label.split(" ")[0]} ${s.op} ${text(s.bound.span, ctx.sources)}` : null;
-    const scalar: Scalar = { id, label, size, vector: s.size !== null, condition, conditionText, span: s.span };
+    const scalar: Scalar = { id, label, size, vector: shape.length > 0, shape, inverseOf: null, condition, conditionText, span: s.span };
     ctx.scalars.push(scalar);
     env.set(s.name.name, scalar);
+    if (s.invertible) {
+      // inverse(A): a second symbolic matrix B with A B = I, entry by entry.
+      const n = shape[0]!;
+      const name = label.split(" ")[0]!;
+      const inv: Scalar = { id: `${id}^-1`, label: `inverse(${name})`, size, vector: true, shape, inverseOf: id, condition: null, conditionText: null, span: s.span };
+      ctx.scalars.push(inv);
+      env.set(`inverse ${s.name.name}`, inv);
+      const entry = (x: Scalar, i: number, j: number): SExpr => ({ k: "scalar", id: x.id, index: i * n + j });
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          let dot: SExpr = { k: "mul", a: entry(scalar, i, 0), b: entry(inv, 0, j) };
+          for (let m = 1; m < n; m++) dot = { k: "add", a: dot, b: { k: "mul", a: entry(scalar, i, m), b: entry(inv, m, j) } };
+          ctx.conditions.push({ label: `${name} inverse(${name}) = I`, formula: { k: "cmp", op: "=", a: dot, b: { k: "const", v: Rational.of(i === j ? 1 : 0) } } });
+        }
+      }
+    }
   }
   return env;
 }

@@ -175,7 +175,12 @@ export interface Scalar {
   readonly label: string;
   /** Number of entries (1 for a plain scalar). */
   readonly size: number;
+  /** Whether it has entries (a vector or a matrix of scalars). */
   readonly vector: boolean;
+  /** Its axes: [] for a plain scalar, [n] for a vector, [n, n] for a matrix. */
+  readonly shape: readonly number[];
+  /** For the inverse of an invertible matrix: the id of that matrix (its values follow from it). */
+  readonly inverseOf: string | null;
   /** Condition on each entry, with the entry as `var "self"`. */
   readonly condition: SFormula | null;
   /** The condition as written ("c > 0"). */
@@ -197,6 +202,8 @@ export type Step =
   | { readonly k: "permuteAxes"; readonly params: readonly AxisRef[]; readonly nodes: readonly AxisRef[]; readonly perm: readonly number[]; readonly span: Span }
   | { readonly k: "scaleUnits"; readonly layout: TensorUnits; readonly units: readonly number[]; readonly factors: readonly SExpr[]; readonly span: Span }
   | { readonly k: "flipUnits"; readonly layout: TensorUnits; readonly units: readonly number[]; readonly correction: boolean; readonly span: Span }
+  /** P[.., k, ..] := sum_j P[.., j, ..] M[j, k] along `axis`; `matrix` is M row-major (n x n). */
+  | { readonly k: "multiplyAxis"; readonly param: string; readonly axis: number; readonly n: number; readonly matrix: readonly SExpr[]; readonly span: Span }
   /** Simultaneous assignment of entries; `copyFrom` starts a map between networks. */
   | {
       readonly k: "assign";
@@ -210,6 +217,8 @@ export interface Transform {
   readonly from: Network;
   readonly to: Network;
   readonly scalars: readonly Scalar[];
+  /** Conditions that relate several scalar entries (A inverse(A) = I), with their labels. */
+  readonly conditions: readonly { readonly label: string; readonly formula: SFormula }[];
   readonly steps: readonly Step[];
   /** As written ("swap then permute Net.h2 by [3,0,1,2]"), or "" for the identity. */
   readonly text: string;

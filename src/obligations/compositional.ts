@@ -108,6 +108,18 @@ export function compositional(model: ClaimModel, corr: Correspondences, emit: (o
       const open = acted.flatMap((g) => (g.k === "pos" ? g.a.terms.map((t) => t.v) : []));
       if (open.length > 0) throw new NeedsUnits(open, `${name} is read along an axis the symmetry acts on`);
       const t = join(acted.map((g) => (g as { n: number }).n), c.sizes);
+      if (c.linear) {
+        // unit t = sum_j L[t][j] (unit j of the source) + shift[t].
+        const { axis, n, matrix } = c.linear;
+        if (!isZero(c.shift[t]!) && idx.some((g, a) => mayLeave(g, shape[a]!, ranges))) throw new NotCovered(`${name} is read with zero padding but its correspondence shifts unit ${t}`);
+        const parts: Term[] = [];
+        for (let j = 0; j < n; j++) {
+          const m = matrix[t * n + j]!;
+          if (isZero(m)) continue;
+          parts.push(mul(m, freeSym(standInName(c.source, idx.map((g, a) => (a === axis ? ({ k: "at", n: j } as GIndex) : g))))));
+        }
+        return add(...parts, c.shift[t]!);
+      }
       const src2 = split(c.perm[t]!, c.sizes);
       const srcIdx = idx.map((g, a) => (c.axes.includes(a) ? ({ k: "at", n: src2[c.axes.indexOf(a)]! } as GIndex) : g));
       if (!isZero(c.shift[t]!) && idx.some((g, a) => mayLeave(g, shape[a]!, ranges))) {
@@ -165,6 +177,22 @@ export function compositional(model: ClaimModel, corr: Correspondences, emit: (o
       const srcText = `unit ${unitText(srcCoords)} of ${u.name} in ${claim.lhs.name}`;
       const id = `${out ? "out" : v.name}[${coords.join(",")}]`;
       try {
+        if (c.linear) {
+          // v'_u = sum_j L[u][j] v_j + t_u: the left side is a combination of source units.
+          const { axis, n, matrix } = c.linear;
+          const lhsTerm = genericTerm(rhsExpr, envR, posNames, rhsShapes, rr);
+          const parts: Term[] = [];
+          for (let j = 0; j < n; j++) {
+            const m = matrix[cu * n + j]!;
+            if (isZero(m)) continue;
+            const envJ = new Map(envL);
+            envJ.set(u.vars[axis]!, j);
+            parts.push(mul(m, genericTerm(lhsExpr, envJ, posNames, lhsShapes, lhsReads)));
+          }
+          const coordsText = unitText(coords);
+          emit(make(id, `unit ${coordsText} of ${v.name}${everywhere} in ${side} is a linear combination of units of ${u.name} in ${claim.lhs.name}`, not(cmp("=", lhsTerm, add(...parts, t)))));
+          continue;
+        }
         if (!out && rhsExpr.k === "act" && lhsExpr.k === "act") {
           const pre2 = genericTerm(rhsExpr.a, envR, posNames, rhsShapes, rr);
           const pre = genericTerm(lhsExpr.a, envL, posNames, lhsShapes, lhsReads);

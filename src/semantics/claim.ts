@@ -36,6 +36,8 @@ export function claimModel(claim: Claim): ClaimModel {
       conditions.push({ label: s.vector ? `${s.conditionText} (for every entry)` : (s.conditionText ?? ""), formula });
     }
   }
+  const bySymbol = new Map(claim.transform.scalars.map((x) => [x.id, x]));
+  for (const c of claim.transform.conditions) conditions.push({ label: c.label, formula: formulaOf(c.formula, { scalar: (id, k) => scalarTerm(bySymbol.get(id)!, k) }) });
   const input = Array.from({ length: entries(claim.lhs.input.shape) }, (_, i) => inputSym(claim.lhs.input.name, i));
   return { claim, lhs, rhs, conditions, input };
 }

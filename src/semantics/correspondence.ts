@@ -11,7 +11,8 @@
  * (obligations/infer.ts). Either way they are only proposals: the compositional strategy
  * proves each one.
  */
-import type { Claim, Step } from "../elaborate/types.ts";
+import type { Claim, Step, TensorDef } from "../elaborate/types.ts";
+import { plainVar, reads } from "../elaborate/iexpr.ts";
 import { add, mul, neg, ONE, ZERO } from "./build.ts";
 import { scalarTerm } from "./params.ts";
 import { termOf } from "./sexpr.ts";
@@ -29,12 +30,17 @@ export interface NodeCorrespondence {
   readonly perm: readonly number[];
   readonly factor: readonly Term[];
   readonly shift: readonly Term[];
+  /**
+   * Instead of perm and factor: a general linear map along one axis (the only acted axis):
+   * unit u = sum_j matrix[u n + j] * (unit j of the source) + shift[u].
+   */
+  readonly linear?: { readonly axis: number; readonly n: number; readonly matrix: readonly Term[] };
 }
 
 /** By right-network tensor name. */
 export type Correspondences = ReadonlyMap<string, NodeCorrespondence>;
 
-const isUnitStep = (s: Step): s is Extract<Step, { k: "permuteAxes" | "scaleUnits" | "flipUnits" }> => s.k === "permuteAxes" || s.k === "scaleUnits" || s.k === "flipUnits";
+const isUnitStep = (s: Step): s is Extract<Step, { k: "permuteAxes" | "scaleUnits" | "flipUnits" | "multiplyAxis" }> => s.k === "permuteAxes" || s.k === "scaleUnits" || s.k === "flipUnits" || s.k === "multiplyAxis";
 
 /** The identity correspondence of a tensor (no acted axes: one unit). */
 export const identity = (node: string, source = node): NodeCorrespondence => ({ node, source, axes: [], sizes: [], perm: [0], factor: [ONE], shift: [ZERO] });
@@ -96,9 +102,47 @@ export function analyticCorrespondences(claim: Claim): Correspondences | null {
     const unitAt = (u: number, x: number) => u + (x - coord(u)) * stride;
     state.set(node, f(c, coord, unitAt));
   };
-  for (const step of claim.transform.steps as Extract<Step, { k: "permuteAxes" | "scaleUnits" | "flipUnits" }>[]) {
+  const linear = new Map<string, { axis: number; n: number; matrix: Term[] }>();
+  /**
+   * P' = P x_axis M for a parameter P: every tensor D that P produces along axis b (P read with
+   * D's free index there) gets D'[.., u, ..] = sum_j M[j][u] D[.., j, ..]. False when a tensor
+   * would carry two kinds of action (not supported: the strategy then does not apply).
+   */
+  const mapProducers = (param: string, axis: number, n: number, m: readonly Term[]): boolean => {
+    for (const d of net.nodes) {
+      for (const r of reads(d.expr)) {
+        if (r.src !== "param" || r.name !== param) continue;
+        const v = plainVar(r.at[axis]!);
+        const b = v === null ? -1 : d.vars.indexOf(v);
+        if (b < 0) continue;
+        if (state.get(d.name)!.axes.length > 0) return false;
+        const prior = linear.get(d.name);
+        if (prior && prior.axis !== b) return false;
+        const base = prior?.matrix ?? identityMatrix(n);
+        // (new)[u][j] = sum_k M[k][u] (base)[k][j]
+        const next: Term[] = [];
+        for (let u = 0; u < n; u++) for (let j = 0; j < n; j++) next.push(add(...Array.from({ length: n }, (_, k) => mul(m[k * n + u]!, base[k * n + j]!))));
+        linear.set(d.name, { axis: b, n, matrix: next });
+      }
+    }
+    return true;
+  };
+  for (const step of claim.transform.steps as Extract<Step, { k: "permuteAxes" | "scaleUnits" | "flipUnits" | "multiplyAxis" }>[]) {
     switch (step.k) {
+      case "multiplyAxis":
+        if (!mapProducers(step.param, step.axis, step.n, step.matrix.map((e) => termOf(e, { scalar })))) return null;
+        break;
       case "permuteAxes":
+        // A permutation of one parameter's axis (`permute axis a of P`) moves the tensors P
+        // produces along that axis: the linear map of its permutation matrix, as a proposal.
+        if (step.nodes.length === 0) {
+          for (const r of step.params) {
+            const n = step.perm.length;
+            const m = Array.from({ length: n * n }, (_, i) => (step.perm[Math.floor(i / n)] === i % n ? ONE : ZERO));
+            if (!mapProducers(r.name, r.axis, n, m)) return null;
+          }
+          break;
+        }
         for (const r of step.nodes) {
           update(r.name, r.axis, (c, coord, unitAt) => {
             const perm = [...c.perm];
@@ -132,5 +176,39 @@ export function analyticCorrespondences(claim: Claim): Correspondences | null {
         break;
     }
   }
+  if (linear.size === 0) return state;
+  for (const name of linear.keys()) if (state.get(name)!.axes.length > 0) return null;
+  propagate(net.nodes, linear);
+  for (const [name, l] of linear) {
+    if (state.get(name)!.axes.length > 0) return null;
+    state.set(name, { node: name, source: name, axes: [l.axis], sizes: [l.n], perm: Array.from({ length: l.n }, (_, i) => i), factor: Array.from({ length: l.n }, () => ONE), shift: Array.from({ length: l.n }, () => ZERO), linear: l });
+  }
   return state;
+}
+
+const identityMatrix = (n: number): Term[] => Array.from({ length: n * n }, (_, i) => (Math.floor(i / n) === i % n ? ONE : ZERO));
+
+/**
+ * Propose linear maps for the tensors that read mapped ones along a free index: a tensor
+ * whose index v (axis c) reads only tensors carrying the same map on the axis v indexes
+ * (plainly, or with an offset as RoPE's pairs do), and no parameter, gets that map too.
+ * These are proposals: an obligation per unit checks each.
+ */
+function propagate(defs: readonly TensorDef[], linear: Map<string, { axis: number; n: number; matrix: Term[] }>): void {
+  for (const d of defs) {
+    if (linear.has(d.name)) continue;
+    d.vars.forEach((v, c) => {
+      if (linear.has(d.name)) return;
+      // Parameters indexed by v (RoPE's tables, a bias) are allowed: the map is only proposed.
+      const rs = reads(d.expr).filter((r) => r.src !== "param" && r.at.some((a) => a.terms.some((t) => t.v === v)));
+      if (rs.length === 0 || rs.some((r) => r.src !== "node")) return;
+      const maps = rs.map((r) => {
+        const l = linear.get(r.name);
+        const b = r.at.findIndex((a) => a.terms.length === 1 && a.terms[0]!.v === v && a.terms[0]!.k === 1 && a.div === undefined && a.mod === undefined);
+        return l && l.axis === b ? l : null;
+      });
+      const first = maps[0];
+      if (first && maps.every((m) => m === first) && d.shape[c] === first.n) linear.set(d.name, { ...first, axis: c });
+    });
+  }
 }

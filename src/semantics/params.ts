@@ -134,6 +134,19 @@ function applyStep(step: Step, prev: ParamEnv, to: Network, scalar: (id: string,
         return prev.get(p, i);
       });
     }
+    case "multiplyAxis": {
+      // P'[.., k, ..] = sum_j P[.., j, ..] M[j, k].
+      const m = step.matrix.map((e) => termOf(e, { scalar }));
+      return wrap((p, i) => {
+        if (p !== step.param) return prev.get(p, i);
+        const gp = g(p);
+        const k = along(gp, i, step.axis);
+        const base = i - k * gp.strides[step.axis]!;
+        const parts: Term[] = [];
+        for (let j = 0; j < step.n; j++) parts.push(mul(prev.get(p, base + j * gp.strides[step.axis]!), m[j * step.n + k]!));
+        return add(...parts);
+      });
+    }
     case "assign": {
       const values = new Map(step.entries.map((e) => [`${e.param}#${e.index}`, e.value]));
       const copies = step.copy ? new Map(step.copy.map((c) => [c.target, c.source])) : null;

@@ -65,10 +65,16 @@ export type NetworkBody =
   | { readonly kind: "mlp"; readonly widths: readonly Expr[]; readonly activations: readonly ActRef[]; readonly span: Span }
   | { readonly kind: "block"; readonly stmts: readonly Stmt[]; readonly span: Span };
 
-/** `c`, `c > 0`, `c[4] > 0`: a symbolic scalar (or vector of scalars) of a symmetry. */
+/**
+ * `c`, `c > 0`, `c[4] > 0`, `A[3, 3] invertible`: a symbolic scalar (or vector or matrix of
+ * scalars) of a symmetry.
+ */
 export interface ScalarDecl {
   readonly name: Ident;
-  readonly size: Expr | null;
+  /** Sizes of its axes (null: a single scalar). */
+  readonly dims: readonly Expr[] | null;
+  /** A square matrix that is invertible; `inverse(A)` is then its inverse. */
+  readonly invertible: boolean;
   readonly op: CmpOp | null;
   readonly bound: Expr | null;
   readonly span: Span;
@@ -106,6 +112,8 @@ export type TExpr =
   /** `permute rows of W`, `permute cols of W`, `permute axis 2 of K`. */
   | { readonly kind: "permuteAxis"; readonly axis: "rows" | "cols" | Expr; readonly network: Ident | null; readonly param: Ident; readonly perm: Perm; readonly span: Span }
   | { readonly kind: "scale"; readonly target: UnitRef; readonly factor: Expr; readonly span: Span }
+  /** `multiply axis a of P by M`: P's entries along axis a become sum_j P[.., j, ..] M[j, k]. */
+  | { readonly kind: "multiply"; readonly axis: Expr; readonly network: Ident | null; readonly param: Ident; readonly matrix: Expr; readonly span: Span }
   | { readonly kind: "flip"; readonly target: UnitRef; readonly correction: boolean; readonly span: Span }
   | { readonly kind: "then"; readonly first: TExpr; readonly second: TExpr; readonly span: Span }
   | { readonly kind: "assign"; readonly assigns: readonly Assign[]; readonly span: Span };
