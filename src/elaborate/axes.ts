@@ -161,7 +161,7 @@ export function axisClass(net: Net, node: string, axis: number): AxisClass | { r
   const refs = members.map((k) => t.refs.get(k)).filter((r): r is AxisRef => r !== undefined);
   const fixed = refs.find((r) => r.kind === "input" || r.kind === "output");
   if (fixed) {
-    const via = refs.filter((r) => r.kind === "node").map((r) => r.name);
+    const via = [...new Set(refs.filter((r) => r.kind === "node").map((r) => r.name))];
     return { reason: `axis ${axis} of ${node} is tied to ${describe(fixed, net)}${via.length > 1 ? ` (through ${via.join(", ")})` : ""}, which no reparameterisation can move` };
   }
   const pinned = members.find((k) => t.pinned.has(k));

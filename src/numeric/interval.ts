@@ -27,14 +27,25 @@ const mid = (a: Interval): number => a.lo.add(a.hi).div(Rational.of(2)).toNumber
 /** Thrown by `cmp` when the intervals overlap without being the same point. */
 export class Undecided extends Error {}
 
+/** Endpoints larger than this many bits are rounded outwards (to BITS significant bits). */
+const LIMIT = 400;
+const BITS = 160;
+
+/**
+ * Keep endpoints small: exact products of float enclosures grow without bound (and gcds on
+ * huge integers dominate a replay). Rounding lo down and hi up only widens the interval, so
+ * it stays an enclosure.
+ */
+const tidy = (x: Interval): Interval => (x.lo.bits() > LIMIT || x.hi.bits() > LIMIT ? { lo: x.lo.round(BITS, -1), hi: x.hi.round(BITS, 1) } : x);
+
 export const interval: Field<Interval> = {
   exact: false,
   name: "float64",
   fromRational: point,
-  add: (a, b) => ({ lo: a.lo.add(b.lo), hi: a.hi.add(b.hi) }),
+  add: (a, b) => tidy({ lo: a.lo.add(b.lo), hi: a.hi.add(b.hi) }),
   mul: (a, b) => {
     const ps = [a.lo.mul(b.lo), a.lo.mul(b.hi), a.hi.mul(b.lo), a.hi.mul(b.hi)];
-    return { lo: min(...ps), hi: max(...ps) };
+    return tidy({ lo: min(...ps), hi: max(...ps) });
   },
   div: (a, b) => {
     if (b.lo.sign() <= 0 && b.hi.sign() >= 0) throw new RangeError("division by an interval that contains 0");
