@@ -52,68 +52,113 @@ export type Shapes = ReadonlyMap<string, readonly number[]>;
  * variables). `positional` lists the free variables that stay symbolic.
  */
 export function genericTerm(e: IExpr, env: ReadonlyMap<string, number>, positional: ReadonlySet<string>, shapes: Shapes, reads: GenericReads): Term {
-  const index = (a: Affine): GIndex => {
+  return new Builder(new Map(env), positional, shapes, reads).term(e);
+}
+
+/**
+ * The recursion of `genericTerm`, with one mutable environment (sums bind and unbind their
+ * variable) and no closures per node: this runs once per unit of every tensor.
+ */
+class Builder {
+  constructor(
+    private readonly env: Map<string, number>,
+    private readonly positional: ReadonlySet<string>,
+    private readonly shapes: Shapes,
+    private readonly reads: GenericReads,
+  ) {}
+
+  index(a: Affine): GIndex {
     let c = a.c;
-    const sym: { v: string; k: number }[] = [];
+    let sym: { v: string; k: number }[] | null = null;
     for (const t of a.terms) {
-      const v = env.get(t.v);
+      const v = this.env.get(t.v);
       if (v !== undefined) c += t.k * v;
-      else if (positional.has(t.v)) sym.push(t);
+      else if (this.positional.has(t.v)) (sym ??= []).push(t);
       else throw new InternalError(`unbound index variable ${t.v}`);
     }
-    if (sym.length === 0) {
+    if (sym === null) {
       let x = c;
       if (a.div !== undefined) x = Math.floor(x / a.div);
       if (a.mod !== undefined) x = ((x % a.mod) + a.mod) % a.mod;
       return { k: "at", n: x };
     }
-    if (a.div !== undefined || a.mod !== undefined) throw new NeedsUnits(sym.map((s) => s.v), `a reshape reads ${sym.map((s) => s.v).join(", ")}`);
+    if (a.div !== undefined || a.mod !== undefined) throw new NeedsUnits(sym.map((x) => x.v), `a reshape reads ${sym.map((x) => x.v).join(", ")}`);
     return { k: "pos", a: { terms: sym, c } };
-  };
-  const go = (x: IExpr, env: ReadonlyMap<string, number>): Term => genericTerm(x, env, positional, shapes, reads);
-  switch (e.k) {
-    case "const":
-      return num(e.v);
-    case "read": {
-      const shape = shapes.get(`${e.src}:${e.name}`);
-      if (!shape) throw new InternalError(`no tensor ${e.name}`);
-      const idx = e.at.map(index);
-      if (idx.some((g, a) => g.k === "at" && (g.n < 0 || g.n >= shape[a]!))) return ZERO;
-      if (e.src === "param") {
+  }
+
+  term(e: IExpr): Term {
+    switch (e.k) {
+      case "const":
+        return num(e.v);
+      case "read":
+        return this.read(e);
+      case "add": {
+        const parts = new Array<Term>(e.args.length);
+        for (let i = 0; i < e.args.length; i++) parts[i] = this.term(e.args[i]!);
+        return add(...parts);
+      }
+      case "mul": {
+        const parts = new Array<Term>(e.args.length);
+        for (let i = 0; i < e.args.length; i++) parts[i] = this.term(e.args[i]!);
+        return mul(...parts);
+      }
+      case "neg":
+        return neg(this.term(e.a));
+      case "div":
+        return div(this.term(e.a), this.term(e.b));
+      case "act":
+        return app(e.act, this.term(e.a));
+      case "sum":
+      case "max": {
+        const before = this.env.get(e.v);
+        const parts = new Array<Term>(e.n);
+        for (let k = 0; k < e.n; k++) {
+          this.env.set(e.v, k);
+          parts[k] = this.term(e.body);
+        }
+        if (before === undefined) this.env.delete(e.v);
+        else this.env.set(e.v, before);
+        if (e.k === "sum") return add(...parts);
+        let m = parts[0]!;
+        for (let k = 1; k < parts.length; k++) m = ite(cmp(">=", m, parts[k]!), m, parts[k]!);
+        return m;
+      }
+      case "guard": {
+        const l = this.index(e.lhs);
+        const r = this.index(e.rhs);
+        const diff = difference(l, r);
+        if (diff === null) {
+          const vars = [l, r].flatMap((g) => (g.k === "pos" ? g.a.terms.map((t) => t.v) : []));
+          throw new NeedsUnits(vars, `a condition compares ${[l, r].map(text).join(" and ")}`);
+        }
+        const holds = e.op === "<" ? diff < 0 : e.op === "<=" ? diff <= 0 : diff === 0;
+        return holds ? this.term(e.body) : ZERO;
+      }
+    }
+  }
+
+  read(e: Extract<IExpr, { k: "read" }>): Term {
+    const shape = this.shapes.get(`${e.src}:${e.name}`);
+    if (!shape) throw new InternalError(`no tensor ${e.name}`);
+    const idx = new Array<GIndex>(e.at.length);
+    let concrete = true;
+    for (let a = 0; a < e.at.length; a++) {
+      const g = this.index(e.at[a]!);
+      if (g.k === "at") {
+        if (g.n < 0 || g.n >= shape[a]!) return ZERO;
+      } else concrete = false;
+      idx[a] = g;
+    }
+    if (e.src === "param") {
+      if (!concrete) {
         const sym = idx.flatMap((g) => (g.k === "pos" ? g.a.terms.map((t) => t.v) : []));
-        if (sym.length > 0) throw new NeedsUnits(sym, `the parameter ${e.name} is indexed by ${sym.join(", ")}`);
-        return reads.param(e.name, idx.map((g) => (g as { n: number }).n));
+        throw new NeedsUnits(sym, `the parameter ${e.name} is indexed by ${sym.join(", ")}`);
       }
-      return reads.tensor(e.src, e.name, idx, shape);
+      const at = new Array<number>(idx.length);
+      for (let a = 0; a < idx.length; a++) at[a] = (idx[a] as { n: number }).n;
+      return this.reads.param(e.name, at);
     }
-    case "add":
-      return add(...e.args.map((x) => go(x, env)));
-    case "mul":
-      return mul(...e.args.map((x) => go(x, env)));
-    case "neg":
-      return neg(go(e.a, env));
-    case "div":
-      return div(go(e.a, env), go(e.b, env));
-    case "act":
-      return app(e.act, go(e.a, env));
-    case "sum":
-    case "max": {
-      const parts: Term[] = [];
-      for (let k = 0; k < e.n; k++) parts.push(go(e.body, new Map(env).set(e.v, k)));
-      if (e.k === "sum") return add(...parts);
-      return parts.reduce((a, b) => ite(cmp(">=", a, b), a, b));
-    }
-    case "guard": {
-      const l = index(e.lhs);
-      const r = index(e.rhs);
-      const diff = difference(l, r);
-      if (diff === null) {
-        const vars = [l, r].flatMap((g) => (g.k === "pos" ? g.a.terms.map((t) => t.v) : []));
-        throw new NeedsUnits(vars, `a condition compares ${[l, r].map(text).join(" and ")}`);
-      }
-      const holds = e.op === "<" ? diff < 0 : e.op === "<=" ? diff <= 0 : diff === 0;
-      return holds ? go(e.body, env) : ZERO;
-    }
+    return this.reads.tensor(e.src, e.name, idx, shape);
   }
 }
 
