@@ -29,7 +29,7 @@ decl -> importDecl {% id %}
 
 # ---------------------------------------------------------------- imports
 importDecl -> "import" %string
-  {% ([k, s]): A.Decl => ({ kind: "import", path: JSON.parse(s.text), span: b.spanOf(k, s) }) %}
+  {% ([k, s]): A.Decl => ({ kind: "import", path: b.str(s), span: b.spanOf(k, s) }) %}
 
 # ---------------------------------------------------------------- activations
 activationDecl ->

@@ -6,6 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { error, type Diagnostic } from "./diagnostics/diagnostic.ts";
 import { noSpan } from "./diagnostics/span.ts";
+import { LIMITS } from "./limits.ts";
 
 export type StrategyChoice = "auto" | "compositional" | "monolithic";
 export type ReporterName = "pretty" | "json" | "junit" | "github" | "sarif";
@@ -55,10 +56,14 @@ export const DEFAULT_CACHE_DIR = ".neteq-cache";
 
 const bad = (flag: string, message: string): Diagnostic => error("CLI003", noSpan("<command line>"), `--${flag}: ${message}`);
 
-function positive(v: string | number, flag: string, diags: Diagnostic[], integer: boolean): number | null {
+function positive(v: string | number, flag: string, diags: Diagnostic[], integer: boolean, max: number): number | null {
   const n = typeof v === "number" ? v : Number(v);
   if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
     diags.push(bad(flag, `expected a positive ${integer ? "whole number" : "number"}, got ${JSON.stringify(String(v))}`));
+    return null;
+  }
+  if (n > max) {
+    diags.push(bad(flag, `at most ${max}, got ${JSON.stringify(String(v))}`));
     return null;
   }
   return n;
@@ -67,7 +72,7 @@ function positive(v: string | number, flag: string, diags: Diagnostic[], integer
 /** Resolve partial options; problems are CLI003 diagnostics naming the flag. */
 export function resolveOptions(p: PartialOptions, cwd = process.cwd()): { options: Options; diagnostics: Diagnostic[] } {
   const diags: Diagnostic[] = [];
-  const timeout = p.timeout === undefined ? DEFAULT_TIMEOUT_S : positive(p.timeout, "timeout", diags, false) ?? DEFAULT_TIMEOUT_S;
+  const timeout = p.timeout === undefined ? DEFAULT_TIMEOUT_S : positive(p.timeout, "timeout", diags, false, LIMITS.timeoutSeconds) ?? DEFAULT_TIMEOUT_S;
   let seed = DEFAULT_SEED;
   if (p.seed === "random") seed = Math.floor(Math.random() * 2 ** 31);
   else if (p.seed !== undefined) {
@@ -80,7 +85,7 @@ export function resolveOptions(p: PartialOptions, cwd = process.cwd()): { option
   const reporter = (p.reporter ?? "pretty") as ReporterName;
   if (!["pretty", "json", "junit", "github", "sarif"].includes(reporter)) diags.push(bad("reporter", `expected pretty, json, junit, github or sarif, got ${JSON.stringify(p.reporter)}`));
   const cores = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
-  const jobs = p.jobs === undefined ? cores : positive(p.jobs, "jobs", diags, true) ?? cores;
+  const jobs = p.jobs === undefined ? cores : positive(p.jobs, "jobs", diags, true, LIMITS.jobs) ?? cores;
   const cacheDir = p.cache === false ? null : path.resolve(cwd, p.cacheDir ?? DEFAULT_CACHE_DIR);
   const filter = p.filter ?? [];
   if (filter.some((f) => f === "")) diags.push(bad("filter", "expected a non-empty pattern"));
@@ -88,7 +93,7 @@ export function resolveOptions(p: PartialOptions, cwd = process.cwd()): { option
   const shard = shardMatch ? { index: Number(shardMatch[1]), count: Number(shardMatch[2]) } : null;
   if (p.shard !== undefined && (!shard || shard.count < 1 || shard.index < 1 || shard.index > shard.count)) diags.push(bad("shard", `expected k/n with 1 <= k <= n, got ${JSON.stringify(p.shard)}`));
   return {
-    options: { timeoutMs: Math.round(timeout * 1000), seed, strategy, jobs, reporter, cacheDir, clearCache: p.clearCache ?? false, progress: p.progress ?? false, falsify: p.falsify ?? true, filter, shard },
+    options: { timeoutMs: Math.max(1, Math.round(timeout * 1000)), seed, strategy, jobs, reporter, cacheDir, clearCache: p.clearCache ?? false, progress: p.progress ?? false, falsify: p.falsify ?? true, filter, shard },
     diagnostics: diags,
   };
 }

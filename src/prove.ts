@@ -157,7 +157,9 @@ async function discharge(ob: Obligation, ctx: Ctx, values: boolean): Promise<{ v
   if (hit && hit.core.every((i) => i >= 0 && i < ob.tracked.length)) {
     const core = hit.core.map((i) => ob.tracked[i]!.name);
     const axiomsUsed = [...new Set(hit.core.map((i) => ob.tracked[i]!.label))].sort();
-    return { verdict: { kind: "proved", strategy: ob.strategy, axiomsUsed, detail: ob.statement, core }, cached: true, hash };
+    const verdict: Verdict = { kind: "proved", strategy: ob.strategy, axiomsUsed, detail: ob.statement, core };
+    session.onDischarged?.(ob, verdict, hash);
+    return { verdict, cached: true, hash };
   }
   let script: ReturnType<typeof printObligation>;
   try {
@@ -176,6 +178,7 @@ async function discharge(ob: Obligation, ctx: Ctx, values: boolean): Promise<{ v
   if (started) budget.leave();
   const verdict = budget.run(() => decide(ob, { kind: "solver", answer, script }, ctx.replayer));
   if (verdict.kind === "proved") cache.put(hash, { core: verdict.core.map((n) => ob.tracked.findIndex((t) => t.name === n)).filter((i) => i >= 0) });
+  session.onDischarged?.(ob, verdict, hash);
   return { verdict, cached: false, hash };
 }
 

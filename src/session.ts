@@ -12,6 +12,8 @@ import { meaningOf } from "./elaborate/meaning.ts";
 import { Rng } from "./numeric/rng.ts";
 import { ObligationCache } from "./backends/cache.ts";
 import type { Options } from "./options.ts";
+import type { Obligation } from "./obligations/types.ts";
+import type { Verdict } from "./verdicts/types.ts";
 
 /** Progress of a run, for the progress line. */
 export interface Progress {
@@ -23,9 +25,18 @@ export interface Progress {
   startedAt: number;
 }
 
+/**
+ * Told of every obligation a claim's proof attempt discharged (solved or found in the
+ * cache), with its verdict and canonical hash: `neteq certify` (src/certify/) collects the
+ * proved ones as the claim's certificate. Only observes; never changes a verdict.
+ */
+export type DischargeObserver = (ob: Obligation, verdict: Verdict, hash: string) => void;
+
 export class Session {
   readonly pool: SolverPool;
   readonly progress: Progress;
+  /** See `DischargeObserver`; unset in ordinary runs. */
+  onDischarged?: DischargeObserver;
   private readonly admittedByMeaning = new Map<string, Promise<readonly Candidate[]>>();
   private cachePromise: Promise<ObligationCache> | null = null;
 

@@ -5,7 +5,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { readFileOrNull } from "../check.ts";
 import { boundTable, widthSweep, type BoundRow } from "../covering/boundTable.ts";
 import { boundPanels, renderPlot } from "../covering/plot.ts";
 import { formatNumber } from "../covering/renderBoundTable.ts";
@@ -13,6 +12,8 @@ import { renderDiagnostic } from "../diagnostics/render.ts";
 import { elaborate } from "../elaborate/elaborate.ts";
 import { Rational } from "../numeric/rational.ts";
 import { load } from "../syntax/load.ts";
+import { LIMITS } from "../limits.ts";
+import { importReader, readCommandLineFile } from "./files.ts";
 import { argsError, type Io } from "./main.ts";
 import { table } from "../report/table.ts";
 
@@ -47,6 +48,21 @@ function rational(io: Io, flag: string, v: string | undefined): Rational | null 
   return r;
 }
 
+/** Why an SVG cannot be written to `target` (checked before any computation), or null. */
+function plotTargetProblem(target: string): string | null {
+  try {
+    if (fs.statSync(target).isDirectory()) return "it is a folder";
+  } catch {
+    // does not exist yet: its folder must
+  }
+  try {
+    if (!fs.statSync(path.dirname(target)).isDirectory()) return `${path.dirname(target)} is not a folder`;
+  } catch {
+    return `the folder ${path.dirname(target)} does not exist`;
+  }
+  return null;
+}
+
 export async function boundCommand(args: readonly string[], io: Io): Promise<number> {
   let parsed;
   try {
@@ -68,11 +84,19 @@ export async function boundCommand(args: readonly string[], io: Io): Promise<num
   if (B === null || eps === null || rho === null) return 2;
   const samples = v.samples === undefined ? 20_000 : Number(v.samples);
   if (!Number.isInteger(samples) || samples < 0) return fail(io, `--samples: expected a whole number, got ${JSON.stringify(v.samples)}`);
+  if (samples > LIMITS.samples) return fail(io, `--samples: at most ${LIMITS.samples} draws, got ${v.samples}`);
   const seed = v.seed === undefined ? 1 : Number(v.seed);
   if (!Number.isInteger(seed) || seed < 0) return fail(io, `--seed: expected a whole number, got ${JSON.stringify(v.seed)}`);
-  const text = readFileOrNull(path.resolve(io.cwd, file));
-  if (text === null) return fail(io, `cannot read ${file}: no such file`);
-  const loaded = load(file, text, (f) => readFileOrNull(path.resolve(io.cwd, f)));
+  if (v.plot !== undefined) {
+    const problem = plotTargetProblem(path.resolve(io.cwd, v.plot));
+    if (problem) return fail(io, `--plot: cannot write ${v.plot}: ${problem}`);
+  }
+  const source = readCommandLineFile(file, io.cwd);
+  if ("diagnostic" in source) {
+    io.stderr(renderDiagnostic(source.diagnostic, new Map()).replace(/^<command line>:1:1: /, "neteq: ") + "\n");
+    return 2;
+  }
+  const loaded = load(file, source.text, importReader(io.cwd));
   const module = elaborate(loaded);
   const errors = module.diagnostics.filter((d) => d.severity === "error");
   if (errors.length) {
@@ -88,6 +112,7 @@ export async function boundCommand(args: readonly string[], io: Io): Promise<num
   if (v.widths !== undefined) {
     const ws = parseWidths(v.widths);
     if (!ws) return fail(io, `--widths: expected a range a..b or a list w1,w2,..., got ${JSON.stringify(v.widths)}`);
+    if (ws.some((w) => w > LIMITS.dimension)) return fail(io, `--widths: widths may be at most ${LIMITS.dimension}, got ${Math.max(...ws)}`);
     if (depth === 0) return fail(io, `${netName} has no hidden layer to sweep`);
     sweep = widthSweep(widths[0]!, widths[widths.length - 1]!, depth, ws);
   }
@@ -111,7 +136,12 @@ export async function boundCommand(args: readonly string[], io: Io): Promise<num
     const subtitle = `B = ${B ?? 1}, eps = ${eps ?? "1/100"}; classical bound m^S (Lemma 2) vs symmetry-reduced (Lemma 3); effective volume 1/prod d_l! (Lemma 4)`;
     const swept = plotSweep !== null;
     const plotTitle = swept ? `Covering numbers of ${widths[0]}-${Array(depth).fill("w").join("-")}-${widths[widths.length - 1]} ${net.mlp.activations[0]!.name} networks (declared: w = ${Math.max(...widths.slice(1, -1))})` : title;
-    fs.writeFileSync(path.resolve(io.cwd, v.plot), renderPlot(boundPanels(plotSweep ?? rows, true), { title: plotTitle, subtitle, xLabel: "hidden width w" }));
+    const svg = renderPlot(boundPanels(plotSweep ?? rows, true), { title: plotTitle, subtitle, xLabel: "hidden width w" });
+    try {
+      fs.writeFileSync(path.resolve(io.cwd, v.plot), svg);
+    } catch (e) {
+      return fail(io, `--plot: cannot write ${v.plot}: ${(e as { code?: string }).code ?? String(e)}`);
+    }
   }
   if (v.json) {
     io.stdout(JSON.stringify({ network: netName, B: String(B ?? 1), eps: String(eps ?? "1/100"), rows: rows.map((r) => ({ widths: r.widths, ...r.values })) }, null, 2) + "\n");

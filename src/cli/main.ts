@@ -2,10 +2,8 @@
  * The command line: `neteq check`, `neteq explain`, `neteq bound`. Exit codes: 0 every
  * claim met its expectation, 1 some did not, 2 usage or input errors (3 internal errors).
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { check, readFileOrNull } from "../check.ts";
+import { check } from "../check.ts";
 import { renderDiagnostic } from "../diagnostics/render.ts";
 import { error, InternalError, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import { noSpan } from "../diagnostics/span.ts";
@@ -20,7 +18,7 @@ import { exitCode, summarise, type Report } from "../report/types.ts";
 import type { Progress } from "../session.ts";
 import { claimSelector } from "./select.ts";
 import { readBaseline, replay } from "./replay.ts";
-import { collect } from "./files.ts";
+import { collect, importReader, readCommandLineFile } from "./files.ts";
 
 /** Where the CLI writes. */
 export interface Io {
@@ -39,6 +37,8 @@ usage:
   neteq bound <file> <network> [options]        covering-number bounds of a network
   neteq merge-reports <a.json> <b.json>... [--reporter r]   one report and exit code from shards' JSON reports
   neteq outline <file>                          declarations with their places and shapes, as JSON (for editors)
+  neteq certify <files or folders...> -o <dir> [options]   check, and write SMT-LIB2 certificates of the proved claims
+  neteq recheck <dir> [--solver z3|cvc5|all] [--timeout s]   re-check certificates with native solvers on PATH
   neteq --help | --version
 
 check options:
@@ -121,7 +121,11 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     const { outlineCommand } = await import("./outline.ts");
     return outlineCommand(rest, io);
   }
-  return usageError(io, `unknown command ${JSON.stringify(command)}; commands are check, explain, bound, merge-reports and outline`);
+  if (command === "certify" || command === "recheck") {
+    const { certifyCommand, recheckCommand } = await import("./certify.ts");
+    return command === "certify" ? certifyCommand(rest, io) : recheckCommand(rest, io);
+  }
+  return usageError(io, `unknown command ${JSON.stringify(command)}; commands are check, explain, bound, merge-reports, outline, certify and recheck`);
 }
 
 function parse(args: readonly string[], io: Io, options: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>["options"]>) {
@@ -182,7 +186,13 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
     if (["json", "github", "sarif"].includes(options.reporter) && diagnostics.every((d) => !d.message.startsWith("--reporter"))) io.stdout(render(usageReport(options, problems), options, io));
     return 2;
   }
-  const files = found.files.map((f) => ({ path: f, text: fs.readFileSync(path.resolve(io.cwd, f), "utf8") }));
+  const read = found.files.map((f) => ({ path: f, ...readCommandLineFile(f, io.cwd) }));
+  const unreadable = read.flatMap((f) => ("diagnostic" in f ? [f.diagnostic] : []));
+  if (unreadable.length > 0) {
+    printDiags(io, unreadable);
+    return 2;
+  }
+  const files = read.map((f) => ({ path: f.path, text: "text" in f ? f.text : "" }));
   const baseline = typeof v.replay === "string" ? readBaseline(v.replay, io) : undefined;
   if (baseline === null) return 2;
   const selector = claimSelector(options.filter, options.shard, io.cwd);
@@ -193,7 +203,7 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
     return watchCommand(parsed.positionals, (v.exclude as string[] | undefined) ?? [], options, io, selector.select, stop.signal);
   }
   const progress = options.progress ? progressLine(io) : null;
-  const report = await check(files, options, { read: readFileOrNull, onProgress: progress?.update, select: selector.select });
+  const report = await check(files, options, { read: importReader(io.cwd), onProgress: progress?.update, select: selector.select });
   progress?.done();
   if (options.filter.length > 0 && selector.matched() === 0) {
     // A filter that matches nothing is a mistake (a typo, a renamed claim), not a success.
@@ -255,9 +265,12 @@ async function explainCommand(args: readonly string[], io: Io): Promise<number> 
   }
   if (parsed.positionals.length !== 2) return usageError(io, "explain takes a file and a claim name: neteq explain <file> <claim>");
   const [file, claim] = parsed.positionals as [string, string];
-  const text = readFileOrNull(path.resolve(io.cwd, file));
-  if (text === null) return usageError(io, `cannot read ${file}: no such file`);
-  const out = explain(file, text, claim, options.strategy, (f) => readFileOrNull(path.resolve(io.cwd, f)));
+  const source = readCommandLineFile(file, io.cwd);
+  if ("diagnostic" in source) {
+    printDiags(io, [source.diagnostic]);
+    return 2;
+  }
+  const out = explain(file, source.text, claim, options.strategy, importReader(io.cwd));
   if (out.diagnostics.length) {
     printDiags(io, out.diagnostics, out.sources);
     return 2;

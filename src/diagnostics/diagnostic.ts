@@ -58,6 +58,18 @@ export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
 }
 
 /**
+ * At most `max` diagnostics (sorted as given); the rest are counted in one final ELB030 note
+ * placed at the first one left out, so that a file with thousands of mistakes is reported
+ * in time linear in its size and stays readable.
+ */
+export function capDiagnostics(ds: readonly Diagnostic[], max: number): Diagnostic[] {
+  if (ds.length <= max) return [...ds];
+  const rest = ds.length - max;
+  const note = error("ELB030", ds[max]!.span, `${rest} more diagnostic${rest === 1 ? "" : "s"} in this file ${rest === 1 ? "is" : "are"} not shown (at most ${max} are shown per file)`);
+  return [...ds.slice(0, max), note];
+}
+
+/**
  * A bug in neteq itself (never a user mistake). The CLI reports it as an internal error.
  */
 export class InternalError extends Error {

@@ -181,13 +181,27 @@ function declared(d: Extract<A.Decl, { kind: "activation" }>, scope: Scope, diag
     }
     return a;
   }
+  const axiomNames = new Map<string, Span>();
+  let failedAxiom = false;
   for (const ax of d.axioms) {
+    if (ax.name) {
+      const prior = axiomNames.get(ax.name.name);
+      if (prior) {
+        diags.push(error("ELB002", ax.name.span, `${name} has two axioms named ${ax.name.name}`, [{ span: prior, message: "first declared here" }]));
+        return null;
+      }
+      axiomNames.set(ax.name.name, ax.name.span);
+    }
     const body = elabFormula(ax.body, env(ax.vars.map((v) => v.name)), diags);
-    if (!body) continue;
+    if (!body) {
+      // Reported; an activation without one of its axioms would make claims about another function.
+      failedAxiom = true;
+      continue;
+    }
     const text = sources.get(ax.body.span.file)?.slice(ax.body.span.start, ax.body.span.end) ?? "axiom";
     (self.axioms as AxiomDef[]).push({ label: ax.name ? ax.name.name : text, vars: ax.vars.map((v) => v.name), body, span: ax.span });
   }
-  return self;
+  return failedAxiom ? null : self;
 }
 
 /** Whether `e` divides by anything but a non-zero constant. */

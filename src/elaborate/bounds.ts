@@ -7,6 +7,7 @@
  */
 import { error, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import type { Span } from "../diagnostics/span.ts";
+import { LIMITS } from "../limits.ts";
 import { Rational } from "../numeric/rational.ts";
 import type * as A from "../syntax/types.ts";
 import { evalConst } from "./constants.ts";
@@ -47,6 +48,13 @@ export function elabBound(d: Extract<A.Decl, { kind: "bound" }>, name: string, n
       ok = false;
       continue;
     }
+    const prior = optionSpans[o.name.name];
+    if (prior) {
+      diags.push(error("ELB002", o.name.span, `the option ${o.name.name} is given twice`, [{ span: prior, message: "first given here" }]));
+      ok = false;
+      continue;
+    }
+    optionSpans[o.name.name] = o.span;
     const v = evalConst(o.value, scope, diags);
     if (!v) {
       ok = false;
@@ -57,8 +65,13 @@ export function elabBound(d: Extract<A.Decl, { kind: "bound" }>, name: string, n
       ok = false;
       continue;
     }
+    const problem = optionProblem(o.name.name, v);
+    if (problem) {
+      diags.push(error("ELB017", o.value.span, problem));
+      ok = false;
+      continue;
+    }
     options[o.name.name] = v;
-    optionSpans[o.name.name] = o.span;
   }
   for (const [k, v] of Object.entries(OPTIONS)) if (!(k in options) && v) options[k] = v;
   if (!("rho" in options)) {
@@ -71,6 +84,21 @@ export function elabBound(d: Extract<A.Decl, { kind: "bound" }>, name: string, n
   const assertion = d.assertion ? condition(d.assertion, diags) : null;
   if (d.assertion && !assertion) ok = false;
   return ok ? { name, network: net, options, optionSpans, assertion, span: d.span } : null;
+}
+
+/**
+ * Why an option's value cannot be used (it must be positive), or null: samples must be a
+ * whole number of draws within the limit; the others must be usable as float64 numbers.
+ */
+function optionProblem(name: string, v: Rational): string | null {
+  if (name === "samples") {
+    if (!v.isInteger()) return `samples must be a whole number of draws, but this is ${v}`;
+    if (v.cmp(Rational.of(LIMITS.samples)) > 0) return `samples may be at most ${LIMITS.samples}`;
+    return null;
+  }
+  const x = v.toNumber();
+  if (!(x >= 1e-100 && x <= 1e100)) return `${name} must lie between 1e-100 and 1e100`;
+  return null;
 }
 
 /** Lipschitz constants of the built-in activations (sigmoid: 1/4). */

@@ -57,8 +57,12 @@ export function evalInt(e: A.Expr, scope: Scope, diags: Diagnostic[], what: stri
     return null;
   }
   const n = Number(v.num);
-  if (n < min || !Number.isSafeInteger(n)) {
+  if (n < min) {
     diags.push(error(min > 0 ? "ELB007" : "ELB005", e.span, `${what} must be at least ${min}, but this is ${n}`));
+    return null;
+  }
+  if (!Number.isSafeInteger(n)) {
+    diags.push(error(min > 0 ? "ELB007" : "ELB005", e.span, `${what} is too large: ${v.toString().length > 20 ? `a number of ${v.toString().length} digits` : v}`));
     return null;
   }
   return n;

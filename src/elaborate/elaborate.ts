@@ -6,12 +6,14 @@
  * declares them. Every problem becomes a diagnostic; a claim that cannot be elaborated is
  * listed in `failed` and gets the verdict `error`.
  */
-import { error, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.ts";
+import { capDiagnostics, error, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.ts";
+import { inlineRelated } from "../diagnostics/render.ts";
 import type { Loaded } from "../syntax/load.ts";
 import type * as A from "../syntax/types.ts";
 import { activationOf, rootScope } from "./activations.ts";
 import { elabBound } from "./bounds.ts";
 import { evalInt } from "./constants.ts";
+import { LIMITS } from "../limits.ts";
 import { elabNetwork } from "./networks.ts";
 import { Scope, kindWord, unknown, type Entry } from "./scope.ts";
 import { elabTransform, nameMap, type TransformCtx } from "./transforms.ts";
@@ -28,6 +30,8 @@ interface State {
   readonly claimNames: Map<string, A.Decl["span"]>;
   readonly networks: Map<string, Network>;
   readonly symmetries: { decl: Extract<A.Decl, { kind: "symmetry" }>; scope: Scope }[];
+  /** Sweep instances created so far; `overflow` once the limit was reported. */
+  readonly sweep: { instances: number; overflow: boolean };
 }
 
 /**
@@ -37,7 +41,7 @@ interface State {
  */
 export function elaborate(loaded: Loaded): Module {
   const root = loaded.programs[loaded.programs.length - 1]!;
-  const st: State = { diags: [], sources: loaded.sources, claims: [], bounds: [], failed: [], claimNames: new Map(), networks: new Map(), symmetries: [] };
+  const st: State = { diags: [], sources: loaded.sources, claims: [], bounds: [], failed: [], claimNames: new Map(), networks: new Map(), symmetries: [], sweep: { instances: 0, overflow: false } };
   const scope = new Scope(rootScope(), "");
   const work: { decls: readonly A.Decl[]; scope: Scope }[] = [];
   for (const p of loaded.programs) {
@@ -66,7 +70,12 @@ export function elaborate(loaded: Loaded): Module {
   }
   const networksIn = (s: Scope) => work.filter((w) => w.scope === s).flatMap((w) => w.decls.filter((d) => d.kind === "network").map((d) => (d as Extract<A.Decl, { kind: "network" }>).name));
   for (const { decl, scope: s } of st.symmetries) if (!used.has(decl)) checkUnused(decl, s, st, networksIn(s));
-  return { file: root.file, claims: st.claims, bounds: st.bounds, failed: st.failed, networks: st.networks, diagnostics: sortDiagnostics([...loaded.diagnostics, ...st.diags]) };
+  return { file: root.file, claims: st.claims, bounds: st.bounds, failed: st.failed, networks: st.networks, diagnostics: shown([...loaded.diagnostics, ...st.diags], loaded.sources) };
+}
+
+/** The diagnostics as reported: sorted, related notes in the message, at most LIMITS.diagnostics of them. */
+function shown(ds: readonly Diagnostic[], sources: Sources): Diagnostic[] {
+  return capDiagnostics(sortDiagnostics(ds), LIMITS.diagnostics).map((d) => inlineRelated(d, sources));
 }
 
 function register(decls: readonly A.Decl[], scope: Scope, isRoot: boolean, st: State, work: { decls: readonly A.Decl[]; scope: Scope }[]): void {
@@ -104,10 +113,19 @@ function sweep(d: Extract<A.Decl, { kind: "for" }>, scope: Scope, st: State, wor
     st.diags.push(error("ELB021", d.span, `the range ${from}..${to} is empty`));
     return;
   }
-  if (to - from > 10_000) {
-    st.diags.push(error("ELB021", d.span, `the range ${from}..${to} has more than 10000 values`));
+  const shadowed = scope.lookup(d.variable.name);
+  if (shadowed) {
+    st.diags.push(error("ELB002", d.variable.span, `the sweep variable ${d.variable.name} hides ${kindWord(shadowed)} of the same name; choose another name`, shadowed.span.file === "<built-in>" ? [] : [{ span: shadowed.span, message: "first declared here" }]));
     return;
   }
+  if (st.sweep.overflow) return;
+  // Nested sweeps multiply: count every instance, and stop at the limit before creating it.
+  if (st.sweep.instances + (to - from + 1) > LIMITS.sweepInstances) {
+    st.sweep.overflow = true;
+    st.diags.push(error("ELB029", d.span, `the sweeps of this file would create more than ${LIMITS.sweepInstances} instances of their declarations (nested sweeps multiply); a file may have at most ${LIMITS.sweepInstances}`));
+    return;
+  }
+  st.sweep.instances += to - from + 1;
   for (let v = from; v <= to; v++) {
     const inner = scope.suffix ? `${scope.suffix.slice(1, -1)},${d.variable.name}=${v}` : `${d.variable.name}=${v}`;
     const child = new Scope(scope, `[${inner}]`);

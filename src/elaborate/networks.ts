@@ -10,6 +10,7 @@
  */
 import { error, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import type { Span } from "../diagnostics/span.ts";
+import { LIMITS } from "../limits.ts";
 import type * as A from "../syntax/types.ts";
 import { resolveActivation } from "./activations.ts";
 import { builtin } from "./activations.ts";
@@ -22,6 +23,16 @@ import type { Activation, BuiltinName, IExpr, Network, TensorDecl, TensorDef } f
 
 type Sources = ReadonlyMap<string, string>;
 
+/** A width or size: a whole number in 1..LIMITS.dimension (ELB027 above). */
+function dimension(e: A.Expr, scope: Scope, diags: Diagnostic[], what: string): number | null {
+  const v = evalInt(e, scope, diags, what, 1);
+  if (v !== null && v > LIMITS.dimension) {
+    diags.push(error("ELB027", e.span, `${what} may be at most ${LIMITS.dimension}, but this is ${v}`));
+    return null;
+  }
+  return v;
+}
+
 /** Elaborate a network declaration. */
 export function elabNetwork(d: Extract<A.Decl, { kind: "network" }>, scope: Scope, diags: Diagnostic[], sources: Sources): Network | null {
   return d.body.kind === "mlp" ? mlp(d.name.name, d.body, d.span, scope, diags, sources) : block(d.name.name, d.body, d.span, scope, diags, sources);
@@ -29,10 +40,20 @@ export function elabNetwork(d: Extract<A.Decl, { kind: "network" }>, scope: Scop
 
 function mlp(name: string, body: Extract<A.NetworkBody, { kind: "mlp" }>, span: Span, scope: Scope, diags: Diagnostic[], sources: Sources): Network | null {
   const widths: number[] = [];
+  if (body.widths.length - 2 > LIMITS.layers) {
+    diags.push(error("ELB028", body.widths[LIMITS.layers + 1]!.span, `${name} has ${body.widths.length - 2} hidden layers; an mlp may have at most ${LIMITS.layers}`));
+    return null;
+  }
   for (const w of body.widths) {
-    const v = evalInt(w, scope, diags, "a layer width", 1);
+    const v = dimension(w, scope, diags, "a layer width");
     if (v === null) return null;
     widths.push(v);
+  }
+  let count = 0;
+  for (let l = 0; l + 1 < widths.length; l++) count += widths[l + 1]! * (widths[l]! + 1);
+  if (count > LIMITS.parameters) {
+    diags.push(error("ELB027", body.span, `${name} has ${count} parameters; a network may have at most ${LIMITS.parameters}`));
+    return null;
   }
   const acts: Activation[] = [];
   for (const r of body.activations) {
@@ -95,16 +116,28 @@ function block(name: string, body: Extract<A.NetworkBody, { kind: "block" }>, sp
     return true;
   };
   for (const s of body.stmts) if (s.kind === "let") st.later.add(s.name.name);
+  if (st.later.size > LIMITS.layers) {
+    diags.push(error("ELB028", body.span, `network ${name} defines ${st.later.size} tensors; a network may define at most ${LIMITS.layers}`));
+    return null;
+  }
+  let count = 0;
   let fresh = 0;
   let output: TensorDef | null = null;
   let sawOut = false;
   let ok = true;
-  const dims = (es: readonly A.Expr[], what: string): number[] | null => {
+  const dims = (es: readonly A.Expr[], what: string, owner: A.Ident): number[] | null => {
     const out: number[] = [];
+    let bad = false;
     for (const e of es) {
-      const v = evalInt(e, scope, diags, what, 1);
-      if (v === null) return null;
-      out.push(v);
+      const v = dimension(e, scope, diags, what);
+      if (v === null) bad = true;
+      else out.push(v);
+    }
+    if (bad) return null;
+    const n = out.reduce((a, b) => a * b, 1);
+    if (n > LIMITS.parameters) {
+      diags.push(error("ELB027", owner.span, `${owner.name} has ${n} entries; a tensor may have at most ${LIMITS.parameters}`));
+      return null;
     }
     return out;
   };
@@ -116,7 +149,7 @@ function block(name: string, body: Extract<A.NetworkBody, { kind: "block" }>, sp
           ok = false;
           break;
         }
-        const shape = dims(s.dims, "an input size");
+        const shape = dims(s.dims, "an input size", s.name);
         if (!shape || !claim(s.name)) {
           ok = false;
           st.failed.add(s.name.name);
@@ -125,12 +158,20 @@ function block(name: string, body: Extract<A.NetworkBody, { kind: "block" }>, sp
       }
       case "param":
         for (const p of s.decls) {
-          const shape = dims(p.dims, "a parameter dimension");
+          const shape = dims(p.dims, "a parameter dimension", p.name);
           if (!shape || !claim(p.name)) {
             ok = false;
             st.failed.add(p.name.name);
             continue;
           }
+          const entries = shape.reduce((a, b) => a * b, 1);
+          if (count + entries > LIMITS.parameters) {
+            diags.push(error("ELB027", p.span, `${name} has more than ${LIMITS.parameters} parameter entries with ${p.name.name}; a network may have at most ${LIMITS.parameters}`));
+            ok = false;
+            st.failed.add(p.name.name);
+            continue;
+          }
+          count += entries;
           st.params.set(p.name.name, { name: p.name.name, shape, axes: shape.map((_, a) => String(a)), span: p.name.span });
         }
         break;
@@ -144,9 +185,10 @@ function block(name: string, body: Extract<A.NetworkBody, { kind: "block" }>, sp
         if (s.kind === "out") sawOut = true;
         const target = s.kind === "out" ? "out" : s.name.name;
         if (s.kind === "let") st.later.delete(target);
-        const ctx = opContext(target, st, () => fresh++, s.span);
+        const ctx = opContext(target, st, () => fresh++, s.span, diags);
         const env: TEnv = { scope, network: name, input: st.input, params: st.params, nodes: st.nodes, later: st.later, failed: st.failed, ivars: new Map(), ops: ctx, diags, sources };
-        const def = s.indices ? indexed(target, s.indices, s.expr, env, s.span, () => fresh++) : whole(target, s.expr, env, s.span, () => fresh++);
+        const elaborated = s.indices ? indexed(target, s.indices, s.expr, env, s.span, () => fresh++) : whole(target, s.expr, env, s.span, () => fresh++);
+        const def = st.failed.has(target) ? null : elaborated;
         const named = s.kind === "out" || claim(s.name);
         if (!def || !named) {
           ok = false;
@@ -169,7 +211,7 @@ function block(name: string, body: Extract<A.NetworkBody, { kind: "block" }>, sp
 }
 
 /** Fresh names for index variables and auxiliary tensors of the definition of `target`. */
-function opContext(target: string, st: BlockState, counter: () => number, span: Span): OpContext {
+function opContext(target: string, st: BlockState, counter: () => number, span: Span, diags: Diagnostic[]): OpContext {
   const used = new Map<string, number>();
   return {
     fresh: (base) => `${base}#${counter()}`,
@@ -178,6 +220,9 @@ function opContext(target: string, st: BlockState, counter: () => number, span: 
       const k = (used.get(suffix) ?? 0) + 1;
       used.set(suffix, k);
       const aux = `${target}.${suffix}${k > 1 ? k : ""}`;
+      // An auxiliary tensor counts against the size limit like any other (its definition
+      // is kept, so that elaboration can go on; the network is rejected by the error).
+      if (tooLarge(aux, value.shape, span, diags)) st.failed.add(target);
       const vars = value.shape.map((_, a) => `${aux}#${a}`);
       const def: TensorDef = { name: aux, shape: value.shape, axes: value.axes, vars, expr: value.at(vars.map((v) => ix(v))), span };
       st.defs.push(def);
@@ -195,6 +240,7 @@ function whole(target: string, e: A.Expr, env: TEnv, span: Span, counter: () => 
     env.diags.push(error("ELB003", e.span, `${target} would be a single number; a hidden tensor or output needs at least one axis (write ${target}[i:1] = ... for one entry)`));
     return null;
   }
+  if (tooLarge(target, v.shape, e.span, env.diags)) return null;
   const vars = v.shape.map(() => `${target}#${counter()}`);
   return { name: target, shape: v.shape, axes: v.axes, vars, expr: v.at(vars.map((x) => ix(x))), span };
 }
@@ -202,7 +248,7 @@ function whole(target: string, e: A.Expr, env: TEnv, span: Span, counter: () => 
 /** `h[o, i:32] = expr`: index notation. */
 function indexed(target: string, indices: readonly A.BoundVar[], e: A.Expr, env: TEnv, span: Span, counter: () => number): TensorDef | null {
   const ranges = rangesOf(indices, e, env);
-  if (!ranges) return null;
+  if (!ranges || tooLarge(target, ranges.map((r) => r.n), span, env.diags)) return null;
   const ivars = new Map(env.ivars);
   const vars = ranges.map((r) => `${target}#${counter()}`);
   ranges.forEach((r, a) => ivars.set(r.name, { v: vars[a]!, n: r.n }));
@@ -215,4 +261,12 @@ function indexed(target: string, indices: readonly A.BoundVar[], e: A.Expr, env:
   // Internal variable names are unique within the network (axes.ts relies on it); the user's
   // names become the axes' names.
   return { name: target, shape: ranges.map((r) => r.n), axes: ranges.map((r) => r.name), vars, expr: v.at([]), span };
+}
+
+/** A hidden tensor with more entries than any network may have (ELB027). */
+function tooLarge(target: string, shape: readonly number[], span: Span, diags: Diagnostic[]): boolean {
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (n <= LIMITS.parameters) return false;
+  diags.push(error("ELB027", span, `${target} would have ${n} entries; a tensor may have at most ${LIMITS.parameters}`));
+  return true;
 }

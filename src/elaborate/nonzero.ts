@@ -78,7 +78,10 @@ export function checkDivisions(e: SExpr, span: Span, ctx: TransformCtx): boolean
     switch (x.k) {
       case "div":
         if (!nonzero(x.b, ctx.scalars)) {
-          ctx.diags.push(error("ELB012", span, "this divides by an expression that may be 0; give the scalars side conditions that exclude 0 (c > 0, c < 0 or c != 0)"));
+          const message = readsParameter(x.b)
+            ? "this divides by a parameter entry, which may be 0 for some parameters; parameters range over all real values and cannot have side conditions. Divide by a symbolic scalar with a side condition instead (symmetry s(c > 0) = { ... / c }), or by a non-zero constant"
+            : "this divides by an expression that may be 0; give the scalars side conditions that exclude 0 (c > 0, c < 0 or c != 0)";
+          ctx.diags.push(error("ELB012", span, message));
           return false;
         }
         return walk(x.a) && walk(x.b);
@@ -100,6 +103,29 @@ export function checkDivisions(e: SExpr, span: Span, ctx: TransformCtx): boolean
   };
   const walkF = (f: SFormula): boolean => (f.k === "cmp" ? walk(f.a) && walk(f.b) : f.k === "not" ? walkF(f.a) : walkF(f.a) && walkF(f.b));
   return walk(e);
+}
+
+/** Whether `e` reads a parameter entry. */
+function readsParameter(e: SExpr): boolean {
+  switch (e.k) {
+    case "entry":
+      return true;
+    case "add":
+    case "sub":
+    case "mul":
+    case "div":
+    case "max":
+    case "min":
+      return readsParameter(e.a) || readsParameter(e.b);
+    case "neg":
+      return readsParameter(e.a);
+    case "ite":
+      return readsParameter(e.then) || readsParameter(e.else);
+    case "app":
+      return readsParameter(e.arg);
+    default:
+      return false;
+  }
 }
 
 /** The value of an expression without variables, scalars or entries. */

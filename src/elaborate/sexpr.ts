@@ -8,6 +8,7 @@ import type { Span } from "../diagnostics/span.ts";
 import { Rational } from "../numeric/rational.ts";
 import type * as A from "../syntax/types.ts";
 import { evalInt } from "./constants.ts";
+import { constValue } from "./nonzero.ts";
 import type { Scope } from "./scope.ts";
 import { kindWord, unknown } from "./scope.ts";
 import type { Activation, Network, Scalar, SExpr, SFormula, CmpOp } from "./types.ts";
@@ -51,6 +52,13 @@ function broadcast(op: (a: SExpr, b: SExpr) => SExpr, a: TVal, b: TVal, span: Sp
 
 const scalarVal = (e: SExpr, span: Span): TVal => ({ shape: [], at: () => e, span });
 
+/** Whether a divisor is the constant 0 (in every entry: a constant divisor is a scalar). */
+function isZeroConstant(t: TVal): boolean {
+  if (t.shape.length > 0) return false;
+  const v = constValue(t.at([]));
+  return v !== null && v.isZero();
+}
+
 /** Elaborate an expression to a tensor of scalar expressions. */
 export function elabTensor(e: A.Expr, env: SEnv, diags: Diagnostic[]): TVal | null {
   switch (e.kind) {
@@ -76,6 +84,10 @@ export function elabTensor(e: A.Expr, env: SEnv, diags: Diagnostic[]): TVal | nu
       const a = elabTensor(e.left, env, diags);
       const b = elabTensor(e.right, env, diags);
       if (!a || !b) return null;
+      if (e.op === "/" && isZeroConstant(b)) {
+        diags.push(error("ELB022", e.right.span, "division by zero"));
+        return null;
+      }
       const k = ({ "+": "add", "-": "sub", "*": "mul", "/": "div" } as const)[e.op as "+" | "-" | "*" | "/"];
       return broadcast((x, y) => ({ k, a: x, b: y }), a, b, e.span, diags);
     }

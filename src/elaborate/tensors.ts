@@ -386,7 +386,7 @@ function call(e: Extract<A.Expr, { kind: "call" }>, env: TEnv): TValue | null {
   const op = OPS.get(fn);
   if (op) return operation(op, e, env);
   if (fn === "max" || fn === "min") {
-    d.push(error("ELB001", e.callee.span, `${fn}(a, b) is for activation definitions; in a network use ${fn === "max" ? "max[a] body (a reduction) or maxpool1d/maxpool2d" : "an activation you declare"}`));
+    d.push(error("ELB001", e.callee.span, `${fn} is not a function of vectors: it can be used in activation definitions; declare one, such as \`activation m(z) = ${fn}(z, 0)\`, and apply it to a tensor${fn === "max" ? ", or reduce with max[a] body or maxpool1d/maxpool2d" : ""}`));
     return null;
   }
   d.push(error("ELB001", e.callee.span, `unknown function ${fn}: a call applies an activation, a parameter matrix, or an operation (${[...OPS.keys()].join(", ")})${suggest(fn, [...OPS.keys(), ...env.scope.visible()])}`));

@@ -295,8 +295,15 @@ function reference(t: Extract<A.TExpr, { kind: "ref" }>, from: Network, where: W
 /** Fresh scalars for one use of a symmetry (or constants, when arguments are given). */
 function instantiate(d: Extract<A.Decl, { kind: "symmetry" }>, use: Extract<A.TExpr, { kind: "ref" }>, caller: Where, declScope: Scope, ctx: TransformCtx): Map<string, Scalar | Rational> | null {
   const env = new Map<string, Scalar | Rational>();
+  const declared = new Map<string, Span>();
   for (let i = 0; i < d.scalars.length; i++) {
     const s = d.scalars[i]!;
+    const prior = declared.get(s.name.name);
+    if (prior) {
+      ctx.diags.push(error("ELB002", s.name.span, `${d.name.name} declares the scalar ${s.name.name} twice`, [{ span: prior, message: "first declared here" }]));
+      return null;
+    }
+    declared.set(s.name.name, s.name.span);
     const shape: number[] = [];
     for (const e of s.dims ?? []) {
       const n = evalInt(e, declScope, ctx.diags, "a scalar vector size", 1);

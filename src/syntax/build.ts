@@ -3,7 +3,7 @@
  * nodes, and node constructors. Kept here so that the grammar file holds only the grammar.
  */
 import type { Span } from "../diagnostics/span.ts";
-import type { Token } from "./lexer.ts";
+import { stringValue, type Token } from "./lexer.ts";
 import type { Expr, Ident, Index, BinaryOp } from "./types.ts";
 
 type Part = Token | { span: Span } | Part[] | null | undefined;
@@ -37,6 +37,9 @@ export function spanOf(...parts: Part[]): Span {
 }
 
 export const ident = (t: Token): Ident => ({ name: t.text, span: spanOf(t) });
+
+/** The path a string token names (never throws: invalid strings never reach the grammar). */
+export const str = (t: Token): string => stringValue(t.text);
 
 export const num = (t: Token): Expr => ({ kind: "num", text: t.text, span: spanOf(t) });
 

@@ -32,7 +32,9 @@ const rules = moo.compile({
   lineComment: /\/\/[^\n]*/,
   blockComment: { match: /\/\*[^]*?\*\//, lineBreaks: true },
   openComment: { match: /\/\*[^]*/, lineBreaks: true },
-  string: /"(?:[^"\\\n]|\\.)*"/,
+  // Strings are import paths: no control characters, and only the escapes \\ and \".
+  string: /"(?:[^"\\\x00-\x1f\x7f]|\\["\\])*"/,
+  badString: /"(?:[^"\\\n]|\\.)*"/,
   openString: /"[^\n]*/,
   number: /[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/,
   ident: { match: /[A-Za-z_][A-Za-z0-9_]*/, type: moo.keywords({ kw: KEYWORDS as unknown as string[] }) },
@@ -50,6 +52,8 @@ export interface Token {
   /** For nearley's error reporting. */
   readonly line: number;
   readonly col: number;
+  /** Set on a string token with a bad escape or control character (already reported as SYN008). */
+  readonly invalid?: boolean;
 }
 
 export const tokenSpan = (t: Token): Span => ({ file: t.file, start: t.offset, end: t.offset + t.text.length });
@@ -74,6 +78,12 @@ function rawTokens(text: string, file: string): { tokens: Token[]; diagnostics: 
       diagnostics.push(error("SYN004", { file, start: t.offset, end: t.offset + 2 }, "this /* comment is never closed"));
       break;
     }
+    if (t.type === "badString") {
+      const bad = badStringAt(t.text);
+      diagnostics.push(error("SYN008", { file, start: t.offset + bad.at, end: t.offset + bad.at + bad.length }, bad.message));
+      tokens.push({ ...tok, type: "string", invalid: true });
+      continue;
+    }
     if (t.type === "openString") {
       diagnostics.push(error("SYN004", { file, start: t.offset, end: t.offset + 1 }, "this string is never closed (strings end on the same line)"));
       continue;
@@ -82,6 +92,27 @@ function rawTokens(text: string, file: string): { tokens: Token[]; diagnostics: 
   }
   return { tokens, diagnostics };
 }
+
+/** The first problem of a string literal that the strict `string` rule rejected. */
+function badStringAt(text: string): { at: number; length: number; message: string } {
+  for (let i = 1; i < text.length - 1; i++) {
+    const c = text.charCodeAt(i);
+    if (text[i] === "\\") {
+      const next = text[i + 1] ?? "";
+      if (next === "\\" || next === '"') {
+        i++;
+        continue;
+      }
+      const shown = next.charCodeAt(0) < 32 || next.charCodeAt(0) === 127 ? `\\u${next.charCodeAt(0).toString(16).padStart(4, "0")}` : next;
+      return { at: i, length: 2, message: `unsupported escape \\${shown} in a string: the only escapes are \\\\ and \\"` };
+    }
+    if (c < 32 || c === 127) return { at: i, length: 1, message: `a string cannot contain ${c === 9 ? "a tab" : `the control character U+${c.toString(16).toUpperCase().padStart(4, "0")}`}` };
+  }
+  return { at: 0, length: text.length, message: "bad string" };
+}
+
+/** The text a (valid) string token stands for: quotes removed, \\ and \" unescaped. */
+export const stringValue = (text: string): string => text.slice(1, -1).replace(/\\(["\\])/g, "$1");
 
 const endsExpression = (t: Token | undefined): boolean =>
   t !== undefined && (t.type === "ident" || t.type === "number" || t.type === "string" || t.text === ")" || t.text === "]" || t.text === "}");

@@ -1,17 +1,65 @@
 /**
  * Loading: read a proof file and, transitively, the files it imports; parse each once.
  *
- * Import paths are relative to the importing file; a path starting with `std/` names the
- * standard library shipped in src/std/.
+ * Import paths are relative to the importing file, or absolute; a path starting with `std/`
+ * names the standard library shipped in src/std/ and must stay inside it.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "./parse.ts";
 import { error, type Diagnostic } from "../diagnostics/diagnostic.ts";
+import { LIMITS } from "../limits.ts";
 import type { Program } from "./types.ts";
 
-/** Reads a file's text, or returns null when it cannot. */
-export type ReadFile = (file: string) => string | null;
+/** Why a file was not read: not a regular file (or unreadable), or too large. */
+export interface ReadProblem {
+  readonly problem: "not-regular" | "too-large";
+  readonly message: string;
+}
+
+/** Reads a file's text, or returns null (or why, see `readSource`) when it cannot. */
+export type ReadFile = (file: string) => string | null | ReadProblem;
+
+const why = (e: unknown): string => {
+  const code = (e as { code?: string }).code;
+  return code === "ENOENT" ? "no such file (or a dangling link)" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ELOOP" ? "a loop of symbolic links" : code === "EISDIR" ? "a folder" : code ?? String(e);
+};
+
+/**
+ * Read a proof file safely: only a regular file (links followed), at most `LIMITS.fileBytes`
+ * bytes, checked with stat before reading, so that a named pipe, a device or a huge file
+ * never blocks or fills the memory.
+ *
+ * @example readSource("proofs/01_permutation.neq") // the text
+ */
+export function readSource(file: string): string | ReadProblem {
+  let fd: number;
+  try {
+    // O_NONBLOCK: opening a named pipe without a writer must not wait.
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    return { problem: "not-regular", message: why(e) };
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (st.isDirectory()) return { problem: "not-regular", message: "a folder, not a file" };
+    if (!st.isFile()) return { problem: "not-regular", message: "not a regular file (a device, a named pipe or a socket)" };
+    if (st.size > LIMITS.fileBytes) return { problem: "too-large", message: `${st.size} bytes; proof files may have at most ${LIMITS.fileBytes}` };
+    const buf = Buffer.alloc(st.size);
+    let n = 0;
+    while (n < st.size) {
+      const k = fs.readSync(fd, buf, n, st.size - n, n);
+      if (k === 0) break;
+      n += k;
+    }
+    return buf.subarray(0, n).toString("utf8");
+  } catch (e) {
+    return { problem: "not-regular", message: why(e) };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
 
 /** Where `std/...` imports resolve. */
 export const STD_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "std");
@@ -24,9 +72,16 @@ export interface Loaded {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** Resolve an import path as written in `from`. */
-export function resolveImport(from: string, written: string): string {
-  if (written.startsWith("std/")) return path.join(STD_DIR, written.slice(4));
+/**
+ * Resolve an import path as written in `from`: `std/...` in the standard library (null when
+ * `..` would leave it), an absolute path as it is, anything else relative to `from`'s folder.
+ */
+export function resolveImport(from: string, written: string): string | null {
+  if (written.startsWith("std/")) {
+    const target = path.join(STD_DIR, written.slice(4));
+    return target.startsWith(STD_DIR + path.sep) ? target : null;
+  }
+  if (path.isAbsolute(written)) return path.normalize(written);
   return path.join(path.dirname(from), written);
 }
 
@@ -49,14 +104,20 @@ export function load(file: string, text: string, read: ReadFile): Loaded {
     for (const d of parsed.program.decls) {
       if (d.kind !== "import") continue;
       const target = resolveImport(name, d.path);
+      if (target === null) {
+        diagnostics.push(error("ELB024", d.span, `"${d.path}" leaves the standard library folder; std/ imports name files inside it, such as "std/activations.neq"`));
+        continue;
+      }
       if (active.includes(target)) {
         diagnostics.push(error("ELB011", d.span, `importing "${d.path}" closes a cycle: ${[...active.slice(active.indexOf(target)), target].map((f) => path.basename(f)).join(" -> ")}`));
         continue;
       }
       if (done.has(target)) continue;
       const t = read(target);
-      if (t === null) {
-        diagnostics.push(error("ELB010", d.span, `cannot read "${d.path}" (looked for ${target})`));
+      if (t === null || typeof t !== "string") {
+        if (t?.problem === "too-large") diagnostics.push(error("ELB026", d.span, `cannot import "${d.path}": ${t.message}`));
+        else if (t?.problem === "not-regular" && t.message !== why({ code: "ENOENT" })) diagnostics.push(error("ELB025", d.span, `cannot import "${d.path}": ${t.message}`));
+        else diagnostics.push(error("ELB010", d.span, `cannot read "${d.path}" (looked for ${target})`));
         continue;
       }
       sources.set(target, t);

@@ -7,6 +7,8 @@
  */
 import nearley from "nearley";
 import grammarRules from "./generated/grammar.ts";
+import { LIMITS } from "../limits.ts";
+import { tooDeep } from "./depth.ts";
 import { lex, tokenSpan, type Token } from "./lexer.ts";
 import { error, InternalError, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import type { Decl, Program } from "./types.ts";
@@ -83,15 +85,52 @@ function parseDecl(tokens: Token[]): { decl: Decl | null; diagnostic: Diagnostic
   return { decl: parser.results[0] as Decl, diagnostic: null };
 }
 
+/** SYN005 for the first line of `text` longer than the limit, or null. */
+function longLine(text: string, file: string): Diagnostic | null {
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    if (end - start > LIMITS.lineLength) {
+      return error("SYN005", { file, start: start + LIMITS.lineLength, end: start + LIMITS.lineLength + 1 }, `this line has ${end - start} characters; lines may have at most ${LIMITS.lineLength}`);
+    }
+    start = end + 1;
+  }
+  return null;
+}
+
+/** Why a declaration is not handed to the parser (its tokens are too many or too deep), or null. */
+function unparseable(chunk: readonly Token[]): Diagnostic | null {
+  if (chunk.length > LIMITS.declarationTokens) {
+    return error("SYN009", tokenSpan(chunk[0]!), `this declaration has ${chunk.length} tokens; a declaration may have at most ${LIMITS.declarationTokens}`);
+  }
+  return tooDeep(chunk);
+}
+
 /**
- * Parse a proof file.
+ * Parse a proof file. Limits (line length, number of declarations, tokens and depth of a
+ * declaration) are checked before the parser runs.
  *
  * @example parse("activation sigma", "a.neq").program.decls[0].kind === "activation"
  */
 export function parse(text: string, file: string): { program: Program; diagnostics: Diagnostic[] } {
+  const long = longLine(text, file);
+  if (long) return { program: { file, decls: [] }, diagnostics: [long] };
   const { tokens, diagnostics } = lex(text, file);
+  const chunks = declarations(tokens);
+  if (chunks.length > LIMITS.declarations) {
+    const first = chunks[LIMITS.declarations]![0]!;
+    diagnostics.push(error("SYN007", tokenSpan(first), `this file has ${chunks.length} declarations; a file may have at most ${LIMITS.declarations} (this is number ${LIMITS.declarations + 1})`));
+    return { program: { file, decls: [] }, diagnostics };
+  }
   const decls: Decl[] = [];
-  for (const chunk of declarations(tokens)) {
+  for (const chunk of chunks) {
+    if (chunk.some((t) => t.invalid)) continue;
+    const tooMuch = unparseable(chunk);
+    if (tooMuch) {
+      diagnostics.push(tooMuch);
+      continue;
+    }
     const { decl, diagnostic } = parseDecl(chunk);
     if (decl) decls.push(decl);
     if (diagnostic) diagnostics.push(diagnostic);

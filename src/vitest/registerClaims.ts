@@ -48,6 +48,8 @@ export class ClaimFailure extends Error {
   ) {
     super(`${file}:${claim.line}:${claim.column}: ${claim.name}: ${failureMessage(claim)}\n${failureDetail(claim)}`);
     this.name = "ClaimFailure";
+    // The place that matters is in the proof file (in the message), not in this helper.
+    this.stack = `${this.name}: ${this.message}`;
   }
 }
 
@@ -124,7 +126,9 @@ export function registerClaimsWith({ describe, it, afterAll }: TestApi, paths: s
         it("(diagnostics)", async () => {
           start();
           const f = await report.promise;
-          throw new Error(f.diagnostics.map(renderReportDiagnostic).join("\n"));
+          const e = new Error(f.diagnostics.map(renderReportDiagnostic).join("\n"));
+          e.stack = `Error: ${e.message}`;
+          throw e;
         }, timeout);
       }
       for (const [name, d] of claims) {

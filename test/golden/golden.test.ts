@@ -5,12 +5,15 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { LIMITS } from "../../src/limits.ts";
 import { registry } from "../../src/diagnostics/registry.ts";
 import { cli, normalise, ROOT } from "../helpers/cli.ts";
 
 const CASES = "test/golden/cases";
 const EXPECTED = path.join(ROOT, "test/golden/expected");
+/** Inputs too large to keep in the repository, written before the runs (git ignores them). */
+const GENERATED = "test/golden/generated";
 
 /** name -> arguments of `neteq`. */
 const runs: Record<string, string[]> = {};
@@ -57,6 +60,10 @@ Object.assign(runs, {
   "CLI003.negative": ["check", "--timeout", "-1", `${CASES}/verdicts.neq`],
   "CLI003.unknown-flag": ["check", "--colour", `${CASES}/verdicts.neq`],
   CLI004: ["explain", `${CASES}/verdicts.neq`, "nosuch"],
+  CLI005: ["check", "/dev/zero"],
+  CLI006: ["check", `${GENERATED}/big.neq`],
+  SYN007: ["check", `${GENERATED}/SYN007.neq`],
+  SYN009: ["check", `${GENERATED}/SYN009.neq`],
   "explain.compositional": ["explain", `${CASES}/verdicts.neq`, "permutation"],
   "explain.monolithic": ["explain", "--strategy", "monolithic", `${CASES}/verdicts.neq`, "relu_rescale"],
   "bound.table": ["bound", "proofs/08_covering.neq", "Net"],
@@ -68,6 +75,15 @@ Object.assign(runs, {
 
 const render = (args: string[], r: { code: number; stdout: string; stderr: string }) =>
   normalise(`$ neteq ${args.join(" ")}\nexit ${r.code}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`);
+
+beforeAll(() => {
+  const dir = path.join(ROOT, GENERATED);
+  // big.neq: a comment just above the file-size limit (CLI006, and ELB026 when imported).
+  fs.writeFileSync(path.join(dir, "big.neq"), `// ${"x".repeat(LIMITS.fileBytes - 3)}\n`);
+  fs.writeFileSync(path.join(dir, "SYN007.neq"), `// SYN007: more declarations than the limit (${LIMITS.declarations})\n${Array.from({ length: LIMITS.declarations + 1 }, (_, i) => `activation a${i}`).join("\n")}\n`);
+  const images = Array.from({ length: LIMITS.declarationTokens / 2 + 1 }, (_, i) => i);
+  fs.writeFileSync(path.join(dir, "SYN009.neq"), `// SYN009: a declaration with more tokens than the limit (${LIMITS.declarationTokens})\nsymmetry s = permute rows of W by [${images.join(",\n")}]\n`);
+});
 
 describe("golden outputs", () => {
   for (const [name, args] of Object.entries(runs)) {

@@ -50,16 +50,23 @@ export function realValue(v: SExp): Rational | null {
   return null;
 }
 
-function section(text: string, marker: string): string {
-  const start = text.indexOf(`${marker}\n`);
-  if (start < 0) return "";
-  const rest = text.slice(start + marker.length + 1);
-  const end = rest.search(/^@\w+$/m);
+/**
+ * The output between an `(echo "@marker")` line and the next marker. z3 prints an echo
+ * bare (`@core`), cvc5 quoted (`"@core"`), as SMT-LIB 2.6 asks: both are read.
+ */
+export function section(text: string, marker: string): string {
+  const head = new RegExp(`^("?)${marker}\\1\\r?$`, "m").exec(text);
+  if (!head) return "";
+  const rest = text.slice(head.index + head[0].length + 1);
+  const end = rest.search(/^("?)@\w+\1\r?$/m);
   return end < 0 ? rest : rest.slice(0, end);
 }
 
-/** Errors the query commands produce by design (values after unsat, core after sat). */
-const EXPECTED_ERRORS = /model is not available|unsat core is not available/;
+/**
+ * Errors the query commands produce by design (values after unsat, core after sat), in
+ * z3's words and in cvc5's.
+ */
+const EXPECTED_ERRORS = /model is not available|unsat core is not available|Cannot get unsat core unless in unsat mode/;
 
 /**
  * Interpret the output of a script that asked for `count` values. Any other solver error

@@ -29,6 +29,15 @@ export interface PrintOptions {
   readonly queries?: boolean;
   /** Called now and then while printing; may throw to abandon a large script. */
   readonly stop?: () => void;
+  /**
+   * An independent certificate (`neteq certify`): the same declarations, definitions and
+   * assertions, but only the commands every SMT-LIB solver reads alike (checked with
+   * Debian's z3 4.8.12 and cvc5 1.0.3): no models, no solver-specific timeout or seed, and
+   * after `(check-sat)` only the unsat core (`@core`), which must contain `goal`.
+   * `timeoutMs`, `seed`, `comments` and `queries` are ignored. Off by default: the default
+   * output is unchanged.
+   */
+  readonly certificate?: boolean;
 }
 
 /** `|W0[1,2]|`: a quoted SMT symbol (never shown to users in reports). */
@@ -54,6 +63,8 @@ function activations(roots: readonly (Term | Formula)[]): Activation[] {
 }
 
 export function printObligation(ob: Obligation, opts: PrintOptions = {}): Script {
+  // A certificate asks for no values: they would only add definitions.
+  if (opts.certificate && ob.values.length > 0) ob = { ...ob, values: [] };
   const roots: (Term | Formula)[] = [ob.goal, ...ob.tracked.map((t) => t.formula), ...ob.values];
   const all = nodes(roots);
   // Count parents to find shared subterms.
@@ -160,12 +171,14 @@ export function printObligation(ob: Obligation, opts: PrintOptions = {}): Script
   const syms = new Map<string, Sym>();
   for (const x of all) if (x.t === "sym") syms.set(symName(x.s), x.s);
   const lines: string[] = [];
-  const comment = (s: string) => opts.comments && lines.push(`; ${s}`);
+  const comment = (s: string) => opts.comments && !opts.certificate && lines.push(`; ${s}`);
   comment(`obligation ${ob.id}`);
   comment(`unsat proves: ${ob.statement}`);
-  lines.push("(set-option :produce-unsat-cores true)", "(set-option :produce-models true)");
-  if (opts.timeoutMs !== undefined) lines.push(`(set-option :timeout ${Math.max(1, Math.round(opts.timeoutMs))})`);
-  if (opts.seed !== undefined) lines.push(`(set-option :random-seed ${opts.seed >>> 0})`);
+  const cert = opts.certificate === true;
+  lines.push("(set-option :produce-unsat-cores true)");
+  if (!cert) lines.push("(set-option :produce-models true)");
+  if (opts.timeoutMs !== undefined && !cert) lines.push(`(set-option :timeout ${Math.max(1, Math.round(opts.timeoutMs))})`);
+  if (opts.seed !== undefined && !cert) lines.push(`(set-option :random-seed ${opts.seed >>> 0})`);
   lines.push("(set-logic ALL)");
   for (const [name] of [...syms].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) lines.push(`(declare-fun ${name} () Real)`);
   for (const a of activations(roots)) {
@@ -183,7 +196,8 @@ export function printObligation(ob: Obligation, opts: PrintOptions = {}): Script
   comment("the negation of the statement (named, so that an unsat core shows it was needed)");
   lines.push(`(assert (! ${formula(ob.goal)} :named goal))`, "(check-sat)");
   const asked: Term[] = [];
-  if (opts.queries !== false) {
+  if (cert) lines.push('(echo "@core")', "(get-unsat-core)");
+  else if (opts.queries !== false) {
     lines.push('(echo "@reason")', "(get-info :reason-unknown)", '(echo "@core")', "(get-unsat-core)");
     for (const v of ob.values) {
       if (v.t === "app") asked.push(v.arg);

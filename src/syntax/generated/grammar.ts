@@ -49,7 +49,7 @@ const grammar: Grammar = {
     {"name": "decl", "symbols": ["claimDecl"], "postprocess": id},
     {"name": "decl", "symbols": ["forDecl"], "postprocess": id},
     {"name": "decl", "symbols": ["boundDecl"], "postprocess": id},
-    {"name": "importDecl", "symbols": [{"literal":"import"}, (lexer.has("string") ? {type: "string"} : string)], "postprocess": ([k, s]): A.Decl => ({ kind: "import", path: JSON.parse(s.text), span: b.spanOf(k, s) })},
+    {"name": "importDecl", "symbols": [{"literal":"import"}, (lexer.has("string") ? {type: "string"} : string)], "postprocess": ([k, s]): A.Decl => ({ kind: "import", path: b.str(s), span: b.spanOf(k, s) })},
     {"name": "activationDecl", "symbols": [{"literal":"activation"}, "ident"], "postprocess": ([k, n]): A.Decl => ({ kind: "activation", name: n, arg: null, definition: null, alias: null, properties: [], axioms: [], span: b.spanOf(k, n) })},
     {"name": "activationDecl", "symbols": [{"literal":"activation"}, "ident", {"literal":":"}, "identList"], "postprocess": ([k, n, , ps]): A.Decl => ({ kind: "activation", name: n, arg: null, definition: null, alias: null, properties: ps, axioms: [], span: b.spanOf(k, ps) })},
     {"name": "activationDecl", "symbols": [{"literal":"activation"}, "ident", {"literal":"("}, "ident", {"literal":")"}, {"literal":"="}, "expr"], "postprocess": ([k, n, , a, , , e]): A.Decl => ({ kind: "activation", name: n, arg: a, definition: e, alias: null, properties: [], axioms: [], span: b.spanOf(k, e) })},
