@@ -19,6 +19,8 @@ export const LIMITS = {
   nesting: 64,
   /** Expression depth: operators chained within brackets, summed over the open brackets (SYN006). */
   expressionDepth: 500,
+  /** Activations or symmetries defined in terms of each other, one inside the next (ELB031). */
+  definitionDepth: 64,
   /** Units of one vector: widths, input sizes, each parameter dimension (ELB027). */
   dimension: 16_384,
   /** Parameter entries of one network (ELB027). */
@@ -29,6 +31,8 @@ export const LIMITS = {
   sweepInstances: 10_000,
   /** Monte Carlo draws of a bound statement or `neteq bound --samples` (ELB017, CLI003). */
   samples: 10_000_000,
+  /** Widths in `neteq bound --widths w1,w2,...` (CLI003). */
+  widths: 100,
   /** Diagnostics shown per file; the rest are counted in one final ELB030 note. */
   diagnostics: 100,
   /** `--timeout`, in seconds (CLI003). */

@@ -17,12 +17,17 @@ import * as fs from "node:fs";
 import { printObligation } from "../backends/smtlib/print.ts";
 import { checkWith, readFileOrNull, type CheckHooks } from "../check.ts";
 import { InternalError } from "../diagnostics/diagnostic.ts";
+import { activationsOf } from "../elaborate/activationsOf.ts";
+import { elaborate } from "../elaborate/elaborate.ts";
+import { admissibility } from "../obligations/admissible.ts";
 import type { Obligation, Strategy } from "../obligations/types.ts";
+import { admittedCandidates } from "../numeric/realise.ts";
+import { load, type ReadFile } from "../syntax/load.ts";
 import type { Options } from "../options.ts";
 import { summarise, type ClaimReport, type Report } from "../report/types.ts";
 import { Session } from "../session.ts";
 import type { Verdict } from "../verdicts/types.ts";
-import { EXPECTED_ANSWER, FORMAT, RULES, type CertifiedClaim, type CertifiedObligation, type Manifest } from "./manifest.ts";
+import { AXIOMS_RULE, EXPECTED_ANSWER, FORMAT, RULES, type CertifiedClaim, type CertifiedObligation, type Manifest } from "./manifest.ts";
 
 /** The outcome of `certify`: the check's report, the manifest and the certificate texts. */
 export interface Certificates {
@@ -66,8 +71,10 @@ export async function certify(files: readonly { path: string; text: string }[], 
       discharged = new Map();
       const report = await checkWith(session, [file], { read: hooks.read ?? readFileOrNull, select: hooks.select });
       reports.push(report);
+      const proved = report.files.flatMap((f) => f.claims.filter((c) => c.verdict === "proved"));
+      const witnesses = proved.some((c) => c.axiomsUsed.length > 0) ? await axiomWitnesses(session, file, hooks.read ?? readFileOrNull, proved) : new Map<string, Obligation[]>();
       for (const f of report.files) {
-        for (const c of f.claims) if (c.verdict === "proved") claims.push(certifiedClaim(f.path, c, discharged.get(c.name) ?? [], texts));
+        for (const c of f.claims) if (c.verdict === "proved") claims.push(certifiedClaim(f.path, c, discharged.get(c.name) ?? [], witnesses.get(c.name) ?? [], texts));
       }
     }
   } finally {
@@ -80,8 +87,37 @@ export async function certify(files: readonly { path: string; text: string }[], 
   return { report, manifest, files: texts };
 }
 
-/** A proved claim's certificate: the proved obligations of the strategy that proved it, one per canonical form. */
-function certifiedClaim(file: string, c: ClaimReport, observed: readonly Discharged[], texts: Map<string, string>): CertifiedClaim {
+/**
+ * For each proved claim that used the axioms of a user activation: the admissibility
+ * obligation of a pool function the run admitted for it ("f satisfies the axioms", which Z3
+ * answered unsat), so the certificate shows the axioms consistent. prove.ts reports such a
+ * proof as unknown when no function is admitted; the same test picks the activations here.
+ * The admissions are the session's own (asked once per meaning, answered from its memo).
+ */
+async function axiomWitnesses(session: Session, file: { path: string; text: string }, read: ReadFile, proved: readonly ClaimReport[]): Promise<Map<string, Obligation[]>> {
+  const module = elaborate(load(file.path, file.text, read));
+  const out = new Map<string, Obligation[]>();
+  for (const c of proved) {
+    const claim = module.claims.find((k) => k.name === c.name);
+    if (!claim) continue;
+    const acts = activationsOf([claim.lhs, claim.rhs]).filter((a) => a.kind === "uninterpreted" && !a.builtin && a.axioms.some((ax) => c.axiomsUsed.includes(ax.label)));
+    if (acts.length === 0) continue;
+    const admitted = await session.admitted(acts);
+    out.set(
+      c.name,
+      acts.map((a) => {
+        const ok = admittedCandidates(a, admitted);
+        const entry = admissibility(a).find((e) => ok.some((k) => k.description === e.candidate.description));
+        if (!entry) throw new InternalError(`claim ${c.name} was proved from the axioms of ${a.name}, but no function was admitted for them`);
+        return entry.obligation;
+      }),
+    );
+  }
+  return out;
+}
+
+/** A proved claim's certificate: the proved obligations of the strategy that proved it, one per canonical form, and the consistency of the user axioms it used. */
+function certifiedClaim(file: string, c: ClaimReport, observed: readonly Discharged[], witnesses: readonly Obligation[], texts: Map<string, string>): CertifiedClaim {
   const strategy = c.strategy as Strategy;
   if (strategy !== "monolithic" && strategy !== "compositional") throw new InternalError(`claim ${c.name} was proved by ${c.strategy}, which has no obligations to certify`);
   // Under --strategy auto, a compositional attempt that failed may have discharged some
@@ -97,22 +133,23 @@ function certifiedClaim(file: string, c: ClaimReport, observed: readonly Dischar
     byForm.set(d.hash, group);
   }
   const obligations: CertifiedObligation[] = [];
-  for (const [, group] of byForm) {
-    const first = group[0]!;
-    const text = printObligation(first.ob, { certificate: true }).text;
+  const add = (ob: Obligation, covers: readonly string[]) => {
+    const text = printObligation(ob, { certificate: true }).text;
     const hash = sha256(text);
     const name = `obligations/${hash.slice(0, 16)}.smt2`;
     const known = texts.get(name);
     if (known !== undefined && known !== text) throw new InternalError(`two certificate texts share the file name ${name}`);
     texts.set(name, text);
-    obligations.push({ id: first.ob.id, statement: first.ob.statement, file: name, sha256: hash, covers: [...new Set(group.slice(1).map((d) => d.ob.id).filter((id) => id !== first.ob.id))] });
-  }
+    obligations.push({ id: ob.id, statement: ob.statement, file: name, sha256: hash, covers });
+  };
+  for (const [, group] of byForm) add(group[0]!.ob, [...new Set(group.slice(1).map((d) => d.ob.id).filter((id) => id !== group[0]!.ob.id))]);
+  for (const ob of witnesses) add(ob, []);
   return {
     file,
     claim: c.name,
     line: c.line,
     strategy,
-    rule: RULES[strategy],
+    rule: witnesses.length > 0 ? `${RULES[strategy]} ${AXIOMS_RULE}` : RULES[strategy],
     axiomsUsed: c.axiomsUsed,
     ...(c.obligations ? { counts: { total: c.obligations.total, distinct: c.obligations.distinct } } : {}),
     obligations,

@@ -73,6 +73,10 @@ export const RULES: Readonly<Record<Strategy, string>> = {
     "The claim holds if every listed obligation is unsat with its goal in the unsat core. They are the pre-activation, activation-lemma, node and output identities of the correspondence h'_v = M_v h_v + t_v (M_v a signed, scaled permutation), for every vector v and unit, over fresh stand-ins z for the vectors the identity reads; by induction over the vectors in definition order each identity carries the correspondence to v, and at the output M = I, t = 0, so the networks agree for all parameters and inputs. A linear identity is established by its coefficient identities (ids ending in /<k>): equal coefficients of every z_j and equal constant parts imply it. Obligations identical up to renaming of symbols (the same canonical form) are discharged once, so each form is listed once, by the first id that was discharged (covers names the other discharged ids of that form); which obligations and coefficient identities a claim has, and that they share a form, is neteq's construction and is not re-checked by the solver.",
 };
 
+/** Added to the rule of a proof that used the axioms of a user activation (README, "Decide"). */
+export const AXIOMS_RULE =
+  "The proof used the axioms of a user activation, which could hold only vacuously if they contradicted each other; so the certificate also lists, per such activation, an obligation (id <activation>/admit/<k>) whose unsat shows that a concrete function satisfies the axioms: they are consistent.";
+
 /** Read and check a manifest's shape; a message when it is not one. */
 export function readManifest(text: string): Manifest | string {
   let data: unknown;

@@ -112,6 +112,7 @@ export async function boundCommand(args: readonly string[], io: Io): Promise<num
   if (v.widths !== undefined) {
     const ws = parseWidths(v.widths);
     if (!ws) return fail(io, `--widths: expected a range a..b or a list w1,w2,..., got ${JSON.stringify(v.widths)}`);
+    if (ws.length > LIMITS.widths) return fail(io, `--widths: at most ${LIMITS.widths} widths, got ${ws.length}`);
     if (ws.some((w) => w > LIMITS.dimension)) return fail(io, `--widths: widths may be at most ${LIMITS.dimension}, got ${Math.max(...ws)}`);
     if (depth === 0) return fail(io, `${netName} has no hidden layer to sweep`);
     sweep = widthSweep(widths[0]!, widths[widths.length - 1]!, depth, ws);

@@ -103,7 +103,8 @@ export async function certifyCommand(args: readonly string[], io: Io): Promise<n
 }
 
 /** What certify wrote, claim by claim, and how to re-check it. */
-export function renderCertified(c: Certificates, dir: string): string {
+export function renderCertified(c: Certificates, folder: string): string {
+  const dir = folder.replace(/(.)[\\/]+$/, "$1");
   const lines = [`certificates in ${dir}/ (${MANIFEST}):`];
   let lastFile = "";
   for (const claim of c.manifest.claims) {

@@ -5,6 +5,7 @@
 import { error, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import * as path from "node:path";
 import { noSpan, type Span } from "../diagnostics/span.ts";
+import { LIMITS } from "../limits.ts";
 import { Rational } from "../numeric/rational.ts";
 import type * as A from "../syntax/types.ts";
 import { evalConst } from "./constants.ts";
@@ -130,8 +131,66 @@ export function resolveActivation(ref: A.ActRef, scope: Scope, diags: Diagnostic
 export function activationOf(entry: Extract<import("./scope.ts").Entry, { kind: "activation" }>, diags: Diagnostic[], sources: ReadonlyMap<string, string>): Activation | null {
   if (entry.memo !== undefined) return entry.memo;
   entry.memo = null; // guards against alias cycles
-  entry.memo = entry.decl ? declared(entry.decl, entry.scope, diags, sources) : null;
+  if (!entry.decl) return null;
+  // Each activation elaborates the ones it uses first: bound the chain, or a long one
+  // would exhaust the stack here and in every stage that expands definitions.
+  if (elaborating >= LIMITS.definitionDepth) {
+    diags.push(error("ELB031", entry.decl.name.span, `${entry.decl.name.name} ends a chain of more than ${LIMITS.definitionDepth} activations defined in terms of each other`));
+    return null;
+  }
+  elaborating++;
+  try {
+    entry.memo = declared(entry.decl, entry.scope, diags, sources);
+  } finally {
+    elaborating--;
+  }
   return entry.memo;
+}
+
+/** Activations being elaborated, one inside the next. */
+let elaborating = 0;
+
+/** Depth of each defined activation's definition with the definitions it applies expanded. */
+const expandedDepth = new WeakMap<Activation, number>();
+
+/** The depth of `e` with the definitions of the activations it applies expanded (iterative). */
+function depthExpanded(e: SExpr): number {
+  let max = 0;
+  const stack: [SExpr | SFormula, number][] = [[e, 1]];
+  while (stack.length > 0) {
+    const [x, d] = stack.pop()!;
+    max = Math.max(max, d);
+    switch (x.k) {
+      case "app":
+        max = Math.max(max, d + (expandedDepth.get(x.act) ?? 0));
+        stack.push([x.arg, d + 1]);
+        break;
+      case "ite":
+        stack.push([x.cond, d + 1], [x.then, d + 1], [x.else, d + 1]);
+        break;
+      case "neg":
+      case "not":
+        stack.push([x.a, d + 1]);
+        break;
+      case "add":
+      case "sub":
+      case "mul":
+      case "div":
+      case "max":
+      case "min":
+      case "and":
+      case "or":
+      case "implies":
+        stack.push([x.a, d + 1], [x.b, d + 1]);
+        break;
+      case "cmp":
+        stack.push([x.a, d + 1], [x.b, d + 1]);
+        break;
+      default:
+        break;
+    }
+  }
+  return max;
 }
 
 function declared(d: Extract<A.Decl, { kind: "activation" }>, scope: Scope, diags: Diagnostic[], sources: ReadonlyMap<string, string>): Activation | null {
@@ -167,6 +226,12 @@ function declared(d: Extract<A.Decl, { kind: "activation" }>, scope: Scope, diag
       diags.push(error("ELB020", d.definition.span, `${name} divides by an expression of ${d.arg.name}, which may be 0; definitions may divide only by non-zero constants`));
       return null;
     }
+    const depth = depthExpanded(def);
+    if (depth > LIMITS.expressionDepth) {
+      diags.push(error("ELB031", d.definition.span, `with the definitions it uses expanded, ${name} is nested ${depth} deep; at most ${LIMITS.expressionDepth}`));
+      return null;
+    }
+    expandedDepth.set(self, depth);
     (self as { definition: SExpr | null }).definition = def;
   }
   function defined(n: A.Ident): Activation | null {

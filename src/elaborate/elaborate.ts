@@ -157,16 +157,18 @@ function transformCtx(st: State): TransformCtx {
   return { diags: st.diags, sources: st.sources, networkOf: (e) => networkOf(e, st), scalars: [], conditions: [], active: [] };
 }
 
+/** Mark the symmetries `t` refers to, directly or through others (iterative: chains can be long). */
 function markUsed(t: A.TExpr | null, scope: Scope, used: Set<A.Decl>): void {
-  if (!t) return;
-  if (t.kind === "then") {
-    markUsed(t.first, scope, used);
-    markUsed(t.second, scope, used);
-  } else if (t.kind === "ref") {
-    const e = scope.lookup(t.name.name);
-    if (e?.kind === "symmetry" && !used.has(e.decl)) {
-      used.add(e.decl);
-      markUsed(e.decl.body, e.scope, used);
+  const todo: { t: A.TExpr; scope: Scope }[] = t ? [{ t, scope }] : [];
+  while (todo.length > 0) {
+    const { t: x, scope: s } = todo.pop()!;
+    if (x.kind === "then") todo.push({ t: x.first, scope: s }, { t: x.second, scope: s });
+    else if (x.kind === "ref") {
+      const e = s.lookup(x.name.name);
+      if (e?.kind === "symmetry" && !used.has(e.decl)) {
+        used.add(e.decl);
+        todo.push({ t: e.decl.body, scope: e.scope });
+      }
     }
   }
 }

@@ -44,9 +44,10 @@ export class Scope {
     return this.names.get(name) ?? this.parent?.lookup(name);
   }
 
-  /** All names visible here (for "did you mean" hints). */
-  visible(): string[] {
-    return [...new Set([...this.names.keys(), ...(this.parent?.visible() ?? [])])];
+  /** All names visible here (for "did you mean" hints), or those whose entry passes `keep`. */
+  visible(keep: (e: Entry) => boolean = () => true): string[] {
+    const here = [...this.names].filter(([, e]) => keep(e)).map(([n]) => n);
+    return [...new Set([...here, ...(this.parent?.visible(keep) ?? [])])];
   }
 
   private root(): Scope {
@@ -84,5 +85,9 @@ function distance(a: string, b: string): number {
 
 /** "unknown network Nett; did you mean Net?" */
 export function unknown(name: A.Ident, what: string, scope: Scope, diags: Diagnostic[]): void {
-  diags.push(error("ELB001", name.span, `unknown ${what} ${name.name}${suggest(name.name, scope.visible())}`));
+  // Suggest only names of the kind asked for: a network is never "did you mean n?" for a sweep variable.
+  const kinds: Record<string, readonly Entry["kind"][]> = { network: ["network"], activation: ["activation", "builtin"], symmetry: ["symmetry"] };
+  const wanted = kinds[what];
+  const candidates = scope.visible((e) => wanted === undefined || wanted.includes(e.kind));
+  diags.push(error("ELB001", name.span, `unknown ${what} ${name.name}${suggest(name.name, candidates)}`));
 }

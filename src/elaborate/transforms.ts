@@ -8,6 +8,7 @@
  */
 import { error } from "../diagnostics/diagnostic.ts";
 import type { Span } from "../diagnostics/span.ts";
+import { LIMITS } from "../limits.ts";
 import { Rational } from "../numeric/rational.ts";
 import type * as A from "../syntax/types.ts";
 import { assign } from "./assign.ts";
@@ -247,6 +248,10 @@ function reference(t: Extract<A.TExpr, { kind: "ref" }>, from: Network, where: W
     return null;
   }
   const d = entry.decl;
+  if (ctx.active.length >= LIMITS.definitionDepth) {
+    ctx.diags.push(error("ELB031", t.name.span, `${t.name.name} is used in a chain of more than ${LIMITS.definitionDepth} symmetries defined in terms of each other`));
+    return null;
+  }
   if (ctx.active.includes(d.name.name)) {
     ctx.diags.push(error("ELB011", t.name.span, `${d.name.name} refers to itself (${[...ctx.active, d.name.name].join(" -> ")})`));
     return null;

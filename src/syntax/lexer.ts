@@ -27,7 +27,8 @@ const STARTERS = new Set([
 ]);
 
 const rules = moo.compile({
-  ws: /[ \t\r\f]+/,
+  // A byte-order mark (some editors write one first) is layout.
+  ws: /[ \t\r\f\uFEFF]+/,
   nl: { match: /\n/, lineBreaks: true },
   lineComment: /\/\/[^\n]*/,
   blockComment: { match: /\/\*[^]*?\*\//, lineBreaks: true },

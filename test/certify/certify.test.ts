@@ -71,6 +71,22 @@ describe("neteq certify", () => {
     expect(m.claims.some((c) => c.claim === "rows_only" || c.claim === "tanh_scaling")).toBe(false);
   });
 
+  it("adds, for a proof from a user activation's axioms, the obligation that shows them consistent", async () => {
+    const dir = path.join(tmp("axioms"), "out");
+    const r = await cli(["certify", "--no-cache", "--filter", "every_sigmoidal", "proofs/07_properties_and_maps.neq", "-o", dir]);
+    expect(r.code).toBe(0);
+    const [c] = readManifest(dir).claims;
+    expect(c!.axiomsUsed).toEqual(["reflection"]);
+    const admit = c!.obligations.filter((o) => o.id.startsWith("any_sigmoidal/admit/"));
+    expect(admit.map((o) => o.statement)).toEqual([expect.stringMatching(/ satisfies the axioms of any_sigmoidal$/)]);
+    expect(c!.rule).toContain("a concrete function satisfies the axioms");
+    const again = await cli(["recheck", dir]);
+    expect(again.stdout).toMatch(/1 claim: 1 rechecked, 0 failed/);
+    expect(again.code).toBe(0);
+    // Claims from built-in axioms only (tanh is odd) need no such obligation.
+    expect(readManifest(certs).claims.flatMap((k) => k.obligations).some((o) => o.id.includes("/admit/"))).toBe(false);
+  }, 120_000);
+
   it("writes the same certificates when obligations come from the cache", async () => {
     const cacheDir = tmp("cache");
     const a = path.join(tmp("a"), "out");

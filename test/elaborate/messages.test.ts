@@ -81,3 +81,14 @@ describe("the note of a duplicate name reaches every output", () => {
     expect(d.message).toContain("first declared here: dup.neq:1:9");
   });
 });
+
+describe("suggestions name things of the kind asked for", () => {
+  it("an unknown network is not matched with a sweep variable", () => {
+    const ms = messages("for n in 1..2 {\n  theorem t: N ~ N\n}");
+    expect(ms[0]).toMatch(/^ELB001: unknown network N$/);
+  });
+
+  it("an unknown network is matched with a network", () => {
+    expect(messages("network Net = mlp(1 -> 2 -> 1, relu)\ntheorem t: Nte ~ Net")[0]).toBe("ELB001: unknown network Nte; did you mean Net?");
+  });
+});

@@ -56,6 +56,27 @@ describe("deep expressions are refused before parsing (SYN006), not a stack over
   }, 30_000);
 });
 
+describe("chains of definitions are bounded (ELB031), not a stack overflow", () => {
+  const n = 4900;
+  it("a symmetry defined by the previous one, 4900 times", async () => {
+    const r = await checkText(`network N = mlp(1 -> 2 -> 1, relu)\nsymmetry s0 = permute N.h1 by (0 1)\n${Array.from({ length: n - 1 }, (_, i) => `symmetry s${i + 1} = s${i}`).join("\n")}\ntheorem t: N ~ N after s${n - 1}\n`);
+    expectLocated(r, "ELB031");
+  });
+
+  it("an activation defined by the previous one, 4900 times", async () => {
+    const r = await checkText(`activation a0(z) = z\n${Array.from({ length: n - 1 }, (_, i) => `activation a${i + 1}(z) = a${i}(z) + 1`).join("\n")}\nnetwork N = mlp(1 -> 2 -> 1, a${n - 1})\ntheorem t: N ~ N after permute N.h1 by (0 1)\n`);
+    expectLocated(r, "ELB031");
+    expect(r.stdout.match(/ELB031/g)).toHaveLength(1);
+  });
+
+  it("a short chain of deep definitions: the expanded depth counts", async () => {
+    const deep = (k: number) => `activation a${k}(z) = ${k === 0 ? "z" : `a${k - 1}(z)`}${" +\n  z".repeat(200)}`;
+    const r = await checkText(`${[0, 1, 2, 3].map(deep).join("\n")}\nnetwork N = mlp(1 -> 2 -> 1, a3)\n`);
+    expectLocated(r, "ELB031");
+    expect(r.stdout).toContain("with the definitions it uses expanded, a2 is nested");
+  });
+});
+
 describe("long lines, many declarations, unbalanced brackets", () => {
   it("one line of 900,000 semicolons: SYN005", async () => {
     const r = await checkText(";".repeat(900_000) + "\n");
@@ -297,9 +318,49 @@ describe("command-line values", () => {
     }
   });
 
+  it("bound --widths with too many or too large widths is refused", async () => {
+    const many = await cli(["bound", "proofs/08_covering.neq", "Net", "--widths", Array.from({ length: 1000 }, (_, i) => i + 1).join(",")]);
+    expect(many.code).toBe(2);
+    expect(many.stderr).toContain(`--widths: at most ${LIMITS.widths} widths, got 1000`);
+    const wide = await cli(["bound", "proofs/08_covering.neq", "Net", "--widths", "10,100000000"]);
+    expect(wide.code).toBe(2);
+    expect(wide.stderr).toContain(`--widths: widths may be at most ${LIMITS.dimension}`);
+  });
+
   it("bound --samples above the limit is refused", async () => {
     const r = await cli(["bound", "proofs/08_covering.neq", "Net", "--samples", "1e12"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`--samples: at most ${LIMITS.samples}`);
+  });
+});
+
+describe("README", () => {
+  it("lists every limit with its value, as src/limits.ts sets it", () => {
+    const readme = fs.readFileSync(path.resolve("README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Limits"), readme.indexOf("## How a claim is checked"));
+    const rows = section.split("\n").filter((l) => l.startsWith("| "));
+    const row: Record<keyof typeof LIMITS, string> = {
+      fileBytes: "size of a proof file",
+      lineLength: "characters in one line",
+      declarations: "top-level declarations",
+      declarationTokens: "tokens in one declaration",
+      nesting: "brackets `( [ {`",
+      expressionDepth: "expression depth",
+      definitionDepth: "defined in terms of each other",
+      dimension: "units in one dimension",
+      parameters: "parameter entries",
+      layers: "hidden layers",
+      sweepInstances: "`for` sweeps",
+      samples: "Monte Carlo draws",
+      widths: "bound --widths",
+      diagnostics: "diagnostics shown",
+      timeoutSeconds: "`--timeout`",
+      jobs: "`--jobs`",
+    };
+    for (const [key, label] of Object.entries(row)) {
+      const line = rows.find((l) => l.includes(label));
+      expect(line, label).toBeDefined();
+      expect(line!.split("|")[2], label).toContain(LIMITS[key as keyof typeof LIMITS].toLocaleString("en-US"));
+    }
   });
 });

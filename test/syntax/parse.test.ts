@@ -81,3 +81,11 @@ describe("line breaks", () => {
     expect(texts("network N = mlp(2 ->\n 3 ->\n 1,\n relu)")).toBe("network N = mlp ( 2 -> 3 -> 1 , relu )");
   });
 });
+
+describe("layout", () => {
+  it("a byte-order mark at the start of a file is layout, not an unexpected character", () => {
+    const r = parse("\uFEFFactivation sigma\n", "t.neq");
+    expect(r.diagnostics).toEqual([]);
+    expect(r.program.decls).toHaveLength(1);
+  });
+});
