@@ -63,14 +63,24 @@ actRef -> ident {% ([n]): A.ActRef => ({ name: n, args: [], span: n.span }) %}
         | ident "(" exprList ")" {% ([n, , as, c]): A.ActRef => ({ name: n, args: as, span: b.spanOf(n, c) }) %}
 
 stmt ->
-    "input" ident "[" expr "]"
-      {% ([k, n, , e, c]): A.Stmt => ({ kind: "input", name: n, size: e, span: b.spanOf(k, c) }) %}
+    "input" ident "[" exprList "]"
+      {% ([k, n, , es, c]): A.Stmt => ({ kind: "input", name: n, dims: es, span: b.spanOf(k, c) }) %}
   | "param" paramDecl ("," paramDecl):*
       {% ([k, p, ps]): A.Stmt => { const decls = b.list(p, ps); return { kind: "param", decls, span: b.spanOf(k, decls) }; } %}
   | ident "=" expr
-      {% ([n, , e]): A.Stmt => ({ kind: "let", name: n, expr: e, span: b.spanOf(n, e) }) %}
+      {% ([n, , e]): A.Stmt => ({ kind: "let", name: n, indices: null, expr: e, span: b.spanOf(n, e) }) %}
+  | ident "[" boundList "]" "=" expr
+      {% ([n, , is, , , e]): A.Stmt => ({ kind: "let", name: n, indices: is, expr: e, span: b.spanOf(n, e) }) %}
   | "out" expr
-      {% ([k, e]): A.Stmt => ({ kind: "out", expr: e, span: b.spanOf(k, e) }) %}
+      {% ([k, e]): A.Stmt => ({ kind: "out", indices: null, expr: e, span: b.spanOf(k, e) }) %}
+  | "out" "[" boundList "]" "=" expr
+      {% ([k, , is, , , e]): A.Stmt => ({ kind: "out", indices: is, expr: e, span: b.spanOf(k, e) }) %}
+
+# Index variables of an index-notation definition or a reduction, each with an optional
+# range: `h[o, i:32] = ...`, `sum[c, a:3] ...`.
+boundList -> boundVar ("," boundVar):* {% ([v, vs]) => b.list(v, vs) %}
+boundVar -> ident {% ([n]): A.BoundVar => ({ name: n, size: null, span: n.span }) %}
+          | ident ":" sum {% ([n, , s]): A.BoundVar => ({ name: n, size: s, span: b.spanOf(n, s) }) %}
 
 paramDecl -> ident "[" exprList "]" {% ([n, , ds, c]) => ({ name: n, dims: ds, span: b.spanOf(n, c) }) %}
 
@@ -86,8 +96,11 @@ symBody -> "=" transform {% (d) => d[1] %}
 
 scalarDecls -> "(" scalarDecl ("," scalarDecl):* ")" {% ([, s, ss]) => b.list(s, ss) %}
 
-scalarDecl -> ident ("[" expr "]"):? (cmpOp sum):?
-  {% ([n, sz, c]): A.ScalarDecl => ({ name: n, size: sz ? sz[1] : null, op: c ? c[0].text : null, bound: c ? c[1] : null, span: b.spanOf(n, sz, c ? c[1] : null) }) %}
+# `c`, `c > 0`, `c[4] > 0`, `A[3, 3] invertible` (then `inverse(A)` names its inverse).
+scalarDecl -> ident ("[" exprList "]"):? (cmpOp sum):?
+  {% ([n, sz, c]): A.ScalarDecl => ({ name: n, dims: sz ? sz[1] : null, op: c ? c[0].text : null, bound: c ? c[1] : null, invertible: false, span: b.spanOf(n, sz, c ? c[1] : null) }) %}
+  | ident "[" exprList "]" "invertible"
+  {% ([n, , ds, , k]): A.ScalarDecl => ({ name: n, dims: ds, op: null, bound: null, invertible: true, span: b.spanOf(n, k) }) %}
 
 transform -> transform "then" tprim {% ([a, , c]): A.TExpr => ({ kind: "then", first: a, second: c, span: b.spanOf(a, c) }) %}
            | tprim {% id %}
@@ -97,6 +110,10 @@ tprim ->
       {% ([k, t, , p]): A.TExpr => ({ kind: "permute", target: t, perm: p, span: b.spanOf(k, p) }) %}
   | "permute" axisWord "of" ident ("." ident):? "by" perm
       {% ([k, ax, , n1, n2, , p]): A.TExpr => ({ kind: "permuteAxis", axis: ax.text, network: n2 ? n1 : null, param: n2 ? n2[1] : n1, perm: p, span: b.spanOf(k, p) }) %}
+  | "permute" "axis" axisName "of" ident ("." ident):? "by" perm
+      {% ([k, , ax, , n1, n2, , p]): A.TExpr => ({ kind: "permuteAxis", axis: ax, network: n2 ? n1 : null, param: n2 ? n2[1] : n1, perm: p, span: b.spanOf(k, p) }) %}
+  | "multiply" "axis" axisName "of" ident ("." ident):? "by" prod
+      {% ([k, , ax, , n1, n2, , m]): A.TExpr => ({ kind: "multiply", axis: ax, network: n2 ? n1 : null, param: n2 ? n2[1] : n1, matrix: m, span: b.spanOf(k, m) }) %}
   | "scale" unitRef "by" prod
       {% ([k, t, , f]): A.TExpr => ({ kind: "scale", target: t, factor: f, span: b.spanOf(k, f) }) %}
   | "flip" unitRef
@@ -112,8 +129,13 @@ tprim ->
 
 axisWord -> "rows" {% id %} | "cols" {% id %}
 
-unitRef -> ident ("." ident):? ("[" expr "]"):?
-  {% ([a, bb, u]): A.UnitRef => ({ network: bb ? a : null, node: bb ? bb[1] : a, unit: u ? u[1] : null, span: b.spanOf(a, bb, u) }) %}
+# `Net.h1`, `h1`, `Net.y.q` (an operation's auxiliary tensor), with an optional unit and axis.
+unitRef -> ident ("." ident):* ("[" expr "]"):? ("axis" axisName):?
+  {% ([a, rest, u, ax]): A.UnitRef => ({ path: [a, ...rest.map((x: any) => x[1])], unit: u ? u[1] : null, axis: ax ? ax[1] : null, span: b.spanOf(a, rest, u, ax ? ax[1].span : null) }) %}
+
+# An axis by name (an index variable of the tensor's definition) or by number.
+axisName -> ident {% ([n]): A.Expr => ({ kind: "name", name: n.name, span: n.span }) %}
+          | %number {% ([t]) => b.num(t) %}
 
 perm -> cycle:+ {% ([cs]): A.Perm => ({ kind: "cycles", cycles: cs.map((c: any) => c.elems), span: b.spanOf(cs.map((c: any) => c.tokens)) }) %}
       | "[" exprList "]" {% ([o, es, c]): A.Perm => ({ kind: "array", images: es, span: b.spanOf(o, c) }) %}
@@ -179,9 +201,18 @@ sum -> sum "+" prod {% ([a, op, c]) => b.binary(a, op, c) %}
      | sum "-" prod {% ([a, op, c]) => b.binary(a, op, c) %}
      | prod {% id %}
 
-prod -> prod "*" unary {% ([a, op, c]) => b.binary(a, op, c) %}
-      | prod "/" unary {% ([a, op, c]) => b.binary(a, op, c) %}
-      | unary {% id %}
+# A reduction `sum[c, a] body` or `max[a] body` takes the whole product after it as its body
+# (so `sum[k] W[o, k] * x[k] + b[o]` sums the product only); it cannot be the left operand of
+# * or /, which keeps the grammar unambiguous.
+prod -> factors {% id %}
+      | reduction {% id %}
+
+reduction -> ("sum" | "max") "[" boundList "]" prod
+  {% ([[k], , vs, , body]): A.Expr => ({ kind: "reduce", op: k.text, vars: vs, body, span: b.spanOf(k, body) }) %}
+
+factors -> factors "*" unary {% ([a, op, c]) => b.binary(a, op, c) %}
+         | factors "/" unary {% ([a, op, c]) => b.binary(a, op, c) %}
+         | unary {% id %}
 
 unary -> "-" unary {% ([k, a]): A.Expr => ({ kind: "neg", arg: a, span: b.spanOf(k, a) }) %}
        | juxt {% id %}
@@ -206,6 +237,7 @@ atom -> bareAtom {% id %}
 bareAtom -> %number {% ([t]) => b.num(t) %}
           | ident {% ([n]): A.Expr => ({ kind: "name", name: n.name, span: n.span }) %}
           | ident "(" exprList ")" {% ([n, , as, c]): A.Expr => ({ kind: "call", callee: n, args: as, span: b.spanOf(n, c) }) %}
+          | "max" "(" exprList ")" {% ([k, , as, c]): A.Expr => ({ kind: "call", callee: b.ident(k), args: as, span: b.spanOf(k, c) }) %}
 
 indexList -> index ("," index):* {% ([i, is]) => b.list(i, is) %}
 

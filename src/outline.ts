@@ -44,15 +44,15 @@ const dims = (shape: readonly number[]) => `[${shape.join(",")}]`;
 export function networkDetail(n: Network): string {
   const head = n.mlp ? `network ${n.name} = mlp(${n.mlp.widths.join(" -> ")})` : `network ${n.name}`;
   const params = n.params.map((p) => `${p.name}${dims(p.shape)}`).join(", ");
-  const vectors = n.nodes.map((v) => `${v.name}[${v.size}]`).join(", ");
-  return `${head}: input ${n.input.name}[${n.input.size}]; parameters ${params}${vectors ? `; vectors ${vectors}` : ""}; output [${n.output.size}]`;
+  const vectors = n.nodes.map((v) => `${v.name}${dims(v.shape)}`).join(", ");
+  return `${head}: input ${n.input.name}${dims(n.input.shape)}; parameters ${params}${vectors ? `; vectors ${vectors}` : ""}; output ${dims(n.output.shape)}`;
 }
 
 function members(n: Network): NonNullable<Declaration["members"]> {
   return [
-    { name: n.input.name, role: "input", shape: [n.input.size] },
+    { name: n.input.name, role: "input", shape: n.input.shape },
     ...n.params.map((p) => ({ name: p.name, role: "parameter" as const, shape: p.shape })),
-    ...n.nodes.map((v) => ({ name: v.name, role: "vector" as const, shape: [v.size] })),
+    ...n.nodes.map((v) => ({ name: v.name, role: "vector" as const, shape: v.shape })),
   ];
 }
 

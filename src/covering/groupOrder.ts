@@ -2,7 +2,7 @@
  * The order of the permutation group of a network's hidden units, |G| = prod d_l!.
  */
 import type { Network } from "../elaborate/types.ts";
-import { unitLayout } from "../elaborate/layout.ts";
+import { axisClass } from "../elaborate/axes.ts";
 import { factorial, log10Factorial } from "./log10Factorial.ts";
 
 /** |G| as log10, exactly when it has at most `EXACT_DIGITS` digits, and its factors. */
@@ -18,10 +18,11 @@ export const EXACT_DIGITS = 5000;
 
 /**
  * |G| = prod d_l! for an MLP given by its widths [d_0..d_{L+1}], or, for any network, the
- * product of n! over its hidden vectors whose units can be permuted (those `unitLayout`
- * accepts: branch units of a residual block count, the residual stream does not).
- * Derivation: the permutation groups of different hidden vectors act independently, and each
- * permutation of a vector's units (moving rows, biases and reading columns) is a symmetry.
+ * product of n! over the classes of tied hidden axes that can be permuted
+ * (elaborate/axes.ts: channels and units count; a residual stream tied to the input or
+ * output does not, nor do positions).
+ * Derivation: the permutation groups of different classes act independently, and each
+ * permutation of a class (moving every parameter axis in it) is a symmetry.
  *
  * @example groupOrder([3, 5, 4, 2]).exact === 2880n // 5! 4!
  */
@@ -34,9 +35,16 @@ export function groupOrder(of: readonly number[] | Network): GroupOrder {
 
 function permutableVectors(net: Network): { node: string; size: number }[] {
   const out: { node: string; size: number }[] = [];
+  const seen = new Set<string>();
   for (const n of net.nodes) {
-    const layout = unitLayout(net, n.name);
-    if (!("reason" in layout)) out.push({ node: n.name, size: n.size });
+    n.shape.forEach((_, axis) => {
+      const c = axisClass(net, n.name, axis);
+      if ("reason" in c) return;
+      const key = [...c.nodes, ...c.params].map((r) => `${r.kind}:${r.name}#${r.axis}`).sort().join(" ");
+      if (seen.has(key)) return;
+      seen.add(key);
+      out.push({ node: n.shape.length === 1 ? n.name : `${n.name} axis ${n.axes[axis] ?? axis}`, size: c.size });
+    });
   }
   return out;
 }

@@ -18,7 +18,7 @@ const z: SExpr = { k: "var", name: "z" };
 const k = (n: number): SExpr => ({ k: "const", v: Rational.of(n) });
 const cmp = (op: "<" | ">", a: SExpr, b: SExpr): SFormula => ({ k: "cmp", op, a, b });
 
-export const BUILTINS: readonly BuiltinName[] = ["relu", "leaky_relu", "tanh", "sigmoid", "identity"];
+export const BUILTINS: readonly BuiltinName[] = ["relu", "leaky_relu", "tanh", "sigmoid", "identity", "exp", "rsqrt", "gelu", "silu", "softplus"];
 
 /** The built-in activation `name` (leaky_relu takes its slope alpha). */
 export function builtin(name: BuiltinName, alpha: Rational | null = null): Activation {
@@ -45,6 +45,38 @@ export function builtin(name: BuiltinName, alpha: Rational | null = null): Activ
       const t: SExpr = { k: "app", act: self, arg: z };
       const bounded: AxiomDef = { label: "-1 < tanh(z) < 1", vars: ["z"], body: { k: "and", a: cmp("<", k(-1), t), b: cmp("<", t, k(1)) }, span: BUILTIN_SPAN };
       (self.axioms as AxiomDef[]).push(bounded);
+      return self;
+    }
+    case "exp": {
+      const self: Activation = { ...base, key: "exp", kind: "uninterpreted", definition: null, properties: [], axioms: [] };
+      const e = (arg: SExpr): SExpr => ({ k: "app", act: self, arg });
+      const a: SExpr = { k: "var", name: "a" };
+      const b: SExpr = { k: "var", name: "b" };
+      (self.axioms as AxiomDef[]).push(
+        { label: "exp(z) > 0", vars: ["z"], body: cmp(">", e(z), k(0)), span: BUILTIN_SPAN },
+        // exp(a) = exp(b) exp(a - b): instantiated at pairs of arguments, it relates exp(s + c) to exp(s).
+        { label: "exp(a) = exp(b) * exp(a - b)", vars: ["a", "b"], body: { k: "cmp", op: "=", a: e(a), b: { k: "mul", a: e(b), b: e({ k: "sub", a, b }) } }, span: BUILTIN_SPAN },
+      );
+      return self;
+    }
+    case "rsqrt": {
+      const self: Activation = { ...base, key: "rsqrt", kind: "uninterpreted", definition: null, properties: [], axioms: [] };
+      const r: SExpr = { k: "app", act: self, arg: z };
+      const positive: SFormula = cmp(">", z, k(0));
+      (self.axioms as AxiomDef[]).push(
+        { label: "rsqrt(z) > 0 for z > 0", vars: ["z"], body: { k: "implies", a: positive, b: cmp(">", r, k(0)) }, span: BUILTIN_SPAN },
+        { label: "rsqrt(z)^2 z = 1 for z > 0", vars: ["z"], body: { k: "implies", a: positive, b: { k: "cmp", op: "=", a: { k: "mul", a: { k: "mul", a: r, b: r }, b: z }, b: k(1) } }, span: BUILTIN_SPAN },
+      );
+      return self;
+    }
+    case "gelu":
+    case "silu":
+    case "softplus": {
+      // Each is z * Phi(z), z * sigmoid(z) or log(1 + exp(z)); all satisfy f(z) - f(-z) = z, and none
+      // is odd or positively homogeneous.
+      const self: Activation = { ...base, key: name, kind: "uninterpreted", definition: null, properties: [], axioms: [] };
+      const f = (arg: SExpr): SExpr => ({ k: "app", act: self, arg });
+      (self.axioms as AxiomDef[]).push({ label: `${name}(z) - ${name}(-z) = z`, vars: ["z"], body: { k: "cmp", op: "=", a: { k: "sub", a: f(z), b: f({ k: "neg", a: z }) }, b: z }, span: BUILTIN_SPAN });
       return self;
     }
     case "sigmoid": {

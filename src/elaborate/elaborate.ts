@@ -164,7 +164,7 @@ function resolveNetwork(id: A.Ident, scope: Scope, st: State): Network | null {
 }
 
 function transformCtx(st: State): TransformCtx {
-  return { diags: st.diags, sources: st.sources, networkOf: (e) => networkOf(e, st), scalars: [], active: [] };
+  return { diags: st.diags, sources: st.sources, networkOf: (e) => networkOf(e, st), scalars: [], conditions: [], active: [] };
 }
 
 /** Mark the symmetries `t` refers to, directly or through others (iterative: chains can be long). */
@@ -199,8 +199,9 @@ function claim(d: Extract<A.Decl, { kind: "claim" }>, scope: Scope, st: State, u
   const lhs = resolveNetwork(d.lhs, scope, st);
   const rhs = resolveNetwork(d.rhs, scope, st);
   if (!lhs || !rhs) return fail();
-  if (lhs.input.size !== rhs.input.size || lhs.output.size !== rhs.output.size) {
-    st.diags.push(error("ELB016", d.span, `${lhs.name} maps ${lhs.input.size} inputs to ${lhs.output.size} outputs, but ${rhs.name} maps ${rhs.input.size} to ${rhs.output.size}`));
+  const shape = (s: readonly number[]) => `[${s.join(", ")}]`;
+  if (shape(lhs.input.shape) !== shape(rhs.input.shape) || shape(lhs.output.shape) !== shape(rhs.output.shape)) {
+    st.diags.push(error("ELB016", d.span, `${lhs.name} maps inputs ${shape(lhs.input.shape)} to outputs ${shape(lhs.output.shape)}, but ${rhs.name} maps ${shape(rhs.input.shape)} to ${shape(rhs.output.shape)}`));
     return fail();
   }
   const ctx = transformCtx(st);
@@ -223,7 +224,7 @@ function claim(d: Extract<A.Decl, { kind: "claim" }>, scope: Scope, st: State, u
   }
   if (st.diags.length > before && st.diags.slice(before).some((x) => x.severity === "error")) return fail();
   const text = d.transform ? (st.sources.get(d.transform.span.file)?.slice(d.transform.span.start, d.transform.span.end) ?? "") : "";
-  st.claims.push({ name, expect: d.expect, lhs, rhs, transform: { from: lhs, to: rhs, scalars: ctx.scalars, steps, text, span: d.transform?.span ?? d.span }, span: d.span });
+  st.claims.push({ name, expect: d.expect, lhs, rhs, transform: { from: lhs, to: rhs, scalars: ctx.scalars, conditions: ctx.conditions, steps, text, span: d.transform?.span ?? d.span }, span: d.span });
 }
 
 function bound(d: Extract<A.Decl, { kind: "bound" }>, scope: Scope, st: State): void {
@@ -248,7 +249,7 @@ function namedNetwork(t: A.TExpr): A.Ident | null {
     case "permute":
     case "scale":
     case "flip":
-      return t.target.network;
+      return t.target.path.length > 1 ? t.target.path[0]! : null;
     case "permuteAxis":
       return t.network;
     default:

@@ -1,18 +1,25 @@
 /**
  * Networks: `mlp(d0 -> d1 -> ... -> dL+1, act)` and explicit blocks with `input`, `param`,
- * named vectors and `out`. Both become the same `Network` form; an mlp's parameters are
- * W0, b0, ..., WL, bL (layer l maps h_l to h_{l+1}) and its hidden vectors h1..hL.
+ * hidden tensors and `out`. Both become the same `Network`: tensors whose entries are index
+ * expressions (types.ts, IExpr). An mlp's parameters are W0, b0, ..., WL, bL (layer l maps
+ * h_l to h_{l+1}, W_l of shape [d_{l+1}, d_l]) and its hidden tensors h1..hL.
+ *
+ * In a block, a hidden tensor is defined as a whole (`h = relu(W x + b)`,
+ * `c1 = conv2d(x, K, padding = 1)`) or entry by entry in index notation
+ * (`h[o, i:32] = relu(sum[c, a] K[o, c, a] * x[c, i + a - 1] + b[o])`).
  */
 import { error, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import type { Span } from "../diagnostics/span.ts";
 import { LIMITS } from "../limits.ts";
-import { Rational } from "../numeric/rational.ts";
 import type * as A from "../syntax/types.ts";
 import { resolveActivation } from "./activations.ts";
-import { evalConst, evalInt } from "./constants.ts";
+import { builtin } from "./activations.ts";
+import { evalInt } from "./constants.ts";
+import { act, add, ix, mul, read, sumOver } from "./iexpr.ts";
+import type { OpContext, TValue } from "./ops/index.ts";
 import type { Scope } from "./scope.ts";
-import { suggest } from "./scope.ts";
-import type { Activation, Network, NodeDef, ParamDecl, VExpr } from "./types.ts";
+import { elabT, rangesOf, type TEnv } from "./tensors.ts";
+import type { Activation, BuiltinName, IExpr, Network, TensorDecl, TensorDef } from "./types.ts";
 
 type Sources = ReadonlyMap<string, string>;
 
@@ -70,39 +77,34 @@ function mlp(name: string, body: Extract<A.NetworkBody, { kind: "mlp" }>, span: 
  */
 export function mlpNetwork(name: string, widths: readonly number[], activations: readonly Activation[], span: Span): Network {
   const L = widths.length - 2;
-  const params: ParamDecl[] = [];
-  const nodes: NodeDef[] = [];
-  let prev: VExpr = { k: "input", name: "x", size: widths[0]!, span };
+  const params: TensorDecl[] = [];
+  const nodes: TensorDef[] = [];
+  let prev: { src: "input" | "node"; name: string } = { src: "input", name: "x" };
   for (let l = 0; l <= L; l++) {
-    params.push({ name: `W${l}`, shape: [widths[l + 1]!, widths[l]!], span }, { name: `b${l}`, shape: [widths[l + 1]!], span });
-    const size = widths[l + 1]!;
-    const pre: VExpr = {
-      k: "sum",
-      size,
-      span,
-      terms: [
-        { sign: 1, e: { k: "matvec", param: `W${l}`, arg: prev, size, span } },
-        { sign: 1, e: { k: "param", name: `b${l}`, size, span } },
-      ],
-    };
-    if (l === L) return { name, input: { name: "x", size: widths[0]!, span }, params, nodes, output: { expr: pre, size, span }, mlp: { widths, activations }, span };
-    nodes.push({ name: `h${l + 1}`, size, span, expr: { k: "act", act: activations[l]!, arg: pre, size, span } });
-    prev = { k: "node", name: `h${l + 1}`, size, span };
+    params.push({ name: `W${l}`, shape: [widths[l + 1]!, widths[l]!], axes: ["out", "in"], span }, { name: `b${l}`, shape: [widths[l + 1]!], axes: ["out"], span });
+    const k = `k${l}`;
+    const pre: IExpr = add(sumOver(k, widths[l]!, mul(read("param", `W${l}`, [ix("u"), ix(k)]), read(prev.src, prev.name, [ix(k)]))), read("param", `b${l}`, [ix("u")]));
+    if (l === L) {
+      const output: TensorDef = { name: "out", shape: [widths[l + 1]!], axes: ["units"], vars: ["u"], expr: pre, span };
+      return { name, input: { name: "x", shape: [widths[0]!], axes: ["units"], span }, params, nodes, output, mlp: { widths, activations }, span };
+    }
+    nodes.push({ name: `h${l + 1}`, shape: [widths[l + 1]!], axes: ["units"], vars: ["u"], expr: act(activations[l]!, pre), span });
+    prev = { src: "node", name: `h${l + 1}` };
   }
   throw new Error("unreachable: mlp loop always returns");
 }
 
-interface BlockNames {
-  input: { name: string; size: number; span: Span } | null;
-  params: Map<string, ParamDecl>;
-  nodes: Map<string, NodeDef>;
+interface BlockState {
+  input: TensorDecl | null;
+  params: Map<string, TensorDecl>;
+  nodes: Map<string, TensorDecl>;
+  defs: TensorDef[];
   later: Set<string>;
-  /** Names whose declaration failed (already reported). */
   failed: Set<string>;
 }
 
 function block(name: string, body: Extract<A.NetworkBody, { kind: "block" }>, span: Span, scope: Scope, diags: Diagnostic[], sources: Sources): Network | null {
-  const names: BlockNames = { input: null, params: new Map(), nodes: new Map(), later: new Set(), failed: new Set() };
+  const st: BlockState = { input: null, params: new Map(), nodes: new Map(), defs: [], later: new Set(), failed: new Set() };
   const declared = new Map<string, Span>();
   const claim = (id: A.Ident): boolean => {
     const prior = declared.get(id.name);
@@ -113,197 +115,158 @@ function block(name: string, body: Extract<A.NetworkBody, { kind: "block" }>, sp
     declared.set(id.name, id.span);
     return true;
   };
-  for (const s of body.stmts) if (s.kind === "let") names.later.add(s.name.name);
-  if (names.later.size > LIMITS.layers) {
-    diags.push(error("ELB028", body.span, `network ${name} defines ${names.later.size} vectors; a network may define at most ${LIMITS.layers}`));
+  for (const s of body.stmts) if (s.kind === "let") st.later.add(s.name.name);
+  if (st.later.size > LIMITS.layers) {
+    diags.push(error("ELB028", body.span, `network ${name} defines ${st.later.size} tensors; a network may define at most ${LIMITS.layers}`));
     return null;
   }
   let count = 0;
-  let output: Network["output"] | null = null;
+  let fresh = 0;
+  let output: TensorDef | null = null;
   let sawOut = false;
   let ok = true;
+  const dims = (es: readonly A.Expr[], what: string, owner: A.Ident): number[] | null => {
+    const out: number[] = [];
+    let bad = false;
+    for (const e of es) {
+      const v = dimension(e, scope, diags, what);
+      if (v === null) bad = true;
+      else out.push(v);
+    }
+    if (bad) return null;
+    const n = out.reduce((a, b) => a * b, 1);
+    if (n > LIMITS.parameters) {
+      diags.push(error("ELB027", owner.span, `${owner.name} has ${n} entries; a tensor may have at most ${LIMITS.parameters}`));
+      return null;
+    }
+    return out;
+  };
   for (const s of body.stmts) {
     switch (s.kind) {
       case "input": {
-        if (names.input) {
-          diags.push(error("ELB019", s.span, `network ${name} already has an input`, [{ span: names.input.span, message: "first input" }]));
+        if (st.input) {
+          diags.push(error("ELB019", s.span, `network ${name} already has an input`, [{ span: st.input.span, message: "first input" }]));
           ok = false;
           break;
         }
-        const size = dimension(s.size, scope, diags, "an input size");
-        if (size === null || !claim(s.name)) {
+        const shape = dims(s.dims, "an input size", s.name);
+        if (!shape || !claim(s.name)) {
           ok = false;
-          if (!declared.has(s.name.name) || size === null) names.failed.add(s.name.name);
-        }
-        else names.input = { name: s.name.name, size, span: s.name.span };
+          st.failed.add(s.name.name);
+        } else st.input = { name: s.name.name, shape, axes: shape.map((_, a) => String(a)), span: s.name.span };
         break;
       }
       case "param":
         for (const p of s.decls) {
-          if (p.dims.length > 2) {
-            diags.push(error("ELB003", p.span, `parameters are vectors [n] or matrices [rows, cols]; ${p.name.name} has ${p.dims.length} dimensions`));
+          const shape = dims(p.dims, "a parameter dimension", p.name);
+          if (!shape || !claim(p.name)) {
             ok = false;
+            st.failed.add(p.name.name);
             continue;
           }
-          const dims = p.dims.map((e) => dimension(e, scope, diags, "a parameter dimension"));
-          if (dims.some((x) => x === null) || !claim(p.name)) {
-            ok = false;
-            names.failed.add(p.name.name);
-            continue;
-          }
-          const entries = (dims as number[]).reduce((a, b) => a * b, 1);
+          const entries = shape.reduce((a, b) => a * b, 1);
           if (count + entries > LIMITS.parameters) {
             diags.push(error("ELB027", p.span, `${name} has more than ${LIMITS.parameters} parameter entries with ${p.name.name}; a network may have at most ${LIMITS.parameters}`));
             ok = false;
-            names.failed.add(p.name.name);
+            st.failed.add(p.name.name);
             continue;
           }
           count += entries;
-          names.params.set(p.name.name, { name: p.name.name, shape: dims as number[], span: p.name.span });
+          st.params.set(p.name.name, { name: p.name.name, shape, axes: shape.map((_, a) => String(a)), span: p.name.span });
         }
         break;
-      case "let": {
-        names.later.delete(s.name.name);
-        const e = vexpr(s.expr, names, scope, diags, sources);
-        if (!claim(s.name) || !e) {
-          ok = false;
-          if (!e) names.failed.add(s.name.name);
-        }
-        else names.nodes.set(s.name.name, { name: s.name.name, size: e.size, expr: e, span: s.name.span });
-        break;
-      }
+      case "let":
       case "out": {
-        if (sawOut) {
+        if (s.kind === "out" && sawOut) {
           diags.push(error("ELB019", s.span, `network ${name} already has an output`, output ? [{ span: output.span, message: "first output" }] : []));
           ok = false;
           break;
         }
-        sawOut = true;
-        const e = vexpr(s.expr, names, scope, diags, sources);
-        if (e) output = { expr: e, size: e.size, span: s.span };
-        else ok = false;
+        if (s.kind === "out") sawOut = true;
+        const target = s.kind === "out" ? "out" : s.name.name;
+        if (s.kind === "let") st.later.delete(target);
+        const ctx = opContext(target, st, () => fresh++, s.span, diags);
+        const env: TEnv = { scope, network: name, input: st.input, params: st.params, nodes: st.nodes, later: st.later, failed: st.failed, ivars: new Map(), ops: ctx, diags, sources };
+        const elaborated = s.indices ? indexed(target, s.indices, s.expr, env, s.span, () => fresh++) : whole(target, s.expr, env, s.span, () => fresh++);
+        const def = st.failed.has(target) ? null : elaborated;
+        const named = s.kind === "out" || claim(s.name);
+        if (!def || !named) {
+          ok = false;
+          if (!def) st.failed.add(target);
+          break;
+        }
+        if (s.kind === "out") output = { ...def, span: s.span };
+        else {
+          st.defs.push({ ...def, span: s.name.span });
+          st.nodes.set(target, def);
+        }
+        break;
       }
     }
   }
   if (!body.stmts.some((s) => s.kind === "input")) diags.push(error("ELB019", span, `network ${name} has no input; declare one with \`input x[n]\``));
   if (!sawOut) diags.push(error("ELB019", span, `network ${name} has no output; end it with \`out <expression>\``));
-  if (!ok || !names.input || !output) return null;
-  return { name, input: names.input, params: [...names.params.values()], nodes: [...names.nodes.values()], output, mlp: null, span };
+  if (!ok || !st.input || !output) return null;
+  return { name, input: st.input, params: [...st.params.values()], nodes: st.defs, output, mlp: null, span };
 }
 
-const isConstExpr = (e: A.Expr): boolean => e.kind === "num" || (e.kind === "neg" && isConstExpr(e.arg)) || (e.kind === "binary" && "+-*/".includes(e.op) && isConstExpr(e.left) && isConstExpr(e.right));
-
-function sum(terms: { sign: 1 | -1; e: VExpr }[], span: Span): VExpr {
-  const flatTerms = terms.flatMap((t) => (t.e.k === "sum" ? t.e.terms.map((u) => ({ sign: (u.sign * t.sign) as 1 | -1, e: u.e })) : [t]));
-  return { k: "sum", terms: flatTerms, size: terms[0]!.e.size, span };
+/** Fresh names for index variables and auxiliary tensors of the definition of `target`. */
+function opContext(target: string, st: BlockState, counter: () => number, span: Span, diags: Diagnostic[]): OpContext {
+  const used = new Map<string, number>();
+  return {
+    fresh: (base) => `${base}#${counter()}`,
+    builtin: (n) => builtin(n as BuiltinName),
+    define: (suffix: string, value: TValue): TValue => {
+      const k = (used.get(suffix) ?? 0) + 1;
+      used.set(suffix, k);
+      const aux = `${target}.${suffix}${k > 1 ? k : ""}`;
+      // An auxiliary tensor counts against the size limit like any other (its definition
+      // is kept, so that elaboration can go on; the network is rejected by the error).
+      if (tooLarge(aux, value.shape, span, diags)) st.failed.add(target);
+      const vars = value.shape.map((_, a) => `${aux}#${a}`);
+      const def: TensorDef = { name: aux, shape: value.shape, axes: value.axes, vars, expr: value.at(vars.map((v) => ix(v))), span };
+      st.defs.push(def);
+      st.nodes.set(aux, def);
+      return { shape: value.shape, axes: value.axes, at: (idx) => read("node", aux, idx) };
+    },
+  };
 }
 
-/** Elaborate a vector expression of a network block. */
-function vexpr(e: A.Expr, names: BlockNames, scope: Scope, diags: Diagnostic[], sources: Sources): VExpr | null {
-  const rec = (x: A.Expr) => vexpr(x, names, scope, diags, sources);
-  const matvec = (m: A.Ident, argExpr: A.Expr, span: Span): VExpr | null => {
-    const p = names.params.get(m.name)!;
-    const arg = rec(argExpr);
-    if (!arg) return null;
-    if (p.shape.length !== 2) {
-      diags.push(error("ELB003", m.span, `${m.name} is a vector of ${p.shape[0]}; only matrices multiply vectors`));
-      return null;
-    }
-    if (p.shape[1] !== arg.size) {
-      diags.push(error("ELB003", span, `${m.name} is ${p.shape[0]}x${p.shape[1]} but the vector it multiplies has ${arg.size} entries`));
-      return null;
-    }
-    return { k: "matvec", param: m.name, arg, size: p.shape[0]!, span };
-  };
-  const scaled = (factor: A.Expr, argExpr: A.Expr, span: Span, invert = false): VExpr | null => {
-    const f = evalConst(factor, scope, diags);
-    const arg = rec(argExpr);
-    if (!f || !arg) return null;
-    if (invert && f.isZero()) {
-      diags.push(error("ELB022", factor.span, "division by zero"));
-      return null;
-    }
-    return { k: "scale", factor: invert ? Rational.ONE.div(f) : f, arg, size: arg.size, span };
-  };
-  switch (e.kind) {
-    case "name": {
-      const n = e.name;
-      if (names.input?.name === n) return { k: "input", name: n, size: names.input.size, span: e.span };
-      const node = names.nodes.get(n);
-      if (node) return { k: "node", name: n, size: node.size, span: e.span };
-      const p = names.params.get(n);
-      if (p && p.shape.length === 1) return { k: "param", name: n, size: p.shape[0]!, span: e.span };
-      if (p) {
-        diags.push(error("ELB003", e.span, `${n} is a ${p.shape.join("x")} matrix; multiply it with a vector, as in \`${n} x\``));
-        return null;
-      }
-      // A vector whose definition failed was reported there; its uses would only repeat it.
-      if (names.failed.has(n)) return null;
-      if (names.later.has(n)) diags.push(error("ELB019", e.span, `${n} is used before it is defined`));
-      else diags.push(error("ELB001", e.span, `unknown vector ${n}${suggest(n, [...(names.input ? [names.input.name] : []), ...names.nodes.keys(), ...names.params.keys()])}`));
-      return null;
-    }
-    case "juxt": {
-      if (e.left.kind === "name" && names.failed.has(e.left.name)) return null;
-      if (e.left.kind === "name" && names.params.has(e.left.name)) return matvec({ name: e.left.name, span: e.left.span }, e.right, e.span);
-      if (isConstExpr(e.left)) return scaled(e.left, e.right, e.span);
-      diags.push(error("ELB003", e.left.span, "only a parameter matrix or a constant can multiply a vector by juxtaposition"));
-      return null;
-    }
-    case "call": {
-      const fn = e.callee.name;
-      if (names.failed.has(fn)) return null;
-      if (names.params.has(fn)) {
-        if (e.args.length !== 1) {
-          diags.push(error("ELB009", e.span, `${fn} multiplies one vector, not ${e.args.length}`));
-          return null;
-        }
-        return matvec(e.callee, e.args[0]!, e.span);
-      }
-      const entry = scope.lookup(fn);
-      if (!entry && (fn === "max" || fn === "min")) {
-        diags.push(error("ELB001", e.callee.span, `${fn} is not a function of vectors: it can be used in activation definitions; declare one, such as \`activation m(z) = ${fn}(z, 0)\`, and apply it to one vector`));
-        return null;
-      }
-      if (!entry) {
-        diags.push(error("ELB001", e.callee.span, `unknown function ${fn}: in a network, a call applies an activation (relu(...), or one you declare) or a parameter matrix (W(...)) to one vector${diags.length < 2 * LIMITS.diagnostics ? suggest(fn, [...names.params.keys(), ...scope.visible((x) => x.kind === "activation" || x.kind === "builtin")]) : ""}`));
-        return null;
-      }
-      if (e.args.length !== 1 && (entry.kind === "activation" || entry.kind === "builtin")) {
-        const hint = fn === "leaky_relu" ? " (for leaky_relu with a slope, declare `activation lrelu = leaky_relu(0.1)`)" : "";
-        diags.push(error("ELB009", e.span, `activation ${fn} is applied to one vector, not ${e.args.length}${hint}`));
-        return null;
-      }
-      const act = resolveActivation({ name: e.callee, args: [], span: e.callee.span }, scope, diags, sources);
-      const arg = rec(e.args[0]!);
-      return act && arg && { k: "act", act, arg, size: arg.size, span: e.span };
-    }
-    case "neg": {
-      const a = rec(e.arg);
-      return a && sum([{ sign: -1, e: a }], e.span);
-    }
-    case "binary": {
-      if (e.op === "+" || e.op === "-") {
-        const a = rec(e.left);
-        const b = rec(e.right);
-        if (!a || !b) return null;
-        if (a.size !== b.size) {
-          diags.push(error("ELB003", e.span, `cannot ${e.op === "+" ? "add" : "subtract"} vectors of ${a.size} and ${b.size} entries`));
-          return null;
-        }
-        return sum([{ sign: 1, e: a }, { sign: e.op === "+" ? 1 : -1, e: b }], e.span);
-      }
-      if (e.op === "*" && isConstExpr(e.left)) return scaled(e.left, e.right, e.span);
-      if (e.op === "*" && isConstExpr(e.right)) return scaled(e.right, e.left, e.span);
-      if (e.op === "/" && isConstExpr(e.right)) return scaled(e.right, e.left, e.span, true);
-      diags.push(error("ELB003", e.span, e.op === "*" || e.op === "/" ? "vectors can only be multiplied or divided by constants; use `W x` for a matrix-vector product" : `${e.op} does not apply to vectors`));
-      return null;
-    }
-    case "num":
-      diags.push(error("ELB003", e.span, "a number is not a vector; write it as a factor, as in `2 * h`"));
-      return null;
-    default:
-      diags.push(error("ELB003", e.span, "expected a vector: a name, a matrix-vector product `W x`, an activation `relu(...)`, or sums of these"));
-      return null;
+/** `h = expr`: a whole tensor. */
+function whole(target: string, e: A.Expr, env: TEnv, span: Span, counter: () => number): TensorDef | null {
+  const v = elabT(e, env);
+  if (!v) return null;
+  if (v.shape.length === 0) {
+    env.diags.push(error("ELB003", e.span, `${target} would be a single number; a hidden tensor or output needs at least one axis (write ${target}[i:1] = ... for one entry)`));
+    return null;
   }
+  if (tooLarge(target, v.shape, e.span, env.diags)) return null;
+  const vars = v.shape.map(() => `${target}#${counter()}`);
+  return { name: target, shape: v.shape, axes: v.axes, vars, expr: v.at(vars.map((x) => ix(x))), span };
+}
+
+/** `h[o, i:32] = expr`: index notation. */
+function indexed(target: string, indices: readonly A.BoundVar[], e: A.Expr, env: TEnv, span: Span, counter: () => number): TensorDef | null {
+  const ranges = rangesOf(indices, e, env);
+  if (!ranges || tooLarge(target, ranges.map((r) => r.n), span, env.diags)) return null;
+  const ivars = new Map(env.ivars);
+  const vars = ranges.map((r) => `${target}#${counter()}`);
+  ranges.forEach((r, a) => ivars.set(r.name, { v: vars[a]!, n: r.n }));
+  const v = elabT(e, { ...env, ivars });
+  if (!v) return null;
+  if (v.shape.length !== 0) {
+    env.diags.push(error("ELB003", e.span, `in index notation the right side is one entry, but this is a tensor of shape [${v.shape.join(", ")}]; index every tensor in it`));
+    return null;
+  }
+  // Internal variable names are unique within the network (axes.ts relies on it); the user's
+  // names become the axes' names.
+  return { name: target, shape: ranges.map((r) => r.n), axes: ranges.map((r) => r.name), vars, expr: v.at([]), span };
+}
+
+/** A hidden tensor with more entries than any network may have (ELB027). */
+function tooLarge(target: string, shape: readonly number[], span: Span, diags: Diagnostic[]): boolean {
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (n <= LIMITS.parameters) return false;
+  diags.push(error("ELB027", span, `${target} would have ${n} entries; a tensor may have at most ${LIMITS.parameters}`));
+  return true;
 }

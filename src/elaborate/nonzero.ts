@@ -10,6 +10,7 @@ import type { Scalar, SExpr, SFormula } from "./types.ts";
 
 /** Whether `e` is certainly non-zero given the scalars' side conditions. */
 export function nonzero(e: SExpr, scalars: readonly Scalar[]): boolean {
+  if (positive(e)) return true;
   switch (e.k) {
     case "const":
       return !e.v.isZero();
@@ -28,6 +29,45 @@ export function nonzero(e: SExpr, scalars: readonly Scalar[]): boolean {
       const sign = bound.sign();
       return (cond.op === ">" && sign >= 0) || (cond.op === ">=" && sign > 0) || (cond.op === "<" && sign <= 0) || (cond.op === "<=" && sign < 0) || (cond.op === "!=" && sign === 0);
     }
+    default:
+      return false;
+  }
+}
+
+/** Certainly positive whatever the scalars: a positive constant plus squares (1 + t t). */
+function positive(e: SExpr): boolean {
+  if (e.k === "const") return e.v.sign() > 0;
+  if (e.k === "add") return (positive(e.a) && nonnegative(e.b)) || (nonnegative(e.a) && positive(e.b));
+  return false;
+}
+
+function nonnegative(e: SExpr): boolean {
+  if (e.k === "const") return e.v.sign() >= 0;
+  if (e.k === "mul") return sameExpr(e.a, e.b);
+  if (e.k === "add") return nonnegative(e.a) && nonnegative(e.b);
+  return false;
+}
+
+function sameExpr(a: SExpr, b: SExpr): boolean {
+  if (a.k !== b.k) return false;
+  switch (a.k) {
+    case "const":
+      return a.v.eq((b as typeof a).v);
+    case "scalar":
+      return a.id === (b as typeof a).id && a.index === (b as typeof a).index;
+    case "var":
+      return a.name === (b as typeof a).name;
+    case "entry":
+      return a.param === (b as typeof a).param && a.index === (b as typeof a).index;
+    case "neg":
+      return sameExpr(a.a, (b as typeof a).a);
+    case "add":
+    case "sub":
+    case "mul":
+    case "div":
+    case "max":
+    case "min":
+      return sameExpr(a.a, (b as typeof a).a) && sameExpr(a.b, (b as typeof a).b);
     default:
       return false;
   }

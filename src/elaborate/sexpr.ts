@@ -107,6 +107,9 @@ export function elabTensor(e: A.Expr, env: SEnv, diags: Diagnostic[]): TVal | nu
     case "not":
       diags.push(error("ELB022", e.span, "`not` makes a condition, not a value"));
       return null;
+    case "reduce":
+      diags.push(error("ELB022", e.span, `${e.op}[...] reductions belong in network definitions; here write entries and slices (W[0,:]) with + - * /`));
+      return null;
   }
 }
 
@@ -114,7 +117,7 @@ function nameVal(name: string, span: Span, env: SEnv, diags: Diagnostic[]): TVal
   if (env.vars.has(name)) return scalarVal({ k: "var", name }, span);
   const s = env.scalars.get(name);
   if (s instanceof Rational) return scalarVal(c(s), span);
-  if (s) return s.vector ? { shape: [s.size], span, at: (p) => ({ k: "scalar", id: s.id, index: p[0]! }) } : scalarVal({ k: "scalar", id: s.id, index: 0 }, span);
+  if (s) return s.vector ? { shape: s.shape, span, at: (p) => ({ k: "scalar", id: s.id, index: flat(s.shape, p) }) } : scalarVal({ k: "scalar", id: s.id, index: 0 }, span);
   const p = env.network?.params.find((q) => q.name === name);
   if (p) return { shape: p.shape, span, at: (pos) => ({ k: "entry", param: p.name, index: flat(p.shape, pos) }) };
   const entry = env.scope.lookup(name);
@@ -124,8 +127,63 @@ function nameVal(name: string, span: Span, env: SEnv, diags: Diagnostic[]): TVal
   return null;
 }
 
+/**
+ * Matrices built for transformations: `inverse(A)` of an invertible symbolic matrix,
+ * `transpose(M)`, and `rotation(t)`, the rotation of each plane (m, m + n) of a 2n-dimensional
+ * space by the angle whose half-tangent is t[m] (cos = (1 - t^2)/(1 + t^2),
+ * sin = 2t/(1 + t^2): every rotation but the half-turn, with no side condition).
+ */
+function matrixCall(e: Extract<A.Expr, { kind: "call" }>, env: SEnv, diags: Diagnostic[]): TVal | null | undefined {
+  const fn = e.callee.name;
+  if (fn !== "inverse" && fn !== "transpose" && fn !== "rotation") return undefined;
+  if (e.args.length !== 1) {
+    diags.push(error("ELB009", e.span, `${fn} takes 1 argument, not ${e.args.length}`));
+    return null;
+  }
+  const arg = e.args[0]!;
+  if (fn === "inverse") {
+    const inv = arg.kind === "name" ? env.scalars.get(`inverse ${arg.name}`) : undefined;
+    if (!inv || inv instanceof Rational) {
+      diags.push(error("ELB006", arg.span, "inverse(A) needs a matrix declared invertible, as in symmetry s(A[3, 3] invertible) = ..."));
+      return null;
+    }
+    return { shape: inv.shape, span: e.span, at: (p) => ({ k: "scalar", id: inv.id, index: flat(inv.shape, p) }) };
+  }
+  const m = elabTensor(arg, env, diags);
+  if (!m) return null;
+  if (fn === "transpose") {
+    if (m.shape.length !== 2) {
+      diags.push(error("ELB003", arg.span, `transpose needs a matrix, but this is ${shapeText(m.shape)}`));
+      return null;
+    }
+    return { shape: [m.shape[1]!, m.shape[0]!], span: e.span, at: (p) => m.at([p[1]!, p[0]!]) };
+  }
+  if (m.shape.length !== 1) {
+    diags.push(error("ELB003", arg.span, `rotation takes a vector of half-angle tangents (one per plane), but this is ${shapeText(m.shape)}`));
+    return null;
+  }
+  const n = m.shape[0]!;
+  const one: SExpr = c(Rational.ONE);
+  const cosOf = (t: SExpr): SExpr => ({ k: "div", a: { k: "sub", a: one, b: { k: "mul", a: t, b: t } }, b: { k: "add", a: one, b: { k: "mul", a: t, b: t } } });
+  const sinOf = (t: SExpr): SExpr => ({ k: "div", a: { k: "mul", a: c(Rational.of(2)), b: t }, b: { k: "add", a: one, b: { k: "mul", a: t, b: t } } });
+  // Row-vector convention (x -> x R): R[m][m] = R[m+n][m+n] = cos, R[m][m+n] = sin, R[m+n][m] = -sin.
+  return {
+    shape: [2 * n, 2 * n],
+    span: e.span,
+    at: ([i, j]) => {
+      const pi = i! % n;
+      if (pi !== j! % n) return c(Rational.ZERO);
+      const t = m.at([pi]);
+      if (i === j) return cosOf(t);
+      return i! < n ? sinOf(t) : { k: "neg", a: sinOf(t) };
+    },
+  };
+}
+
 function callVal(e: Extract<A.Expr, { kind: "call" }>, env: SEnv, diags: Diagnostic[]): TVal | null {
   const fn = e.callee.name;
+  const matrix = matrixCall(e, env, diags);
+  if (matrix !== undefined) return matrix;
   if (fn === "max" || fn === "min") {
     if (e.args.length !== 2) {
       diags.push(error("ELB009", e.span, `${fn} takes 2 arguments, not ${e.args.length}`));

@@ -7,7 +7,7 @@ import type { Rational } from "../numeric/rational.ts";
 import { resolveActivation } from "./activations.ts";
 import type { Entry, Scope } from "./scope.ts";
 import type { SEnv } from "./sexpr.ts";
-import type { Network, Scalar } from "./types.ts";
+import type { Network, Scalar, SFormula } from "./types.ts";
 
 type Sources = ReadonlyMap<string, string>;
 
@@ -18,6 +18,8 @@ export interface TransformCtx {
   readonly networkOf: (e: Extract<Entry, { kind: "network" }>) => Network | null;
   /** Free symbolic scalars collected so far. */
   readonly scalars: Scalar[];
+  /** Conditions relating several scalars (an invertible matrix and its inverse). */
+  readonly conditions: { label: string; formula: SFormula }[];
   /** Symmetry references being elaborated (to report cycles). */
   readonly active: string[];
 }

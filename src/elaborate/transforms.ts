@@ -13,14 +13,15 @@ import { Rational } from "../numeric/rational.ts";
 import type * as A from "../syntax/types.ts";
 import { assign } from "./assign.ts";
 import { evalConst, evalInt } from "./constants.ts";
-import { unitLayout } from "./layout.ts";
+import { axisClass } from "./axes.ts";
+import { tensorUnits } from "./units.ts";
 import { checkDivisions, constValue, nonzero } from "./nonzero.ts";
 import { elabPerm } from "./perm.ts";
 import type { Scope } from "./scope.ts";
 import { kindWord, unknown } from "./scope.ts";
 import { elabScalar, elabTensor, shapeText, type SEnv } from "./sexpr.ts";
 import { senv, type TransformCtx, type Where } from "./transformCtx.ts";
-import type { Network, Scalar, Step, UnitLayout } from "./types.ts";
+import type { Network, Scalar, SExpr, Step, TensorUnits } from "./types.ts";
 
 export type { TransformCtx };
 export { nameMap } from "./assign.ts";
@@ -44,14 +45,20 @@ function elab(t: A.TExpr, from: Network, where: Where, ctx: TransformCtx): { to:
       return a && b && { to: b.to, steps: [...a.steps, ...b.steps] };
     }
     case "permute": {
-      const layout = target(t.target, from, where, ctx, "permute");
-      if (!layout) return null;
+      const found = targetAxis(t.target, from, where, ctx, "permute");
+      if (!found) return null;
       if (t.target.unit) {
-        ctx.diags.push(error("ELB013", t.target.unit.span, `permute moves the units of a whole vector: write ${t.target.node.name}, not one unit`));
+        ctx.diags.push(error("ELB013", t.target.unit.span, `permute moves every unit along an axis: write ${found.node}, not one unit`));
         return null;
       }
-      const perm = elabPerm(t.perm, layout.size, `the ${layout.size} units of ${from.name}.${layout.node}`, where.scope, ctx.diags);
-      return one(perm && { k: "permuteUnits", layout, perm, span: t.span });
+      const cls = axisClass(from, found.node, found.axis);
+      if ("reason" in cls) {
+        ctx.diags.push(error("ELB013", found.span, `cannot permute ${from.name}.${found.node}: ${cls.reason}`));
+        return null;
+      }
+      const what = found.rank === 1 ? `the ${cls.size} units of ${from.name}.${found.node}` : `the ${cls.size} entries of axis ${found.label} of ${from.name}.${found.node}`;
+      const perm = elabPerm(t.perm, cls.size, what, where.scope, ctx.diags);
+      return one(perm && { k: "permuteAxes", params: cls.params, nodes: cls.nodes, perm, span: t.span });
     }
     case "permuteAxis": {
       if (t.network && !sameNetwork(t.network, from, where, ctx)) return null;
@@ -60,16 +67,20 @@ function elab(t: A.TExpr, from: Network, where: Where, ctx: TransformCtx): { to:
         ctx.diags.push(error("ELB001", t.param.span, `${from.name} has no parameter ${t.param.name}`));
         return null;
       }
-      const axis = t.axis === "rows" ? 0 : 1;
+      const axis = t.axis === "rows" ? 0 : t.axis === "cols" ? 1 : axisIndex(t.axis, p.axes, p.name, where, ctx);
+      if (axis === null) return null;
       if (axis >= p.shape.length) {
-        ctx.diags.push(error("ELB003", t.span, `${p.name} is a vector; permute its entries with \`permute rows of ${p.name}\``));
+        ctx.diags.push(error("ELB003", t.span, p.shape.length === 1 ? `${p.name} is a vector; permute its entries with \`permute rows of ${p.name}\`` : `${p.name} has ${p.shape.length} axes (0..${p.shape.length - 1})`));
         return null;
       }
-      const perm = elabPerm(t.perm, p.shape[axis]!, `the ${p.shape[axis]} ${t.axis} of ${p.name}`, where.scope, ctx.diags);
-      return one(perm && { k: "permuteAxis", param: p.name, axis, shape: p.shape, perm, span: t.span });
+      const words = t.axis === "rows" || t.axis === "cols" ? t.axis : `entries of axis ${axis}`;
+      const perm = elabPerm(t.perm, p.shape[axis]!, `the ${p.shape[axis]} ${words} of ${p.name}`, where.scope, ctx.diags);
+      return one(perm && { k: "permuteAxes", params: [{ kind: "param", name: p.name, axis }], nodes: [], perm, span: t.span });
     }
     case "scale":
       return one(scale(t, from, where, ctx));
+    case "multiply":
+      return one(multiply(t, from, where, ctx));
     case "flip": {
       const layout = target(t.target, from, where, ctx, "flip");
       if (!layout) return null;
@@ -106,17 +117,68 @@ function sameNetwork(id: A.Ident, from: Network, where: Where, ctx: TransformCtx
   return net !== null;
 }
 
-function target(u: A.UnitRef, from: Network, where: Where, ctx: TransformCtx, verb: string): UnitLayout | null {
-  if (u.network && !sameNetwork(u.network, from, where, ctx)) return null;
-  const layout = unitLayout(from, u.node.name);
+/** The axis `a` names among `axes` (a name of the definition, or a number). */
+function axisIndex(a: A.Expr, axes: readonly string[], owner: string, where: Where, ctx: TransformCtx): number | null {
+  if (a.kind === "name") {
+    const i = axes.indexOf(a.name);
+    if (i < 0) ctx.diags.push(error("ELB013", a.span, `${owner} has no axis ${a.name}; its axes are ${axes.join(", ")} (or 0..${axes.length - 1})`));
+    return i < 0 ? null : i;
+  }
+  return evalInt(a, where.scope, ctx.diags, "an axis");
+}
+
+/**
+ * The network part and the tensor part of a dotted unit reference: `Net.h1` names network
+ * Net's h1; `y.q` (when y is not a network) names the auxiliary tensor y.q.
+ */
+export function splitRef(u: A.UnitRef, scope: Scope): { network: A.Ident | null; node: A.Ident } {
+  const first = u.path[0]!;
+  const isNet = u.path.length > 1 && scope.lookup(first.name)?.kind === "network";
+  const rest = isNet ? u.path.slice(1) : u.path;
+  const node = { name: rest.map((p) => p.name).join("."), span: { ...rest[0]!.span, end: rest[rest.length - 1]!.span.end } };
+  return { network: isNet ? first : null, node };
+}
+
+/** The hidden tensor and axis a unit reference names. */
+function targetAxis(u: A.UnitRef, from: Network, where: Where, ctx: TransformCtx, verb: string): { node: string; axis: number; rank: number; label: string; span: Span } | null {
+  const ref = splitRef(u, where.scope);
+  if (ref.network && !sameNetwork(ref.network, from, where, ctx)) return null;
+  const name = ref.node.name;
+  const why =
+    name === from.input.name
+      ? `${name} is the input of ${from.name}; inputs are fixed and their units cannot be reparameterised`
+      : from.params.some((p) => p.name === name)
+        ? `${name} is a parameter, not a tensor of units; use \`permute rows of ${from.name}.${name} by ...\`, \`permute axis a of ...\` or assignments`
+        : !from.nodes.some((n) => n.name === name)
+          ? `${from.name} has no hidden tensor ${name}; its hidden tensors are ${from.nodes.map((n) => n.name).join(", ") || "(none)"}`
+          : null;
+  if (why) {
+    ctx.diags.push(error("ELB013", ref.node.span, `cannot ${verb} units of ${from.name}.${name}: ${why}`));
+    return null;
+  }
+  const def = from.nodes.find((n) => n.name === name)!;
+  const axis = u.axis ? axisIndex(u.axis, def.axes, `${from.name}.${name}`, where, ctx) : 0;
+  if (axis === null) return null;
+  if (axis >= def.shape.length) {
+    ctx.diags.push(error("ELB013", u.axis!.span, `${from.name}.${name} has ${def.shape.length} ax${def.shape.length === 1 ? "is" : "es"} (0..${def.shape.length - 1})`));
+    return null;
+  }
+  return { node: name, axis, rank: def.shape.length, label: def.axes[axis] ?? String(axis), span: ref.node.span };
+}
+
+/** The units (along an axis) that scale and flip move together. */
+function target(u: A.UnitRef, from: Network, where: Where, ctx: TransformCtx, verb: string): TensorUnits | null {
+  const found = targetAxis(u, from, where, ctx, verb);
+  if (!found) return null;
+  const layout = tensorUnits(from, found.node, found.axis);
   if ("reason" in layout) {
-    ctx.diags.push(error("ELB013", u.node.span, `cannot ${verb} units of ${from.name}.${u.node.name}: ${layout.reason}`));
+    ctx.diags.push(error("ELB013", found.span, `cannot ${verb} units of ${from.name}.${found.node}: ${layout.reason}`));
     return null;
   }
   return layout;
 }
 
-function unitsOf(u: A.UnitRef, layout: UnitLayout, where: Where, ctx: TransformCtx): number[] | null {
+function unitsOf(u: A.UnitRef, layout: TensorUnits, where: Where, ctx: TransformCtx): number[] | null {
   if (!u.unit) return Array.from({ length: layout.size }, (_, i) => i);
   const j = evalInt(u.unit, where.scope, ctx.diags, "a unit index");
   if (j === null) return null;
@@ -146,6 +208,33 @@ function scale(t: Extract<A.TExpr, { kind: "scale" }>, from: Network, where: Whe
     if (!checkDivisions(fac, t.factor.span, ctx)) return null;
   }
   return { k: "scaleUnits", layout, units, factors, span: t.span };
+}
+
+/** `multiply axis a of P by M`: a square matrix of scalars acting on one axis of a parameter. */
+function multiply(t: Extract<A.TExpr, { kind: "multiply" }>, from: Network, where: Where, ctx: TransformCtx): Step | null {
+  if (t.network && !sameNetwork(t.network, from, where, ctx)) return null;
+  const p = from.params.find((q) => q.name === t.param.name);
+  if (!p) {
+    ctx.diags.push(error("ELB001", t.param.span, `${from.name} has no parameter ${t.param.name}`));
+    return null;
+  }
+  const axis = axisIndex(t.axis, p.axes, p.name, where, ctx);
+  if (axis === null) return null;
+  if (axis >= p.shape.length) {
+    ctx.diags.push(error("ELB003", t.axis.span, `${p.name} has ${p.shape.length} ax${p.shape.length === 1 ? "is" : "es"} (0..${p.shape.length - 1})`));
+    return null;
+  }
+  const n = p.shape[axis]!;
+  const m = elabTensor(t.matrix, senv(where, ctx, null), ctx.diags);
+  if (!m) return null;
+  if (m.shape.length !== 2 || m.shape[0] !== n || m.shape[1] !== n) {
+    ctx.diags.push(error("ELB003", t.matrix.span, `axis ${axis} of ${p.name} has ${n} entries, so it is multiplied by a [${n}, ${n}] matrix, but this is [${m.shape.join(", ")}]`));
+    return null;
+  }
+  const matrix: SExpr[] = [];
+  for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) matrix.push(m.at([j, k]));
+  for (const e of matrix) if (!checkDivisions(e, t.matrix.span, ctx)) return null;
+  return { k: "multiplyAxis", param: p.name, axis, n, matrix, span: t.span };
 }
 
 function reference(t: Extract<A.TExpr, { kind: "ref" }>, from: Network, where: Where, ctx: TransformCtx): { to: Network; steps: Step[] } | null {
@@ -220,8 +309,21 @@ function instantiate(d: Extract<A.Decl, { kind: "symmetry" }>, use: Extract<A.TE
       return null;
     }
     declared.set(s.name.name, s.name.span);
-    const size = s.size ? evalInt(s.size, declScope, ctx.diags, "a scalar vector size", 1) : 1;
-    if (size === null) return null;
+    const shape: number[] = [];
+    for (const e of s.dims ?? []) {
+      const n = evalInt(e, declScope, ctx.diags, "a scalar vector size", 1);
+      if (n === null) return null;
+      shape.push(n);
+    }
+    if (shape.length > 2) {
+      ctx.diags.push(error("ELB003", s.span, `${s.name.name} has ${shape.length} axes; symbolic scalars are single numbers, vectors [n] or matrices [n, m]`));
+      return null;
+    }
+    if (s.invertible && (shape.length !== 2 || shape[0] !== shape[1])) {
+      ctx.diags.push(error("ELB003", s.span, `only a square matrix can be invertible, but ${s.name.name} is [${shape.join(", ")}]`));
+      return null;
+    }
+    const size = shape.reduce((a, b) => a * b, 1);
     const senvHere: SEnv = { scope: declScope, vars: new Set(["self"]), scalars: env, network: null, activation: () => null };
     let condition = null;
     if (s.op && s.bound) {
@@ -251,9 +353,25 @@ function instantiate(d: Extract<A.Decl, { kind: "symmetry" }>, use: Extract<A.TE
     const clash = ctx.scalars.some((x) => x.label.split(" ")[0] === s.name.name);
     const label = clash ? `${s.name.name} (from ${d.name.name}, use ${ctx.scalars.filter((x) => x.label.startsWith(s.name.name)).length + 1})` : s.name.name;
     const conditionText = s.op && s.bound ? `${label.split(" ")[0]} ${s.op} ${text(s.bound.span, ctx.sources)}` : null;
-    const scalar: Scalar = { id, label, size, vector: s.size !== null, condition, conditionText, span: s.span };
+    const scalar: Scalar = { id, label, size, vector: shape.length > 0, shape, inverseOf: null, condition, conditionText, span: s.span };
     ctx.scalars.push(scalar);
     env.set(s.name.name, scalar);
+    if (s.invertible) {
+      // inverse(A): a second symbolic matrix B with A B = I, entry by entry.
+      const n = shape[0]!;
+      const name = label.split(" ")[0]!;
+      const inv: Scalar = { id: `${id}^-1`, label: `inverse(${name})`, size, vector: true, shape, inverseOf: id, condition: null, conditionText: null, span: s.span };
+      ctx.scalars.push(inv);
+      env.set(`inverse ${s.name.name}`, inv);
+      const entry = (x: Scalar, i: number, j: number): SExpr => ({ k: "scalar", id: x.id, index: i * n + j });
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          let dot: SExpr = { k: "mul", a: entry(scalar, i, 0), b: entry(inv, 0, j) };
+          for (let m = 1; m < n; m++) dot = { k: "add", a: dot, b: { k: "mul", a: entry(scalar, i, m), b: entry(inv, m, j) } };
+          ctx.conditions.push({ label: `${name} inverse(${name}) = I`, formula: { k: "cmp", op: "=", a: dot, b: { k: "const", v: Rational.of(i === j ? 1 : 0) } } });
+        }
+      }
+    }
   }
   return env;
 }

@@ -41,7 +41,7 @@ export type SFormula =
   | { readonly k: "implies"; readonly a: SFormula; readonly b: SFormula };
 
 export type Property = "odd" | "positively_homogeneous";
-export type BuiltinName = "relu" | "leaky_relu" | "tanh" | "sigmoid" | "identity";
+export type BuiltinName = "relu" | "leaky_relu" | "tanh" | "sigmoid" | "identity" | "exp" | "rsqrt" | "gelu" | "silu" | "softplus";
 
 /** `forall vars: body`, with a name in the user's words ("tanh is odd"). */
 export interface AxiomDef {
@@ -71,56 +71,99 @@ export interface Activation {
   readonly span: Span;
 }
 
-/** Vector expressions of a network; `size` is the vector length. */
-export type VExpr =
-  | { readonly k: "input"; readonly name: string; readonly size: number; readonly span: Span }
-  | { readonly k: "node"; readonly name: string; readonly size: number; readonly span: Span }
-  | { readonly k: "param"; readonly name: string; readonly size: number; readonly span: Span }
-  | { readonly k: "matvec"; readonly param: string; readonly arg: VExpr; readonly size: number; readonly span: Span }
-  | { readonly k: "sum"; readonly terms: readonly { readonly sign: 1 | -1; readonly e: VExpr }[]; readonly size: number; readonly span: Span }
-  | { readonly k: "act"; readonly act: Activation; readonly arg: VExpr; readonly size: number; readonly span: Span }
-  | { readonly k: "scale"; readonly factor: Rational; readonly arg: VExpr; readonly size: number; readonly span: Span };
+/**
+ * An affine index: sum of k * v over index variables v, plus c. Convolution taps (i + a),
+ * strides (2 i + a) and padding (i + a - 1) are affine indices.
+ */
+export interface Affine {
+  readonly terms: readonly { readonly v: string; readonly k: number }[];
+  readonly c: number;
+  /** Reshapes: the index is floor((sum + c) / div), then its remainder modulo `mod`. */
+  readonly div?: number;
+  readonly mod?: number;
+}
 
-/** A parameter tensor: a vector `[n]` or a matrix `[rows, cols]`, stored row-major. */
-export interface ParamDecl {
+/** Which kind of tensor a read refers to. */
+export type Source = "input" | "param" | "node";
+
+/**
+ * Index expressions: the value of one entry of a tensor, written with index variables.
+ * A definition `h[o, i] = e` has the free variables o, i; `sum` and `max` bind theirs.
+ * This is the one exact core every network form elaborates to (`W x + b`, `mlp(...)`,
+ * convolutions, normalisation, attention are built on it in src/ops/):
+ *
+ * - a read outside a tensor's bounds is 0 (zero padding);
+ * - `guard` is its body where the index condition holds and 0 elsewhere (causal masks);
+ * - `div` divides by a non-zero constant, or by a quantity the declaration's axioms make
+ *   positive (a softmax denominator, variance + eps), so the facts used are in the
+ *   axiom footprint of every proof.
+ */
+export type IExpr =
+  | { readonly k: "const"; readonly v: Rational }
+  | { readonly k: "read"; readonly src: Source; readonly name: string; readonly at: readonly Affine[] }
+  | { readonly k: "add"; readonly args: readonly IExpr[] }
+  | { readonly k: "mul"; readonly args: readonly IExpr[] }
+  | { readonly k: "neg"; readonly a: IExpr }
+  | { readonly k: "div"; readonly a: IExpr; readonly b: IExpr }
+  | { readonly k: "act"; readonly act: Activation; readonly a: IExpr }
+  | { readonly k: "sum"; readonly v: string; readonly n: number; readonly body: IExpr }
+  | { readonly k: "max"; readonly v: string; readonly n: number; readonly body: IExpr }
+  | { readonly k: "guard"; readonly lhs: Affine; readonly op: "<" | "<=" | "="; readonly rhs: Affine; readonly body: IExpr };
+
+/**
+ * A tensor of a network: its input, a parameter or a hidden tensor. `axes` names each axis
+ * for the user (the index variables of its definition, or names an operation gives).
+ */
+export interface TensorDecl {
   readonly name: string;
   readonly shape: readonly number[];
+  readonly axes: readonly string[];
   readonly span: Span;
 }
 
-/** A named intermediate vector (a hidden layer `h1`, a residual stream `s1`). */
-export interface NodeDef {
-  readonly name: string;
-  readonly size: number;
-  readonly expr: VExpr;
-  readonly span: Span;
+/**
+ * A hidden tensor (or the output): entry [i_1, ..., i_r] is `expr` with its free
+ * variables `vars` bound to the indices.
+ */
+export interface TensorDef extends TensorDecl {
+  readonly vars: readonly string[];
+  readonly expr: IExpr;
 }
 
-/** A network: one input vector, parameters, named vectors in definition order, one output. */
+/**
+ * A network of tensors: one input, parameters, hidden tensors in definition order, and the
+ * output (a definition like the others, whose value is the network's value).
+ */
 export interface Network {
   readonly name: string;
-  readonly input: { readonly name: string; readonly size: number; readonly span: Span };
-  readonly params: readonly ParamDecl[];
-  readonly nodes: readonly NodeDef[];
-  readonly output: { readonly expr: VExpr; readonly size: number; readonly span: Span };
+  readonly input: TensorDecl;
+  readonly params: readonly TensorDecl[];
+  readonly nodes: readonly TensorDef[];
+  readonly output: TensorDef;
   /** Present when declared with `mlp(...)`: widths d_0..d_{L+1}. */
   readonly mlp: { readonly widths: readonly number[]; readonly activations: readonly Activation[] } | null;
   readonly span: Span;
 }
 
+/** An axis of a tensor: of the input, a parameter, a hidden tensor or the output. */
+export interface AxisRef {
+  readonly kind: "input" | "param" | "node" | "output";
+  readonly name: string;
+  readonly axis: number;
+}
+
 /**
- * Where the units of a hidden vector live among the parameters: the rows of `rows` and the
- * entries of `biases` compute them; the columns of `cols` read them. `corrections` says,
- * for each reader `sign * cols[i] h` that sits in a sum with a bias, which bias to adjust
- * for `flip ... with bias correction`.
+ * Where the units along one axis of a hidden tensor live among the parameters
+ * (elaborate/units.ts): producers are multiplied by a unit's factor, consumers divided;
+ * `corrections` are the dense readers whose bias absorbs a sign flip's shift.
  */
-export interface UnitLayout {
+export interface TensorUnits {
   readonly node: string;
+  readonly axis: number;
   readonly size: number;
-  readonly rows: readonly string[];
-  readonly biases: readonly string[];
-  readonly cols: readonly string[];
-  readonly corrections: readonly { readonly matrix: string; readonly sign: 1 | -1; readonly bias: string; readonly biasSign: 1 | -1 }[] | null;
+  readonly producers: readonly { readonly param: string; readonly axis: number }[];
+  readonly consumers: readonly { readonly param: string; readonly axis: number }[];
+  readonly corrections: readonly { readonly matrix: string; readonly bias: string; readonly sign: 1 | -1 }[] | null;
   readonly activation: Activation | null;
 }
 
@@ -132,7 +175,12 @@ export interface Scalar {
   readonly label: string;
   /** Number of entries (1 for a plain scalar). */
   readonly size: number;
+  /** Whether it has entries (a vector or a matrix of scalars). */
   readonly vector: boolean;
+  /** Its axes: [] for a plain scalar, [n] for a vector, [n, n] for a matrix. */
+  readonly shape: readonly number[];
+  /** For the inverse of an invertible matrix: the id of that matrix (its values follow from it). */
+  readonly inverseOf: string | null;
   /** Condition on each entry, with the entry as `var "self"`. */
   readonly condition: SFormula | null;
   /** The condition as written ("c > 0"). */
@@ -147,10 +195,15 @@ export interface Scalar {
  * Permutation convention: `perm[i]` is the new position of unit i.
  */
 export type Step =
-  | { readonly k: "permuteUnits"; readonly layout: UnitLayout; readonly perm: readonly number[]; readonly span: Span }
-  | { readonly k: "scaleUnits"; readonly layout: UnitLayout; readonly units: readonly number[]; readonly factors: readonly SExpr[]; readonly span: Span }
-  | { readonly k: "flipUnits"; readonly layout: UnitLayout; readonly units: readonly number[]; readonly correction: boolean; readonly span: Span }
-  | { readonly k: "permuteAxis"; readonly param: string; readonly axis: 0 | 1; readonly shape: readonly number[]; readonly perm: readonly number[]; readonly span: Span }
+  /**
+   * Permute the given parameter axes together (all of size perm.length); `nodes` are the
+   * hidden tensors' axes this moves (empty for a low-level `permute axis a of P`).
+   */
+  | { readonly k: "permuteAxes"; readonly params: readonly AxisRef[]; readonly nodes: readonly AxisRef[]; readonly perm: readonly number[]; readonly span: Span }
+  | { readonly k: "scaleUnits"; readonly layout: TensorUnits; readonly units: readonly number[]; readonly factors: readonly SExpr[]; readonly span: Span }
+  | { readonly k: "flipUnits"; readonly layout: TensorUnits; readonly units: readonly number[]; readonly correction: boolean; readonly span: Span }
+  /** P[.., k, ..] := sum_j P[.., j, ..] M[j, k] along `axis`; `matrix` is M row-major (n x n). */
+  | { readonly k: "multiplyAxis"; readonly param: string; readonly axis: number; readonly n: number; readonly matrix: readonly SExpr[]; readonly span: Span }
   /** Simultaneous assignment of entries; `copyFrom` starts a map between networks. */
   | {
       readonly k: "assign";
@@ -164,6 +217,8 @@ export interface Transform {
   readonly from: Network;
   readonly to: Network;
   readonly scalars: readonly Scalar[];
+  /** Conditions that relate several scalar entries (A inverse(A) = I), with their labels. */
+  readonly conditions: readonly { readonly label: string; readonly formula: SFormula }[];
   readonly steps: readonly Step[];
   /** As written ("swap then permute Net.h2 by [3,0,1,2]"), or "" for the identity. */
   readonly text: string;

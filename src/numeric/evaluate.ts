@@ -3,7 +3,9 @@
  * evaluator replays witnesses, runs the falsifier and backs the covering library's checks.
  */
 import { InternalError, unreachable } from "../diagnostics/diagnostic.ts";
-import type { Activation, CmpOp, Network, SExpr, SFormula, VExpr } from "../elaborate/types.ts";
+import type { Activation, CmpOp, Network, SExpr, SFormula } from "../elaborate/types.ts";
+import { interpretNetwork, type Algebra } from "../elaborate/interpret.ts";
+import { Rational } from "./rational.ts";
 import type { Formula, Sym, Term } from "../semantics/types.ts";
 import type { Field } from "./field.ts";
 
@@ -137,53 +139,19 @@ export function evalSFormula<T>(f: SFormula, F: Field<T>, vars: ReadonlyMap<stri
 /** Parameter values: entry `index` (flat) of parameter `name`. */
 export type ParamValues<T> = (name: string, index: number) => T;
 
+/** A field and the activations' realisations as an algebra (elaborate/interpret.ts). */
+export function fieldAlgebra<T>(F: Field<T>, act: ActFn<T>): Algebra<T> {
+  const zero = F.fromRational(Rational.ZERO);
+  return { zero, fromRational: (r) => F.fromRational(r), add: (a, b) => F.add(a, b), mul: (a, b) => F.mul(a, b), neg: (a) => F.neg(a), div: (a, b) => F.div(a, b), max: (a, b) => (F.cmp(a, b) >= 0 ? a : b), act };
+}
+
 /**
- * Evaluate a network on one input: every named vector, the output, and for vectors defined
- * as an activation of an expression, that expression's value (the pre-activation).
+ * Evaluate a network on one input (flat, row-major): every hidden tensor (flat), the output,
+ * and for tensors defined as an activation of an expression, that expression's value (the
+ * pre-activation).
  */
 export function evaluateNetwork<T>(net: Network, params: ParamValues<T>, input: readonly T[], F: Field<T>, act: ActFn<T>): { nodes: Map<string, T[]>; pre: Map<string, T[]>; output: T[] } {
-  const nodes = new Map<string, T[]>();
   const pre = new Map<string, T[]>();
-  const ev = (e: VExpr): T[] => {
-    switch (e.k) {
-      case "input":
-        return [...input];
-      case "node":
-        return nodes.get(e.name)!;
-      case "param":
-        return Array.from({ length: e.size }, (_, i) => params(e.name, i));
-      case "matvec": {
-        const v = ev(e.arg);
-        const cols = v.length;
-        const out = new Array<T>(e.size);
-        for (let i = 0; i < e.size; i++) {
-          let s = F.mul(params(e.param, i * cols), v[0]!);
-          for (let k = 1; k < cols; k++) s = F.add(s, F.mul(params(e.param, i * cols + k), v[k]!));
-          out[i] = s;
-        }
-        return out;
-      }
-      case "sum": {
-        const parts = e.terms.map((t) => ({ sign: t.sign, v: ev(t.e) }));
-        return Array.from({ length: e.size }, (_, i) => parts.map((p) => (p.sign === 1 ? p.v[i]! : F.neg(p.v[i]!))).reduce((a, b) => F.add(a, b)));
-      }
-      case "act":
-        return ev(e.arg).map((a) => act(e.act, a));
-      case "scale": {
-        const f = F.fromRational(e.factor);
-        return ev(e.arg).map((a) => F.mul(f, a));
-      }
-      default:
-        return unreachable(e);
-    }
-  };
-  for (const n of net.nodes) {
-    if (n.expr.k === "act") {
-      const p = ev(n.expr.arg);
-      pre.set(n.name, p);
-      const a = n.expr.act;
-      nodes.set(n.name, p.map((x) => act(a, x)));
-    } else nodes.set(n.name, ev(n.expr));
-  }
-  return { nodes, pre, output: ev(net.output.expr) };
+  const r = interpretNetwork(net, fieldAlgebra(F, act), { input: (i) => input[i]!, param: (name) => (flat) => params(name, flat) }, { pre });
+  return { nodes: r.nodes, pre, output: r.output };
 }

@@ -27,14 +27,25 @@ const mid = (a: Interval): number => a.lo.add(a.hi).div(Rational.of(2)).toNumber
 /** Thrown by `cmp` when the intervals overlap without being the same point. */
 export class Undecided extends Error {}
 
+/** Endpoints larger than this many bits are rounded outwards (to BITS significant bits). */
+const LIMIT = 400;
+const BITS = 160;
+
+/**
+ * Keep endpoints small: exact products of float enclosures grow without bound (and gcds on
+ * huge integers dominate a replay). Rounding lo down and hi up only widens the interval, so
+ * it stays an enclosure.
+ */
+const tidy = (x: Interval): Interval => (x.lo.bits() > LIMIT || x.hi.bits() > LIMIT ? { lo: x.lo.round(BITS, -1), hi: x.hi.round(BITS, 1) } : x);
+
 export const interval: Field<Interval> = {
   exact: false,
   name: "float64",
   fromRational: point,
-  add: (a, b) => ({ lo: a.lo.add(b.lo), hi: a.hi.add(b.hi) }),
+  add: (a, b) => tidy({ lo: a.lo.add(b.lo), hi: a.hi.add(b.hi) }),
   mul: (a, b) => {
     const ps = [a.lo.mul(b.lo), a.lo.mul(b.hi), a.hi.mul(b.lo), a.hi.mul(b.hi)];
-    return { lo: min(...ps), hi: max(...ps) };
+    return tidy({ lo: min(...ps), hi: max(...ps) });
   },
   div: (a, b) => {
     if (b.lo.sign() <= 0 && b.hi.sign() >= 0) throw new RangeError("division by an interval that contains 0");
@@ -76,6 +87,45 @@ function bound(f: (x: number) => number, x: Rational, dir: 1 | -1): Rational | n
   const margin = 1e-12 * (Math.abs(y) + Math.abs(xf) + 1);
   if (!Number.isFinite(y) || !Number.isFinite(margin)) return null;
   return Rational.fromNumber(y).add(Rational.fromNumber(margin).mul(Rational.of(dir)));
+}
+
+/**
+ * An enclosure of a function with Lipschitz constant L and a float64 implementation:
+ * f(m) +- (L r + margin) around the midpoint m of an interval of radius r.
+ */
+export function lipschitz(f: (x: number) => number, L: number): (x: Interval) => Interval {
+  return (x) => {
+    const m = x.lo.add(x.hi).div(Rational.of(2));
+    const r = x.hi.sub(x.lo).div(Rational.of(2));
+    const y = f(m.toNumber());
+    const margin = 1e-12 * (Math.abs(y) + Math.abs(m.toNumber()) + 1);
+    if (!Number.isFinite(y) || !Number.isFinite(margin)) throw new RangeError("the function overflows here");
+    const w = r.mul(Rational.fromNumber(L)).add(Rational.fromNumber(margin));
+    const c = Rational.fromNumber(y);
+    return { lo: c.sub(w), hi: c.add(w) };
+  };
+}
+
+/** Like `monotone`, but an overflow is an error rather than a bound (for unbounded functions). */
+export function increasing(f: (x: number) => number): (x: Interval) => Interval {
+  return (x) => {
+    const lo = bound(f, x.lo, -1);
+    const hi = bound(f, x.hi, 1);
+    if (lo === null || hi === null) throw new RangeError("the function overflows here");
+    return { lo, hi };
+  };
+}
+
+/** A decreasing function on (0, infinity), defined as 1 at and below 0 (rsqrt). */
+export function decreasingPositive(f: (x: number) => number): (x: Interval) => Interval {
+  return (x) => {
+    if (x.hi.sign() <= 0) return point(Rational.ONE);
+    if (x.lo.sign() <= 0) throw new RangeError("an interval around 0 of 1/sqrt");
+    const lo = bound(f, x.hi, -1);
+    const hi = bound(f, x.lo, 1);
+    if (lo === null || hi === null) throw new RangeError("the function overflows here");
+    return { lo, hi };
+  };
 }
 
 /** The range of an exact definition over an interval (hull of both branches when undecided). */

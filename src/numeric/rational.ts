@@ -79,6 +79,32 @@ export class Rational {
     if (o.num === 0n) throw new RangeError("Rational: division by zero");
     return Rational.norm(this.num * o.den, this.den * o.num);
   }
+  /** Bits of the numerator and denominator together (a measure of its size). */
+  bits(): number {
+    return (this.num < 0n ? -this.num : this.num).toString(2).length + this.den.toString(2).length;
+  }
+
+  /**
+   * The nearest dyadic rational with about `bits` significant bits in direction `dir`
+   * (-1: not above this value, 1: not below): a rigorous outward rounding for intervals.
+   */
+  round(bits: number, dir: -1 | 1): Rational {
+    if (this.num === 0n) return this;
+    const mag = (this.num < 0n ? -this.num : this.num).toString(2).length - this.den.toString(2).length;
+    const s = bits - mag;
+    // value = num / den; with s >= 0 take q = num 2^s / den and return q / 2^s, else
+    // q = num / (den 2^-s) and return q 2^-s; q rounded toward `dir`.
+    const n = s >= 0 ? this.num << BigInt(s) : this.num;
+    const d = s >= 0 ? this.den : this.den << BigInt(-s);
+    let q = n / d;
+    // BigInt division truncates toward 0; fix it up to the floor or the ceiling.
+    if (q * d !== n) {
+      if (dir < 0 && n < 0n) q -= 1n;
+      if (dir > 0 && n > 0n) q += 1n;
+    }
+    return s >= 0 ? Rational.of(q, 1n << BigInt(s)) : Rational.of(q << BigInt(-s), 1n);
+  }
+
   neg(): Rational {
     return new Rational(-this.num, this.den);
   }

@@ -14,7 +14,8 @@ import { meaningOf } from "../elaborate/meaning.ts";
 import { evalSExpr, type ActFn } from "./evaluate.ts";
 import { exact, float64 } from "./field.ts";
 import { Rational } from "./rational.ts";
-import { definitionRange, monotone, type Interval } from "./interval.ts";
+import { decreasingPositive, definitionRange, increasing, lipschitz, monotone, type Interval } from "./interval.ts";
+import * as special from "./special.ts";
 
 /** A concrete function standing in for an activation. */
 export interface Realisation {
@@ -97,6 +98,16 @@ export function fromDefinition(description: string, def: SExpr, param = "z", nes
 }
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+/** Built-ins without an exact form: the real function in float64, enclosed rigorously for replays. */
+export const REAL: Readonly<Record<string, Realisation>> = {
+  exp: { description: "exp (float64)", exact: null, float: Math.exp, interval: increasing(Math.exp), definition: null },
+  rsqrt: { description: "1/sqrt (float64)", exact: null, float: special.rsqrt, interval: decreasingPositive(special.rsqrt), definition: null },
+  // Lipschitz constants: |gelu'| <= 1.13, |silu'| <= 1.1.
+  gelu: { description: "gelu (float64)", exact: null, float: special.gelu, interval: lipschitz(special.gelu, 1.13), definition: null },
+  silu: { description: "silu (float64)", exact: null, float: special.silu, interval: lipschitz(special.silu, 1.1), definition: null },
+  softplus: { description: "softplus (float64)", exact: null, float: special.softplus, interval: increasing(special.softplus), definition: null },
+};
+
 export const realTanh: Realisation = { description: "tanh (float64)", exact: null, float: Math.tanh, interval: monotone(Math.tanh, { lo: Rational.of(-1), hi: Rational.ONE }), definition: null };
 export const realSigmoid: Realisation = { description: "sigmoid (float64)", exact: null, float: sigmoid, interval: monotone(sigmoid, { lo: Rational.ZERO, hi: Rational.ONE }), definition: null };
 
@@ -113,6 +124,7 @@ export function realisations(act: Activation, admitted: Admitted = new Map()): R
   if (act.kind === "defined" && act.definition) return [fromDefinition(act.name, act.definition, act.param, nestedActs())];
   if (act.builtin === "tanh") return [realTanh];
   if (act.builtin === "sigmoid") return [realSigmoid];
+  if (act.builtin && REAL[act.builtin]) return [REAL[act.builtin]!];
   if (act.axioms.length === 0) return propertyCandidates(act).slice(0, 3).map((c) => fromDefinition(c.description, c.definition));
   const meaning = meaningOf(act);
   return admittedCandidates(act, admitted).slice(0, 3).map((c) => ({ ...fromDefinition(c.description, c.definition), admittedFor: meaning }));

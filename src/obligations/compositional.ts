@@ -1,31 +1,39 @@
 /**
- * The compositional strategy: obligations per unit of every vector of the network, per
- * output, and per scalar activation lemma, from correspondences (semantics/correspondence.ts).
+ * The compositional strategy: obligations per unit of every hidden tensor, per output unit,
+ * and per scalar activation lemma, from correspondences (semantics/correspondence.ts).
  *
- * The proof rule (README, "How claims are proved"): let z_u be fresh symbols standing for
- * the values of each vector u of the left network. If for every vector v of the right
- * network and every unit i
+ * The proof rule (README, "How claims are proved"): let z stand for the values of the
+ * hidden tensors and the input of the left network. If for every hidden tensor v of the
+ * right network and every unit u of it, at a generic position (semantics/generic.ts),
  *
- *   (pre)   pre'_v,i( M z + t ) = f_i * pre_src,perm(i)( z )       (v = act(pre))
- *   (lemma) act_v(f_i s) = f_i act_src(s) + t_i   for all s
- *   (node)  v'_i( M z + t ) = f_i * src_perm(i)( z ) + t_i          (v without activation)
- *   (out)   out'_i( M z + t ) = out_i( z )
+ *   (pre)   pre'_v,u( M z + t ) = f_u * pre_src,perm(u)( z )       (v = act(pre))
+ *   (lemma) act_v(f_u s) = f_u act_src(s) + t_u   for all s
+ *   (node)  v'_u( M z + t ) = f_u * src_perm(u)( z ) + t_u          (v without activation)
+ *   (out)   out'_u( M z + t ) = out_u( z )
  *
  * hold for all parameters, scalars satisfying their side conditions and all z, then by
- * induction over the vectors in definition order h'_v = M_v h_v + t_v on every input, and
- * the outputs agree: the claim holds. Each identity is one obligation; they quantify over
- * all z, not only reachable values, so the rule is sound but can fail where the claim holds
- * (then the monolithic strategy takes over).
+ * induction over the tensors in definition order h'_v = M_v h_v + t_v at every position
+ * and on every input, and the outputs agree: the claim holds. Each identity is one
+ * obligation; they quantify over all z, not only reachable values, so the rule is sound but
+ * can fail where the claim holds (then the monolithic strategy takes over).
+ *
+ * Positions: an obligation at a generic position stands for every position because the
+ * definition is the same expression there (parameters are indexed by unit axes only) and
+ * the stand-ins range over all values; a read that may fall outside its tensor (zero
+ * padding) is covered only when that tensor's correspondence has no shift there, which is
+ * checked (else the strategy does not apply).
  */
-import type { VExpr } from "../elaborate/types.ts";
+import { strides, unflatten } from "../elaborate/interpret.ts";
+import { ix, reads, substVars } from "../elaborate/iexpr.ts";
+import type { Affine, IExpr, TensorDef } from "../elaborate/types.ts";
 import { add, app, cmp, freeSym, isConst, mul, not } from "../semantics/build.ts";
 import type { ClaimModel } from "../semantics/claim.ts";
-import { analyticCorrespondences, type Correspondences } from "../semantics/correspondence.ts";
+import { analyticCorrespondences, identity, type Correspondences, type NodeCorrespondence } from "../semantics/correspondence.ts";
+import { genericTerm, mayLeave, NeedsUnits, standInName, type GenericReads, type GIndex } from "../semantics/generic.ts";
 import type { Rng } from "../numeric/rng.ts";
 import type { Admitted } from "../numeric/realise.ts";
 import { Dedup } from "./dedup.ts";
 import { inferCorrespondences } from "./infer.ts";
-import { vexprUnit } from "../semantics/network.ts";
 import type { Formula, Term } from "../semantics/types.ts";
 import { symbolKeys } from "../semantics/walk.ts";
 import { instantiate } from "./axioms.ts";
@@ -33,33 +41,39 @@ import { activationsOf } from "../elaborate/activationsOf.ts";
 import { names } from "./monolithic.ts";
 import type { Obligation, Tracked } from "./types.ts";
 
-/** The vectors a vector expression reads. */
-function reads(e: VExpr, out = new Set<string>()): Set<string> {
-  if (e.k === "node") out.add(e.name);
-  if (e.k === "matvec" || e.k === "act" || e.k === "scale") reads(e.arg, out);
-  if (e.k === "sum") e.terms.forEach((t) => reads(t.e, out));
-  return out;
-}
+/** Raised inside a read when the rule does not cover it; becomes the strategy's reason. */
+class NotCovered extends Error {}
 
-const z = (node: string, k: number): Term => freeSym(`z.${node}[${k}]`);
+/** Row-major coordinates <-> flat unit index over some axis sizes. */
+const split = (u: number, sizes: readonly number[]): number[] => unflatten(sizes, u);
+const join = (coords: readonly number[], sizes: readonly number[]): number => coords.reduce((acc, x, a) => acc * sizes[a]! + x, 0);
+
+const isOne = (t: Term) => isConst(t) && t.v.toString() === "1";
+const isZero = (t: Term) => isConst(t) && t.v.isZero();
+
+/** Free-variable axes of `d` that index a parameter (those must be concrete units). */
+function paramAxes(d: TensorDef): number[] {
+  const used = new Set<string>();
+  for (const r of reads(d.expr)) if (r.src === "param") for (const a of r.at) for (const t of a.terms) used.add(t.v);
+  return d.vars.map((v, a) => (used.has(v) ? a : -1)).filter((a) => a >= 0);
+}
 
 /**
  * Generate the obligations of the claim, calling `emit` for each (so that a caller can
- * deduplicate without keeping them all). Returns a reason if the correspondences do not
- * cover the right network.
+ * deduplicate without keeping them all). Returns a reason if the rule does not apply.
  */
 export function compositional(model: ClaimModel, corr: Correspondences, emit: (ob: Obligation) => void, stop: () => boolean = () => false): { reason: string } | null {
   const { claim } = model;
-  const lhsNodes = new Map(claim.lhs.nodes.map((n) => [n.name, n]));
+  const lhsDefs = new Map(claim.lhs.nodes.map((n) => [n.name, n]));
   // Side conditions are attached to an obligation only if it mentions their scalars, so
-  // that identical units of a layer stay identical (and are discharged once).
+  // that identical units stay identical (and are discharged once).
   const bySym = new Map<string, number[]>();
   model.conditions.forEach((c, k) => {
     for (const s of symbolKeys(c.formula)) bySym.set(s, [...(bySym.get(s) ?? []), k]);
   });
   // Axiom instances exist only for activations with axioms or properties.
   const uninterpreted = activationsOf([claim.lhs, claim.rhs]).some((a) => a.kind === "uninterpreted" && (a.axioms.length > 0 || a.properties.length > 0));
-  const make = (id: string, statement: string, goal: Formula, withAxioms: boolean): Obligation => {
+  const make = (id: string, statement: string, goal: Formula): Obligation => {
     const next = names();
     const tracked: Tracked[] = [];
     if (bySym.size > 0) {
@@ -67,56 +81,152 @@ export function compositional(model: ClaimModel, corr: Correspondences, emit: (o
       for (const s of symbolKeys(goal)) for (const k of bySym.get(s) ?? []) picked.add(k);
       for (const k of [...picked].sort((a, b) => a - b)) tracked.push({ name: next(), label: `side condition ${model.conditions[k]!.label}`, formula: model.conditions[k]!.formula });
     }
-    if (withAxioms && uninterpreted) tracked.push(...instantiate([goal], next));
+    if (uninterpreted) tracked.push(...instantiate([goal], next));
     return { id: `${claim.name}/compositional/${id}`, claim: claim.name, strategy: "compositional", origin: claim.span, statement, tracked, goal, values: [] };
   };
-  const rhsValue = (w: string): Term[] => {
-    const c = corr.get(w)!;
-    return c.perm.map((p, k) => add(mul(c.factor[k]!, z(c.source, p)), c.shift[k]!));
-  };
-  const lhsValue = (u: string): Term[] => Array.from({ length: lhsNodes.get(u)!.size }, (_, k) => z(u, k));
   const side = `${claim.rhs.name}${claim.transform.text ? ` after ${claim.transform.text}` : ""}`;
+  const shapes = (net: typeof claim.lhs) => new Map<string, readonly number[]>([[`input:${net.input.name}`, net.input.shape], ...net.params.map((p) => [`param:${p.name}`, p.shape] as const), ...net.nodes.map((n) => [`node:${n.name}`, n.shape] as const)]);
+  const rhsShapes = shapes(claim.rhs);
+  const lhsShapes = shapes(claim.lhs);
+  const inputStrides = strides(claim.lhs.input.shape);
+
+  /** A read of the input: its symbol when the index is concrete, else a stand-in. */
+  const inputRead = (idx: readonly GIndex[]): Term =>
+    idx.every((g) => g.k === "at") ? model.input[idx.reduce((acc, g, a) => acc + (g as { n: number }).n * inputStrides[a]!, 0)]! : freeSym(standInName("@input", idx));
+
+  const lhsReads: GenericReads = {
+    param: (name, idx) => model.lhs.get(name, join(idx, lhsShapes.get(`param:${name}`)!)),
+    tensor: (src, name, idx) => (src === "input" ? inputRead(idx) : freeSym(standInName(name, idx))),
+  };
+  const rhsReads = (ranges: ReadonlyMap<string, number>): GenericReads => ({
+    param: (name, idx) => model.rhs.get(name, join(idx, rhsShapes.get(`param:${name}`)!)),
+    tensor: (src, name, idx, shape) => {
+      if (src === "input") return inputRead(idx);
+      const c = corr.get(name);
+      if (!c) throw new NotCovered(`${name} has no correspondence`);
+      const acted = c.axes.map((a) => idx[a]!);
+      const open = acted.flatMap((g) => (g.k === "pos" ? g.a.terms.map((t) => t.v) : []));
+      if (open.length > 0) throw new NeedsUnits(open, `${name} is read along an axis the symmetry acts on`);
+      const t = join(acted.map((g) => (g as { n: number }).n), c.sizes);
+      if (c.linear) {
+        // unit t = sum_j L[t][j] (unit j of the source) + shift[t].
+        const { axis, n, matrix } = c.linear;
+        if (!isZero(c.shift[t]!) && idx.some((g, a) => mayLeave(g, shape[a]!, ranges))) throw new NotCovered(`${name} is read with zero padding but its correspondence shifts unit ${t}`);
+        const parts: Term[] = [];
+        for (let j = 0; j < n; j++) {
+          const m = matrix[t * n + j]!;
+          if (isZero(m)) continue;
+          parts.push(mul(m, freeSym(standInName(c.source, idx.map((g, a) => (a === axis ? ({ k: "at", n: j } as GIndex) : g))))));
+        }
+        return add(...parts, c.shift[t]!);
+      }
+      const src2 = split(c.perm[t]!, c.sizes);
+      const srcIdx = idx.map((g, a) => (c.axes.includes(a) ? ({ k: "at", n: src2[c.axes.indexOf(a)]! } as GIndex) : g));
+      if (!isZero(c.shift[t]!) && idx.some((g, a) => mayLeave(g, shape[a]!, ranges))) {
+        throw new NotCovered(`${name} is read with zero padding but its correspondence shifts unit ${t} (a sign flip with bias correction does not commute with padding)`);
+      }
+      return add(mul(c.factor[t]!, freeSym(standInName(c.source, srcIdx))), c.shift[t]!);
+    },
+  });
+
+  /**
+   * Obligations for one definition pair: `v` (right) against `u` (left) under correspondence
+   * `c`; `out` for the output (identity).
+   */
+  const unitsOf = (v: TensorDef, u: TensorDef, c: NodeCorrespondence, out: boolean): { reason: string } | null => {
+    const unitAxes = new Set([...c.axes, ...paramAxes(v), ...paramAxes(u)]);
+    for (let attempt = 0; attempt <= v.shape.length; attempt++) {
+      const r = emitUnits(v, u, c, [...unitAxes].sort((a, b) => a - b), out);
+      if (r === null) return null;
+      if ("reason" in r) return r;
+      const before = unitAxes.size;
+      for (const name of r.vars) {
+        const a = Math.max(v.vars.indexOf(name), u.vars.indexOf(name), name.startsWith("@p") ? Number(name.slice(2)) : -1);
+        if (a >= 0) unitAxes.add(a);
+      }
+      if (unitAxes.size === before) return { reason: `${v.name}: ${r.why}` };
+    }
+    return { reason: `${v.name}: no unit axes cover its reads` };
+  };
+
+  const emitUnits = (v: TensorDef, u: TensorDef, c: NodeCorrespondence, axes: readonly number[], out: boolean): { vars: readonly string[]; why: string } | { reason: string } | null => {
+    // Positional axes get shared names on both sides, so stand-ins agree.
+    const positional = v.shape.map((_, a) => a).filter((a) => !axes.includes(a));
+    const posNames = new Set(positional.map((a) => `@p${a}`));
+    const ranges = new Map(positional.map((a) => [`@p${a}`, v.shape[a]!]));
+    const rename = (d: TensorDef): IExpr => substVars(d.expr, new Map<string, Affine>(positional.map((a) => [d.vars[a]!, ix(`@p${a}`)])));
+    const rhsExpr = rename(v);
+    const lhsExpr = rename(u);
+    const sizes = axes.map((a) => v.shape[a]!);
+    const total = sizes.reduce((a, b) => a * b, 1);
+    const rr = rhsReads(ranges);
+    const everywhere = positional.length > 0 ? " at every position" : "";
+    const unitText = (coords: readonly number[]) => (v.shape.length === 1 && axes.length === 1 ? `${coords[0]}` : `[${coords.map((x, k) => `${v.axes[axes[k]!] ?? axes[k]}=${x}`).join(", ")}]`);
+    for (let w = 0; w < total; w++) {
+      if (w % 64 === 0 && stop()) return { reason: "time limit reached while generating obligations" };
+      const coords = split(w, sizes);
+      // The correspondence's unit and its source.
+      const cu = join(c.axes.map((a) => coords[axes.indexOf(a)]!), c.sizes);
+      const srcActed = split(c.perm[cu]!, c.sizes);
+      const srcCoords = axes.map((a, k) => (c.axes.includes(a) ? srcActed[c.axes.indexOf(a)]! : coords[k]!));
+      const envR = new Map(axes.map((a, k) => [v.vars[a]!, coords[k]!]));
+      const envL = new Map(axes.map((a, k) => [u.vars[a]!, srcCoords[k]!]));
+      const f = c.factor[cu]!;
+      const t = c.shift[cu]!;
+      const where = out ? `output ${unitText(coords)}${everywhere}` : `unit ${unitText(coords)} of ${v.name}${everywhere} in ${side}`;
+      const srcText = `unit ${unitText(srcCoords)} of ${u.name} in ${claim.lhs.name}`;
+      const id = `${out ? "out" : v.name}[${coords.join(",")}]`;
+      try {
+        if (c.linear) {
+          // v'_u = sum_j L[u][j] v_j + t_u: the left side is a combination of source units.
+          const { axis, n, matrix } = c.linear;
+          const lhsTerm = genericTerm(rhsExpr, envR, posNames, rhsShapes, rr);
+          const parts: Term[] = [];
+          for (let j = 0; j < n; j++) {
+            const m = matrix[cu * n + j]!;
+            if (isZero(m)) continue;
+            const envJ = new Map(envL);
+            envJ.set(u.vars[axis]!, j);
+            parts.push(mul(m, genericTerm(lhsExpr, envJ, posNames, lhsShapes, lhsReads)));
+          }
+          const coordsText = unitText(coords);
+          emit(make(id, `unit ${coordsText} of ${v.name}${everywhere} in ${side} is a linear combination of units of ${u.name} in ${claim.lhs.name}`, not(cmp("=", lhsTerm, add(...parts, t)))));
+          continue;
+        }
+        if (!out && rhsExpr.k === "act" && lhsExpr.k === "act") {
+          const pre2 = genericTerm(rhsExpr.a, envR, posNames, rhsShapes, rr);
+          const pre = genericTerm(lhsExpr.a, envL, posNames, lhsShapes, lhsReads);
+          emit(make(`${id}/pre`, `the pre-activation of ${where} is ${isOne(f) ? "" : "the factor times "}that of ${srcText}`, not(cmp("=", pre2, mul(f, pre)))));
+          const trivial = rhsExpr.act.key === lhsExpr.act.key && isOne(f) && isZero(t);
+          if (!trivial) {
+            const s = freeSym("s");
+            const lemma = not(cmp("=", app(rhsExpr.act, mul(f, s)), add(mul(f, app(lhsExpr.act, s)), t)));
+            emit(make(`${id}/lemma`, `${rhsExpr.act.name}(f s) = f ${lhsExpr.act.name}(s) + t for the factor f and shift t of ${where}`, lemma));
+          }
+        } else {
+          const lhsTerm = genericTerm(rhsExpr, envR, posNames, rhsShapes, rr);
+          const rhsTerm = add(mul(f, genericTerm(lhsExpr, envL, posNames, lhsShapes, lhsReads)), t);
+          const rel = `${isOne(f) ? "" : isConst(f) ? `${f.v} * ` : "a factor times "}${srcText}${isZero(t) ? "" : " plus a constant"}`;
+          emit(make(id, out ? `${where} of ${side} equals ${where.replace(/^output/, "output")} of ${claim.lhs.name}` : `${where} is ${rel}`, not(cmp("=", lhsTerm, rhsTerm))));
+        }
+      } catch (e) {
+        if (e instanceof NeedsUnits) return { vars: e.vars, why: e.message };
+        if (e instanceof NotCovered) return { reason: e.message };
+        throw e;
+      }
+    }
+    return null;
+  };
+
   for (const v of claim.rhs.nodes) {
     const c = corr.get(v.name);
     if (!c) return { reason: `no correspondence for ${claim.rhs.name}.${v.name}` };
-    const src = lhsNodes.get(c.source);
-    if (!src || src.size < Math.max(...c.perm) + 1) return { reason: `the correspondence of ${v.name} does not fit ${claim.lhs.name}.${c.source}` };
-    const rhsNodes = new Map([...reads(v.expr)].map((w) => [w, rhsValue(w)]));
-    if ([...rhsNodes.keys()].some((w) => !corr.has(w))) return { reason: `${v.name} reads a vector without correspondence` };
-    const lhsIn = new Map([...reads(src.expr)].map((u) => [u, lhsValue(u)]));
-    for (let i = 0; i < v.size; i++) {
-      if (i % 64 === 0 && stop()) return { reason: "time limit reached while generating obligations" };
-      const f = c.factor[i]!;
-      const t = c.shift[i]!;
-      const j = c.perm[i]!;
-      const where = `unit ${i} of ${v.name} in ${side}`;
-      const rel = `${isConst(f) ? (f.v.toString() === "1" ? "" : `${f.v} * `) : "a factor times "}unit ${j} of ${src.name} in ${claim.lhs.name}${isConst(t) && t.v.isZero() ? "" : " plus a constant"}`;
-      if (v.expr.k === "act" && src.expr.k === "act") {
-        const pre2 = vexprUnit(v.expr.arg, i, model.rhs, model.input, rhsNodes);
-        const pre = vexprUnit(src.expr.arg, j, model.lhs, model.input, lhsIn);
-        emit(make(`${v.name}[${i}]/pre`, `the pre-activation of ${where} is ${isConst(f) && f.v.toString() === "1" ? "" : "the factor times "}that of unit ${j} of ${src.name} in ${claim.lhs.name}`, not(cmp("=", pre2, mul(f, pre))), true));
-        const trivial = v.expr.act.key === src.expr.act.key && isConst(f) && f.v.toString() === "1" && isConst(t) && t.v.isZero();
-        if (!trivial) {
-          const s = freeSym("s");
-          const lemma = not(cmp("=", app(v.expr.act, mul(f, s)), add(mul(f, app(src.expr.act, s)), t)));
-          emit(make(`${v.name}[${i}]/lemma`, `${v.expr.act.name}(f s) = f ${src.expr.act.name}(s) + t for the factor f and shift t of ${where}`, lemma, true));
-        }
-      } else {
-        const lhsTerm = vexprUnit(v.expr, i, model.rhs, model.input, rhsNodes);
-        const rhsTerm = add(mul(f, vexprUnit(src.expr, j, model.lhs, model.input, lhsIn)), t);
-        emit(make(`${v.name}[${i}]`, `${where} is ${rel}`, not(cmp("=", lhsTerm, rhsTerm)), true));
-      }
-    }
+    const u = lhsDefs.get(c.source);
+    if (!u || u.shape.join() !== v.shape.join()) return { reason: `the correspondence of ${v.name} does not fit ${claim.lhs.name}.${c.source}` };
+    const r = unitsOf(v, u, c, false);
+    if (r) return r;
   }
-  const rhsOut = new Map([...reads(claim.rhs.output.expr)].map((w) => [w, rhsValue(w)]));
-  if ([...rhsOut.keys()].some((w) => !corr.has(w))) return { reason: "the output reads a vector without correspondence" };
-  const lhsOut = new Map([...reads(claim.lhs.output.expr)].map((u) => [u, lhsValue(u)]));
-  for (let i = 0; i < claim.rhs.output.size; i++) {
-    const o2 = vexprUnit(claim.rhs.output.expr, i, model.rhs, model.input, rhsOut);
-    const o = vexprUnit(claim.lhs.output.expr, i, model.lhs, model.input, lhsOut);
-    emit(make(`out[${i}]`, `output ${i} of ${side} equals output ${i} of ${claim.lhs.name}`, not(cmp("=", o2, o)), true));
-  }
-  return null;
+  return unitsOf(claim.rhs.output, claim.lhs.output, identity("out"), true);
 }
 
 

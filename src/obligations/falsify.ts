@@ -5,7 +5,7 @@
  * then goes through `decide`, which replays it (exactly when it can) before it becomes a
  * refutation.
  */
-import type { Activation } from "../elaborate/types.ts";
+import type { Activation, Scalar } from "../elaborate/types.ts";
 import { evalFormula, evalTerm, evaluateNetwork, type ActFn } from "../numeric/evaluate.ts";
 import { exact, float64 } from "../numeric/field.ts";
 import { Rational } from "../numeric/rational.ts";
@@ -138,14 +138,19 @@ const ATTEMPTS = 200;
 export function sampleScalars(model: ClaimModel, rng: Rng, avoid?: ReadonlyMap<string, Rational>): { values: Map<string, Rational> } | { failed: string } {
   const keys: string[] = [];
   const terms = new Map<string, Term>();
+  // Entries of an invertible matrix's inverse are computed from the matrix, not drawn.
+  const derived = new Set<string>();
+  const entryKeys = (s: Scalar) => Array.from({ length: s.size }, (_, i) => (scalarTerm(s, i) as { s: { key: string } }).s.key);
   for (const s of model.claim.transform.scalars) {
     for (let i = 0; i < s.size; i++) {
       const t = scalarTerm(s, i);
       if (t.t !== "sym") continue;
       keys.push(t.s.key);
       terms.set(t.s.key, t);
+      if (s.inverseOf) derived.add(t.s.key);
     }
   }
+  const inverses = model.claim.transform.scalars.filter((s) => s.inverseOf).map((s) => ({ of: entryKeys(model.claim.transform.scalars.find((x) => x.id === s.inverseOf)!), to: entryKeys(s), n: s.shape[0]! }));
   // Union-find over scalar entries, linked by the conditions that mention them together.
   const parent = new Map(keys.map((k) => [k, k]));
   const find = (k: string): string => {
@@ -170,7 +175,15 @@ export function sampleScalars(model: ClaimModel, rng: Rng, avoid?: ReadonlyMap<s
   for (const g of groups.values()) {
     let ok = false;
     for (let attempt = 0; attempt < ATTEMPTS && !ok; attempt++) {
-      for (const k of g.keys) values.set(k, rng.pick(SCALAR_CHOICES));
+      for (const k of g.keys) if (!derived.has(k)) values.set(k, rng.pick(SCALAR_CHOICES));
+      let invertible = true;
+      for (const inv of inverses) {
+        if (!g.keys.includes(inv.to[0]!)) continue;
+        const m = inverse(inv.of.map((k) => values.get(k)!), inv.n);
+        if (!m) invertible = false;
+        else inv.to.forEach((k, i) => values.set(k, m[i]!));
+      }
+      if (!invertible) continue;
       const distinct = !avoid || attempt >= ATTEMPTS / 2 || g.keys.every((k) => !avoid.has(k) || !values.get(k)!.abs().eq(avoid.get(k)!.abs()));
       ok = distinct && g.conditions.every((i) => evalFormula(model.conditions[i]!.formula, exact, (s) => values.get(s.key) ?? Rational.ZERO, noAct));
     }
@@ -180,4 +193,22 @@ export function sampleScalars(model: ClaimModel, rng: Rng, avoid?: ReadonlyMap<s
     }
   }
   return { values };
+}
+
+/** The inverse of an n x n matrix (row-major) in exact arithmetic, or null if it is singular. */
+export function inverse(m: readonly Rational[], n: number): Rational[] | null {
+  const a = Array.from({ length: n }, (_, i) => [...m.slice(i * n, (i + 1) * n), ...Array.from({ length: n }, (_, j) => (i === j ? Rational.ONE : Rational.ZERO))]);
+  for (let col = 0; col < n; col++) {
+    const pivot = a.findIndex((row, r) => r >= col && !row[col]!.isZero());
+    if (pivot < 0) return null;
+    [a[col], a[pivot]] = [a[pivot]!, a[col]!];
+    const p = a[col]![col]!;
+    a[col] = a[col]!.map((x) => x.div(p));
+    for (let r = 0; r < n; r++) {
+      if (r === col || a[r]![col]!.isZero()) continue;
+      const f = a[r]![col]!;
+      a[r] = a[r]!.map((x, j) => x.sub(f.mul(a[col]![j]!)));
+    }
+  }
+  return a.flatMap((row) => row.slice(n));
 }

@@ -8,6 +8,7 @@
  */
 import type { Activation } from "../elaborate/types.ts";
 import { evalTerm, evaluateNetwork, type ActFn } from "../numeric/evaluate.ts";
+import { entries } from "../elaborate/interpret.ts";
 import { float64 } from "../numeric/field.ts";
 import { Rational } from "../numeric/rational.ts";
 import { realisations, type Admitted } from "../numeric/realise.ts";
@@ -85,7 +86,7 @@ export function inferCorrespondences(model: ClaimModel, rng: Rng, admitted: Admi
   const chosen = new Map(acts.map((a) => [a.key, realisations(a, admitted)[0]]));
   if ([...chosen.values()].some((r) => !r)) return { reason: "an activation has no concrete realisation to evaluate" };
   const act: ActFn<number> = (a, x) => chosen.get(a.key)!.float(x);
-  if (claim.rhs.nodes.some((n) => n.size > MAX_UNITS)) return { reason: `vectors wider than ${MAX_UNITS} units are too wide to match numerically; write the symmetry with permute, scale and flip` };
+  if (claim.rhs.nodes.some((n) => entries(n.shape) > MAX_UNITS)) return { reason: `vectors wider than ${MAX_UNITS} units are too wide to match numerically; write the symmetry with permute, scale and flip` };
   // Matching is numeric, so a draw can be unlucky (two scalar values that coincide, a unit
   // whose values coincide on two draws): try fresh draws before giving up, so that a claim's
   // verdict does not hinge on one draw.
@@ -121,21 +122,21 @@ function inferOnce(model: ClaimModel, rng: Rng, act: ActFn<number>): Corresponde
   }
   const out = new Map<string, NodeCorrespondence>();
   for (const v of claim.rhs.nodes) {
-    const sources = claim.lhs.nodes.filter((u) => u.size >= 1).sort((a, b) => Number(b.name === v.name) - Number(a.name === v.name));
+    const sources = claim.lhs.nodes.filter((u) => u.shape.join() === v.shape.join()).sort((a, b) => Number(b.name === v.name) - Number(a.name === v.name));
     let found: NodeCorrespondence | null = null;
     for (const u of sources) {
       const perm: number[] = [];
       const factor: Term[] = [];
       const shift: Term[] = [];
-      for (let i = 0; i < v.size; i++) {
-        const m = matchUnit(groups, v.name, i, u.name, u.size, monomials);
+      for (let i = 0; i < entries(v.shape); i++) {
+        const m = matchUnit(groups, v.name, i, u.name, entries(u.shape), monomials);
         if (!m) break;
         perm.push(m.j);
         factor.push(m.factor);
         shift.push(m.shift);
       }
-      if (perm.length === v.size) {
-        found = { node: v.name, source: u.name, perm, factor, shift };
+      if (perm.length === entries(v.shape)) {
+        found = { node: v.name, source: u.name, axes: v.shape.map((_, a) => a), sizes: v.shape, perm, factor, shift };
         break;
       }
     }

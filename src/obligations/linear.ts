@@ -1,21 +1,26 @@
 /**
- * Splitting a linear identity into its coefficients. An obligation whose goal is
- * `not (L = R)`, with L and R linear in some variables z (the compositional strategy's
- * stand-ins for vectors), holds for all z exactly when, for every z_j, the coefficient of
- * z_j in L equals that in R, and the constant parts are equal. Each coefficient identity is
- * a separate, small obligation (pre-activation identities of wide layers are far easier
- * for the solver this way); all of them proved is a proof of the whole.
+ * Splitting a polynomial identity into its coefficients. An obligation whose goal is
+ * `not (L = R)`, with L and R polynomials in some variables z (the compositional strategy's
+ * stand-ins for tensors), holds for all real z exactly when, for every monomial, the
+ * coefficient in L equals that in R (a real polynomial that vanishes everywhere is zero).
+ * Each coefficient identity is a separate, small obligation -- pre-activation identities of
+ * wide layers are linear, attention scores under W_Q A, W_K A^-T bilinear, and each
+ * coefficient of the latter is one entry of A A^-1 = I; all of them proved is a proof of
+ * the whole.
  */
 import { add, cmp, mul, div, not, ONE, ZERO } from "../semantics/build.ts";
 import type { Formula, Sym, Term } from "../semantics/types.ts";
 import { symbolKeys } from "../semantics/walk.ts";
 import type { Obligation, Tracked } from "./types.ts";
 
-/** A linear form: coefficients by variable key, and the constant part. */
-interface Linear {
-  readonly coef: Map<string, Term>;
-  readonly constant: Term;
-}
+/**
+ * A polynomial in the variables: coefficients (terms free of the variables) by monomial,
+ * a monomial being the sorted variable keys of a product ("" for the constant part).
+ */
+type Poly = Map<string, Term>;
+
+/** Most monomials a polynomial may have before splitting is abandoned (the goal is sent whole). */
+const MAX_MONOMIALS = 200_000;
 
 const hasVar = (x: Term, isVar: (s: Sym) => boolean): boolean => {
   const stack = [x];
@@ -25,54 +30,62 @@ const hasVar = (x: Term, isVar: (s: Sym) => boolean): boolean => {
     if (t.t === "add" || t.t === "mul") stack.push(...t.args);
     else if (t.t === "div") stack.push(t.a, t.b);
     else if (t.t === "app") stack.push(t.arg);
-    else if (t.t === "ite") return true; // conditions are not inspected: treat as non-linear
+    else if (t.t === "ite") return true; // conditions are not inspected: treat as non-polynomial
   }
   return false;
 };
 
-/** `x` as a linear form in the variables, or null if it is not linear in them. */
-export function linearize(x: Term, isVar: (s: Sym) => boolean): Linear | null {
+const monomial = (a: string, b: string): string => (a === "" ? b : b === "" ? a : [...a.split("*"), ...b.split("*")].sort().join("*"));
+
+function addInto(p: Map<string, Term[]>, k: string, c: Term): void {
+  const list = p.get(k);
+  if (list) list.push(c);
+  else p.set(k, [c]);
+}
+
+const sum = (p: Map<string, Term[]>): Poly => new Map([...p].map(([k, cs]) => [k, add(...cs)]));
+
+/** `x` as a polynomial in the variables, or null if it is not one (or too large). */
+export function polynomial(x: Term, isVar: (s: Sym) => boolean): Poly | null {
+  if (!hasVar(x, isVar)) return new Map([["", x]]);
   switch (x.t) {
-    case "const":
-      return { coef: new Map(), constant: x };
     case "sym":
-      return isVar(x.s) ? { coef: new Map([[x.s.key, ONE]]), constant: ZERO } : { coef: new Map(), constant: x };
+      return new Map([[x.s.key, ONE]]);
     case "add": {
-      const coef = new Map<string, Term[]>();
-      const constant: Term[] = [];
+      const out = new Map<string, Term[]>();
       for (const a of x.args) {
-        const l = linearize(a, isVar);
-        if (!l) return null;
-        for (const [k, c] of l.coef) coef.set(k, [...(coef.get(k) ?? []), c]);
-        constant.push(l.constant);
+        const p = polynomial(a, isVar);
+        if (!p) return null;
+        for (const [k, c] of p) addInto(out, k, c);
+        if (out.size > MAX_MONOMIALS) return null;
       }
-      return { coef: new Map([...coef].map(([k, cs]) => [k, add(...cs)])), constant: add(...constant) };
+      return sum(out);
     }
     case "mul": {
-      // At most one factor may contain variables; the others scale it.
-      let linear: Linear | null = null;
+      // Factors free of the variables scale; the others multiply out.
       const scale: Term[] = [];
+      let acc: Poly = new Map([["", ONE]]);
       for (const a of x.args) {
         if (!hasVar(a, isVar)) {
           scale.push(a);
           continue;
         }
-        if (linear) return null;
-        linear = linearize(a, isVar);
-        if (!linear) return null;
+        const p = polynomial(a, isVar);
+        if (!p || acc.size * p.size > MAX_MONOMIALS) return null;
+        const next = new Map<string, Term[]>();
+        for (const [ka, ca] of acc) for (const [kb, cb] of p) addInto(next, monomial(ka, kb), mul(ca, cb));
+        acc = sum(next);
       }
-      if (!linear) return { coef: new Map(), constant: x };
       const s = mul(...scale);
-      return { coef: new Map([...linear.coef].map(([k, c]) => [k, mul(s, c)])), constant: mul(s, linear.constant) };
+      return new Map([...acc].map(([k, c]) => [k, mul(s, c)]));
     }
     case "div": {
       if (hasVar(x.b, isVar)) return null;
-      const l = linearize(x.a, isVar);
-      return l && { coef: new Map([...l.coef].map(([k, c]) => [k, div(c, x.b)])), constant: div(l.constant, x.b) };
+      const p = polynomial(x.a, isVar);
+      return p && new Map([...p].map(([k, c]) => [k, div(c, x.b)]));
     }
-    case "app":
-    case "ite":
-      return hasVar(x, isVar) ? null : { coef: new Map(), constant: x };
+    default:
+      return null;
   }
 }
 
@@ -84,12 +97,13 @@ export function linearize(x: Term, isVar: (s: Sym) => boolean): Linear | null {
 export function splitLinear(ob: Obligation, isVar: (s: Sym) => boolean): Obligation[] | null {
   const g = ob.goal;
   if (g.f !== "not" || g.a.f !== "cmp" || g.a.op !== "=") return null;
-  const l = linearize(g.a.a, isVar);
-  const r = linearize(g.a.b, isVar);
+  const l = polynomial(g.a.a, isVar);
+  const r = polynomial(g.a.b, isVar);
   if (!l || !r) return null;
-  const keys = [...new Set([...l.coef.keys(), ...r.coef.keys()])].sort();
-  const parts: { what: string; goal: Formula }[] = keys.map((k) => ({ what: `the coefficient of ${k.replace(/^z\./, "")}`, goal: not(cmp("=", l.coef.get(k) ?? ZERO, r.coef.get(k) ?? ZERO)) }));
-  parts.push({ what: "the constant part", goal: not(cmp("=", l.constant, r.constant)) });
+  const keys = [...new Set([...l.keys(), ...r.keys()])].filter((k) => k !== "").sort();
+  const name = (k: string) => k.split("*").map((x) => x.replace(/^z\./, "")).join(" ");
+  const parts: { what: string; goal: Formula }[] = keys.map((k) => ({ what: `the coefficient of ${name(k)}`, goal: not(cmp("=", l.get(k) ?? ZERO, r.get(k) ?? ZERO)) }));
+  parts.push({ what: "the constant part", goal: not(cmp("=", l.get("") ?? ZERO, r.get("") ?? ZERO)) });
   const trackedSyms = ob.tracked.map((t) => ({ t, syms: symbolKeys(t.formula) }));
   return parts.map((p, k) => {
     const syms = symbolKeys(p.goal);

@@ -2,7 +2,7 @@
  * The human-readable report: diagnostics with carets, one line per claim (verdict, time,
  * strategy, axioms used or reason), a witness as per-layer, per-unit tables, and a summary.
  */
-import type { Witness } from "../verdicts/types.ts";
+import type { Nested, Witness } from "../verdicts/types.ts";
 import { seconds, showValue, table } from "./table.ts";
 import type { ClaimReport, Report, ReportDiagnostic } from "./types.ts";
 
@@ -73,7 +73,20 @@ export function renderWitness(w: Witness, indent: string): string {
     for (const p of layer.params) {
       const v = w.parameters[p];
       if (!v) continue;
-      if (Array.isArray(v[0])) {
+      if (Array.isArray(v[0]) && (v[0] as readonly unknown[]).some((x) => Array.isArray(x))) {
+        // Three or more axes: the unit's slice, flattened.
+        const rowsOf = (x: Nested): (string | number)[] => (Array.isArray(x) ? x.flatMap(rowsOf) : [x as string | number]);
+        const m = (v as readonly Nested[]).map(rowsOf);
+        const n = m[0]!.length;
+        for (let k = 0; k < Math.min(n, MAX_COLS); k++) {
+          head.push(`${p}[u,#${k}]`);
+          cols.push((u) => showValue(m[u]![k]!));
+        }
+        if (n > MAX_COLS) {
+          head.push(`(+${n - MAX_COLS} entries)`);
+          cols.push(() => "...");
+        }
+      } else if (Array.isArray(v[0])) {
         const m = v as (string | number)[][];
         const n = m[0]!.length;
         for (let k = 0; k < Math.min(n, MAX_COLS); k++) {

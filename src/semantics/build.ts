@@ -99,7 +99,13 @@ export const paramSym = (name: string, index: number, shape: readonly number[]):
 export const inputSym = (name: string, index: number): Term => sym({ kind: "input", index, key: `${name}[${index}]` });
 export const freeSym = (name: string): Term => sym({ kind: "free", name, key: name });
 
-/** "[1,2]" for flat index 5 of a 2x3 matrix, "[5]" for a vector. */
+/** "[1,2]" for flat index 5 of a 2x3 matrix, "[5]" for a vector: the entry's indices. */
 export function entryKey(shape: readonly number[], index: number): string {
-  return shape.length === 2 ? `[${Math.floor(index / shape[1]!)},${index % shape[1]!}]` : `[${index}]`;
+  if (shape.length <= 1) return `[${index}]`;
+  const idx = new Array<number>(shape.length);
+  for (let a = shape.length - 1; a >= 0; a--) {
+    idx[a] = index % shape[a]!;
+    index = Math.floor(index / shape[a]!);
+  }
+  return `[${idx.join(",")}]`;
 }

@@ -7,6 +7,7 @@
  */
 import type { Claim } from "../elaborate/types.ts";
 import { inputSym } from "./build.ts";
+import { entries } from "../elaborate/interpret.ts";
 import { networkTerms } from "./network.ts";
 import { applyTransform, identityEnv, scalarTerm, type ParamEnv } from "./params.ts";
 import { formulaOf } from "./sexpr.ts";
@@ -35,7 +36,9 @@ export function claimModel(claim: Claim): ClaimModel {
       conditions.push({ label: s.vector ? `${s.conditionText} (for every entry)` : (s.conditionText ?? ""), formula });
     }
   }
-  const input = Array.from({ length: claim.lhs.input.size }, (_, i) => inputSym(claim.lhs.input.name, i));
+  const bySymbol = new Map(claim.transform.scalars.map((x) => [x.id, x]));
+  for (const c of claim.transform.conditions) conditions.push({ label: c.label, formula: formulaOf(c.formula, { scalar: (id, k) => scalarTerm(bySymbol.get(id)!, k) }) });
+  const input = Array.from({ length: entries(claim.lhs.input.shape) }, (_, i) => inputSym(claim.lhs.input.name, i));
   return { claim, lhs, rhs, conditions, input };
 }
 

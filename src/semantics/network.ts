@@ -1,88 +1,30 @@
 /**
- * A network evaluated symbolically: its output (and named vectors) as terms over the
- * parameter environment and the input terms.
+ * A network evaluated symbolically: its hidden tensors and output as terms over the
+ * parameter environment and the input terms (elaborate/interpret.ts in the term algebra).
  */
-import { unreachable } from "../diagnostics/diagnostic.ts";
-import type { Network, VExpr } from "../elaborate/types.ts";
-import { add, app, labelled, mul, neg, num } from "./build.ts";
+import type { Algebra } from "../elaborate/interpret.ts";
+import { interpretNetwork, unflatten } from "../elaborate/interpret.ts";
+import type { Network, TensorDef } from "../elaborate/types.ts";
+import { add, app, cmp, div, ite, labelled, mul, neg, num, ZERO } from "./build.ts";
 import type { ParamEnv } from "./params.ts";
 import type { Term } from "./types.ts";
 
-/** Symbolic values of every named vector and of the output. `side` prefixes unit labels. */
+/** Terms as an algebra: sums are flat, shared subterms stay shared. */
+export const termAlgebra: Algebra<Term> = {
+  zero: ZERO,
+  fromRational: num,
+  add: (a, b) => add(a, b),
+  mul: (a, b) => mul(a, b),
+  neg,
+  div,
+  max: (a, b) => ite(cmp(">=", a, b), a, b),
+  act: (a, x) => app(a, x),
+  sum: (xs) => add(...xs),
+};
+
+/** Symbolic values of every hidden tensor and of the output. `side` prefixes entry labels. */
 export function networkTerms(net: Network, env: ParamEnv, input: readonly Term[], side: string, stop: () => void = () => {}): { nodes: Map<string, Term[]>; output: Term[] } {
-  const nodes = new Map<string, Term[]>();
-  const ev = (e: VExpr): Term[] => vexprTerms(e, env, input, nodes, stop);
-  for (const n of net.nodes) {
-    stop();
-    nodes.set(n.name, ev(n.expr).map((t, i) => labelled(t, `${side}.${n.name}[${i}]`)));
-  }
-  return { nodes, output: ev(net.output.expr).map((t, i) => labelled(t, `${side}.out[${i}]`)) };
-}
-
-/** Terms of a vector expression given the values of the input and of named vectors. */
-export function vexprTerms(e: VExpr, env: ParamEnv, input: readonly Term[], nodes: ReadonlyMap<string, readonly Term[]>, stop: () => void = () => {}): Term[] {
-  const ev = (x: VExpr) => vexprTerms(x, env, input, nodes, stop);
-  switch (e.k) {
-    case "input":
-      return [...input];
-    case "node":
-      return [...nodes.get(e.name)!];
-    case "param":
-      return Array.from({ length: e.size }, (_, i) => env.get(e.name, i));
-    case "matvec": {
-      const v = ev(e.arg);
-      const cols = v.length;
-      return Array.from({ length: e.size }, (_, i) => {
-        if (i % 64 === 0) stop();
-        return add(...v.map((vk, k) => mul(env.get(e.param, i * cols + k), vk)));
-      });
-    }
-    case "sum": {
-      const parts = e.terms.map((t) => ({ sign: t.sign, v: ev(t.e) }));
-      return Array.from({ length: e.size }, (_, i) => add(...parts.map((p) => (p.sign === 1 ? p.v[i]! : neg(p.v[i]!)))));
-    }
-    case "act":
-      return ev(e.arg).map((a) => app(e.act, a));
-    case "scale":
-      return ev(e.arg).map((a) => mul(num(e.factor), a));
-    default:
-      return unreachable(e);
-  }
-}
-
-/**
- * Unit `i` of a vector expression, given full vectors for the input and the named vectors
- * it reads (cheaper than `vexprTerms` when only one unit is needed).
- */
-export function vexprUnit(e: VExpr, i: number, env: ParamEnv, input: readonly Term[], nodes: ReadonlyMap<string, readonly Term[]>): Term {
-  switch (e.k) {
-    case "input":
-      return input[i]!;
-    case "node":
-      return nodes.get(e.name)![i]!;
-    case "param":
-      return env.get(e.name, i);
-    case "matvec": {
-      const cols = e.arg.size;
-      const parts = new Array<Term>(cols);
-      const arg = e.arg.k === "node" ? nodes.get(e.arg.name)! : e.arg.k === "input" ? input : null;
-      for (let k = 0; k < cols; k++) parts[k] = mul(env.get(e.param, i * cols + k), arg ? arg[k]! : vexprUnit(e.arg, k, env, input, nodes));
-      return add(...parts);
-    }
-    case "sum": {
-      const parts = new Array<Term>(e.terms.length);
-      for (let k = 0; k < e.terms.length; k++) {
-        const t = e.terms[k]!;
-        const x = vexprUnit(t.e, i, env, input, nodes);
-        parts[k] = t.sign === 1 ? x : neg(x);
-      }
-      return add(...parts);
-    }
-    case "act":
-      return app(e.act, vexprUnit(e.arg, i, env, input, nodes));
-    case "scale":
-      return mul(num(e.factor), vexprUnit(e.arg, i, env, input, nodes));
-    default:
-      return unreachable(e);
-  }
+  // Entries are named where they are defined, so later definitions share the named terms.
+  const label = (d: TensorDef, values: Term[]) => values.map((t, i) => labelled(t, `${side}.${d === net.output ? "out" : d.name}[${unflatten(d.shape, i).join(",")}]`));
+  return interpretNetwork(net, termAlgebra, { input: (i) => input[i]!, param: (name) => (flat) => env.get(name, flat) }, { stop, label });
 }

@@ -10,6 +10,7 @@ import { add, div, mul, neg, num, paramSym, sym } from "./build.ts";
 import { termOf } from "./sexpr.ts";
 import type { Term } from "./types.ts";
 import { Rational } from "../numeric/rational.ts";
+import { strides } from "../elaborate/interpret.ts";
 
 /** Parameter entries of `network` as terms. */
 export interface ParamEnv {
@@ -54,45 +55,58 @@ function inverse(perm: readonly number[]): number[] {
   return inv;
 }
 
-function colsOf(net: Network, param: string): number {
-  const p = net.params.find((q) => q.name === param);
-  if (!p) throw new InternalError(`${net.name} has no parameter ${param}`);
-  return p.shape.length === 2 ? p.shape[1]! : 1;
+/** Shape and strides of every parameter of a network. */
+function geometry(net: Network): Map<string, { shape: readonly number[]; strides: number[] }> {
+  return new Map(net.params.map((p) => [p.name, { shape: p.shape, strides: strides(p.shape) }]));
 }
+
+/** The index along `axis` of flat entry `flat`. */
+const along = (g: { shape: readonly number[]; strides: number[] }, flat: number, axis: number): number => Math.floor(flat / g.strides[axis]!) % g.shape[axis]!;
 
 type Get = (param: string, index: number) => Term;
 
 /** One step as a lazy wrapper of the previous environment. */
 function applyStep(step: Step, prev: ParamEnv, to: Network, scalar: (id: string, index: number) => Term): ParamEnv {
   const net = prev.network;
+  const geo = geometry(net);
+  const g = (p: string) => {
+    const x = geo.get(p);
+    if (!x) throw new InternalError(`${net.name} has no parameter ${p}`);
+    return x;
+  };
   const wrap = (get: Get, network: Network = net): ParamEnv => ({ network, get });
   switch (step.k) {
-    case "permuteUnits": {
+    case "permuteAxes": {
+      // Entry i of the result is the entry of the previous parameters whose index along each
+      // permuted axis is inv[...] (unit j moves to position perm[j]).
       const inv = inverse(step.perm);
-      const { rows, biases, cols } = step.layout;
+      const axes = new Map<string, number[]>();
+      for (const r of step.params) axes.set(r.name, [...(axes.get(r.name) ?? []), r.axis]);
       return wrap((p, i) => {
-        if (rows.includes(p)) {
-          const c = colsOf(net, p);
-          return prev.get(p, inv[Math.floor(i / c)]! * c + (i % c));
+        const moved = axes.get(p);
+        if (!moved) return prev.get(p, i);
+        const gp = g(p);
+        let j = i;
+        for (const a of moved) {
+          const at = along(gp, i, a);
+          j += (inv[at]! - at) * gp.strides[a]!;
         }
-        if (biases.includes(p)) return prev.get(p, inv[i]!);
-        if (cols.includes(p)) {
-          const c = colsOf(net, p);
-          return prev.get(p, i - (i % c) + inv[i % c]!);
-        }
-        return prev.get(p, i);
+        return prev.get(p, j);
       });
     }
     case "scaleUnits": {
       const factor = new Map(step.units.map((u, k) => [u, termOf(step.factors[k]!, { scalar })]));
-      const { rows, biases, cols } = step.layout;
+      const producers = new Map(step.layout.producers.map((r) => [r.param, r.axis]));
+      const consumers = new Map(step.layout.consumers.map((r) => [r.param, r.axis]));
       return wrap((p, i) => {
-        if (rows.includes(p) || biases.includes(p)) {
-          const f = factor.get(rows.includes(p) ? Math.floor(i / colsOf(net, p)) : i);
+        const pa = producers.get(p);
+        if (pa !== undefined) {
+          const f = factor.get(along(g(p), i, pa));
           return f ? mul(f, prev.get(p, i)) : prev.get(p, i);
         }
-        if (cols.includes(p)) {
-          const f = factor.get(i % colsOf(net, p));
+        const ca = consumers.get(p);
+        if (ca !== undefined) {
+          const f = factor.get(along(g(p), i, ca));
           return f ? div(prev.get(p, i), f) : prev.get(p, i);
         }
         return prev.get(p, i);
@@ -100,34 +114,37 @@ function applyStep(step: Step, prev: ParamEnv, to: Network, scalar: (id: string,
     }
     case "flipUnits": {
       const flipped = new Set(step.units);
-      const { rows, biases, cols, corrections } = step.layout;
-      // Several readers may share one bias (`A h + B h + d`): their corrections add up.
-      const corrected = new Map<string, NonNullable<typeof corrections>[number][]>();
-      for (const c of step.correction ? (corrections ?? []) : []) corrected.set(c.bias, [...(corrected.get(c.bias) ?? []), c]);
+      const moved = new Map([...step.layout.producers, ...step.layout.consumers].map((r) => [r.param, r.axis]));
+      // Several readers may share one bias: their corrections add up.
+      const corrected = new Map<string, NonNullable<typeof step.layout.corrections>[number][]>();
+      for (const c of step.correction ? (step.layout.corrections ?? []) : []) corrected.set(c.bias, [...(corrected.get(c.bias) ?? []), c]);
       return wrap((p, i) => {
-        if (rows.includes(p)) return flipped.has(Math.floor(i / colsOf(net, p))) ? neg(prev.get(p, i)) : prev.get(p, i);
-        if (biases.includes(p)) return flipped.has(i) ? neg(prev.get(p, i)) : prev.get(p, i);
-        if (cols.includes(p)) return flipped.has(i % colsOf(net, p)) ? neg(prev.get(p, i)) : prev.get(p, i);
+        const a = moved.get(p);
+        if (a !== undefined) return flipped.has(along(g(p), i, a)) ? neg(prev.get(p, i)) : prev.get(p, i);
         const cs = corrected.get(p);
         if (cs) {
-          // Reader: sign * Q h + biasSign * b. With h'_j = 1 - h_j and Q'[:,j] = -Q[:,j], the
-          // sum changes by -sign * Q[:,j]; b' = b + biasSign * sign * sum_j Q[r,j] undoes it.
+          // Reader y[r] = sign * sum_j Q[r, j] h[j] + b[r]. With h'_j = 1 - h_j and
+          // Q'[:, j] = -Q[:, j], y changes by -sign * Q[r, j]; b' = b + sign * sum_j Q[r, j] undoes it.
           const terms = cs.map((c) => {
-            const qc = colsOf(net, c.matrix);
-            return mul(num(Rational.of(c.biasSign * c.sign)), add(...step.units.map((j) => prev.get(c.matrix, i * qc + j))));
+            const cols = g(c.matrix).shape[1]!;
+            return mul(num(Rational.of(c.sign)), add(...step.units.map((j) => prev.get(c.matrix, i * cols + j))));
           });
           return add(prev.get(p, i), ...terms);
         }
         return prev.get(p, i);
       });
     }
-    case "permuteAxis": {
-      const inv = inverse(step.perm);
-      const c = step.shape.length === 2 ? step.shape[1]! : 1;
+    case "multiplyAxis": {
+      // P'[.., k, ..] = sum_j P[.., j, ..] M[j, k].
+      const m = step.matrix.map((e) => termOf(e, { scalar }));
       return wrap((p, i) => {
         if (p !== step.param) return prev.get(p, i);
-        if (step.axis === 0) return prev.get(p, inv[Math.floor(i / c)]! * c + (i % c));
-        return prev.get(p, i - (i % c) + inv[i % c]!);
+        const gp = g(p);
+        const k = along(gp, i, step.axis);
+        const base = i - k * gp.strides[step.axis]!;
+        const parts: Term[] = [];
+        for (let j = 0; j < step.n; j++) parts.push(mul(prev.get(p, base + j * gp.strides[step.axis]!), m[j * step.n + k]!));
+        return add(...parts);
       });
     }
     case "assign": {

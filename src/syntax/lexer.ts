@@ -18,7 +18,7 @@ import { error, type Diagnostic } from "../diagnostics/diagnostic.ts";
 export const KEYWORDS = [
   "activation", "network", "symmetry", "map", "theorem", "refute", "for", "import", "input", "param",
   "out", "permute", "scale", "flip", "by", "then", "after", "axiom", "forall", "if", "else", "and",
-  "or", "not", "bound", "assert",
+  "or", "not", "bound", "assert", "sum", "max", "axis", "multiply", "invertible",
 ] as const;
 
 /** Words that begin a statement or declaration (a line break before them can separate). */

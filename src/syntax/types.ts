@@ -27,7 +27,16 @@ export type Expr =
   | { readonly kind: "juxt"; readonly left: Expr; readonly right: Expr; readonly span: Span }
   | { readonly kind: "call"; readonly callee: Ident; readonly args: readonly Expr[]; readonly span: Span }
   | { readonly kind: "index"; readonly target: Expr; readonly indices: readonly Index[]; readonly span: Span }
-  | { readonly kind: "if"; readonly cond: Expr; readonly then: Expr; readonly else: Expr; readonly span: Span };
+  | { readonly kind: "if"; readonly cond: Expr; readonly then: Expr; readonly else: Expr; readonly span: Span }
+  /** `sum[c, a] body`, `max[a] body`: a reduction over index variables. */
+  | { readonly kind: "reduce"; readonly op: "sum" | "max"; readonly vars: readonly BoundVar[]; readonly body: Expr; readonly span: Span };
+
+/** An index variable with an optional range: `o`, `i:32`. */
+export interface BoundVar {
+  readonly name: Ident;
+  readonly size: Expr | null;
+  readonly span: Span;
+}
 
 /** An activation used in `mlp(...)`: `relu`, `leaky_relu(0.01)`. */
 export interface ActRef {
@@ -46,29 +55,41 @@ export interface Axiom {
 
 /** A statement of an explicit network block. */
 export type Stmt =
-  | { readonly kind: "input"; readonly name: Ident; readonly size: Expr; readonly span: Span }
+  | { readonly kind: "input"; readonly name: Ident; readonly dims: readonly Expr[]; readonly span: Span }
   | { readonly kind: "param"; readonly decls: readonly { readonly name: Ident; readonly dims: readonly Expr[]; readonly span: Span }[]; readonly span: Span }
-  | { readonly kind: "let"; readonly name: Ident; readonly expr: Expr; readonly span: Span }
-  | { readonly kind: "out"; readonly expr: Expr; readonly span: Span };
+  /** `h = expr`, or in index notation `h[o, i] = expr` (indices non-null). */
+  | { readonly kind: "let"; readonly name: Ident; readonly indices: readonly BoundVar[] | null; readonly expr: Expr; readonly span: Span }
+  | { readonly kind: "out"; readonly indices: readonly BoundVar[] | null; readonly expr: Expr; readonly span: Span };
 
 export type NetworkBody =
   | { readonly kind: "mlp"; readonly widths: readonly Expr[]; readonly activations: readonly ActRef[]; readonly span: Span }
   | { readonly kind: "block"; readonly stmts: readonly Stmt[]; readonly span: Span };
 
-/** `c`, `c > 0`, `c[4] > 0`: a symbolic scalar (or vector of scalars) of a symmetry. */
+/**
+ * `c`, `c > 0`, `c[4] > 0`, `A[3, 3] invertible`: a symbolic scalar (or vector or matrix of
+ * scalars) of a symmetry.
+ */
 export interface ScalarDecl {
   readonly name: Ident;
-  readonly size: Expr | null;
+  /** Sizes of its axes (null: a single scalar). */
+  readonly dims: readonly Expr[] | null;
+  /** A square matrix that is invertible; `inverse(A)` is then its inverse. */
+  readonly invertible: boolean;
   readonly op: CmpOp | null;
   readonly bound: Expr | null;
   readonly span: Span;
 }
 
-/** A reference to units of a network: `Net.h1`, `Net.h1[2]`, `h1`. */
+/**
+ * A reference to units of a network: `Net.h1`, `Net.h1[2]`, `h1`, `Net.h axis c`,
+ * `Net.y.q` (an auxiliary tensor of an operation). `path` is the dotted name as written;
+ * elaboration decides whether its first part names a network.
+ */
 export interface UnitRef {
-  readonly network: Ident | null;
-  readonly node: Ident;
+  readonly path: readonly Ident[];
   readonly unit: Expr | null;
+  /** The axis (a name of the tensor's definition, or a number); the first when null. */
+  readonly axis: Expr | null;
   readonly span: Span;
 }
 
@@ -88,8 +109,11 @@ export interface Assign {
 export type TExpr =
   | { readonly kind: "ref"; readonly name: Ident; readonly args: readonly Expr[]; readonly span: Span }
   | { readonly kind: "permute"; readonly target: UnitRef; readonly perm: Perm; readonly span: Span }
-  | { readonly kind: "permuteAxis"; readonly axis: "rows" | "cols"; readonly network: Ident | null; readonly param: Ident; readonly perm: Perm; readonly span: Span }
+  /** `permute rows of W`, `permute cols of W`, `permute axis 2 of K`. */
+  | { readonly kind: "permuteAxis"; readonly axis: "rows" | "cols" | Expr; readonly network: Ident | null; readonly param: Ident; readonly perm: Perm; readonly span: Span }
   | { readonly kind: "scale"; readonly target: UnitRef; readonly factor: Expr; readonly span: Span }
+  /** `multiply axis a of P by M`: P's entries along axis a become sum_j P[.., j, ..] M[j, k]. */
+  | { readonly kind: "multiply"; readonly axis: Expr; readonly network: Ident | null; readonly param: Ident; readonly matrix: Expr; readonly span: Span }
   | { readonly kind: "flip"; readonly target: UnitRef; readonly correction: boolean; readonly span: Span }
   | { readonly kind: "then"; readonly first: TExpr; readonly second: TExpr; readonly span: Span }
   | { readonly kind: "assign"; readonly assigns: readonly Assign[]; readonly span: Span };

@@ -12,7 +12,8 @@
  * do), extended oddly for `odd`, as the solver's slopes for `positively_homogeneous`;
  * activations with axioms use the real function (tanh, sigmoid) or admitted pool functions.
  */
-import type { Activation, Network, VExpr } from "../elaborate/types.ts";
+import type { Activation, Network, TensorDef } from "../elaborate/types.ts";
+import { reads } from "../elaborate/iexpr.ts";
 import { activationsOf } from "../elaborate/activationsOf.ts";
 import type { ClaimModel } from "../semantics/claim.ts";
 import { evalFormula, evalTerm, evaluateNetwork, type ActFn } from "../numeric/evaluate.ts";
@@ -25,7 +26,7 @@ import type { Candidate } from "../obligations/types.ts";
 export type { Candidate };
 import type { Sym } from "../semantics/types.ts";
 import { entryKey } from "../semantics/build.ts";
-import type { Shown, Witness } from "./types.ts";
+import type { Nested, Shown, Witness } from "./types.ts";
 import { violation } from "./declared.ts";
 
 export type ReplayResult = { readonly ok: true; readonly witness: Witness } | { readonly ok: false; readonly reason: string };
@@ -178,10 +179,10 @@ function attempt<T>(model: ClaimModel, cand: Candidate, chosen: ReadonlyMap<stri
     if (why) return `the witness is not valid: ${why}`;
   }
   const show = (x: Rational): Shown => x.toString();
-  const parameters: Record<string, Shown[] | Shown[][]> = {};
+  const parameters: Record<string, readonly Nested[]> = {};
   for (const p of claim.lhs.params) {
     const flat = Array.from({ length: p.shape.reduce((a, b) => a * b, 1) }, (_, i) => show(cand.values.get(`${p.name}${entryKey(p.shape, i)}`) ?? Rational.ZERO));
-    parameters[p.name] = p.shape.length === 2 ? Array.from({ length: p.shape[0]! }, (_, r0) => flat.slice(r0 * p.shape[1]!, (r0 + 1) * p.shape[1]!)) : flat;
+    parameters[p.name] = nest(flat, p.shape);
   }
   const scalars: Record<string, Shown | Shown[]> = {};
   for (const s of claim.transform.scalars) {
@@ -206,22 +207,22 @@ function attempt<T>(model: ClaimModel, cand: Candidate, chosen: ReadonlyMap<stri
   };
 }
 
-/** Parameters grouped by the vector (or output) whose units they compute. */
+/** A flat row-major list as nested lists, one level per axis. */
+function nest(flat: readonly Shown[], shape: readonly number[]): Nested[] {
+  if (shape.length <= 1) return [...flat];
+  const inner = shape.slice(1).reduce((a, b) => a * b, 1);
+  return Array.from({ length: shape[0]! }, (_, i) => nest(flat.slice(i * inner, (i + 1) * inner), shape.slice(1)));
+}
+
+/** Parameters grouped by the hidden tensor (or output) that reads them first. */
 export function layersOf(net: Network): { name: string; size: number; params: string[] }[] {
-  const direct = (e: VExpr, acc: string[]): void => {
-    if (e.k === "matvec") acc.push(e.param);
-    if (e.k === "param") acc.push(e.name);
-    if (e.k === "sum") e.terms.forEach((t) => direct(t.e, acc));
-    if (e.k === "act" || e.k === "scale") direct(e.arg, acc);
-    if (e.k === "matvec") direct(e.arg, []);
+  const seen = new Set<string>();
+  const layer = (d: TensorDef, name: string) => {
+    const params = [...new Set(reads(d.expr).filter((r) => r.src === "param" && !seen.has(r.name)).map((r) => r.name))];
+    params.forEach((p) => seen.add(p));
+    return { name, size: d.shape[0] ?? 1, params };
   };
-  const out = net.nodes.map((n) => {
-    const ps: string[] = [];
-    direct(n.expr, ps);
-    return { name: n.name, size: n.size, params: [...new Set(ps)] };
-  });
-  const ps: string[] = [];
-  direct(net.output.expr, ps);
-  out.push({ name: "out", size: net.output.size, params: [...new Set(ps)] });
+  const out = net.nodes.map((n) => layer(n, n.name));
+  out.push(layer(net.output, "out"));
   return out.filter((l) => l.params.length > 0);
 }

@@ -7,6 +7,9 @@ import type { Strategy } from "../obligations/types.ts";
 /** A value as shown to users: "3/4" (exact) or a float64 number. */
 export type Shown = string | number;
 
+/** A tensor of shown values, nested by axis (a vector is a list, a matrix a list of rows). */
+export type Nested = Shown | readonly Nested[];
+
 /**
  * A counterexample: parameter values, the input, both outputs, and how each activation
  * was realised. `layers` groups the parameters by the vector whose units they compute.
@@ -14,7 +17,8 @@ export type Shown = string | number;
 export interface Witness {
   readonly source: "numeric falsifier" | "solver model";
   readonly replay: "exact" | "float64";
-  readonly parameters: Readonly<Record<string, Shown[] | Shown[][]>>;
+  /** Every parameter, nested by axis in its declared shape. */
+  readonly parameters: Readonly<Record<string, readonly Nested[]>>;
   readonly layers: readonly { readonly name: string; readonly size: number; readonly params: readonly string[] }[];
   readonly scalars: Readonly<Record<string, Shown | Shown[]>>;
   readonly input: Readonly<Record<string, Shown[]>>;

@@ -89,10 +89,11 @@ network Res {
     const mod = elaborate(load("res.neq", source, () => null));
     expect(mod.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     expect(groupOrder(mod.networks.get("Mlp")!).exact).toBe(2880n);
-    // Branch units h1, h2 permute freely (5! 5!); the stream s0, s1, s2 does not on its own.
+    // Branch units h1, h2 permute freely (5! 5!), and so does the residual stream s0, s1, s2
+    // as one class (4!): it is read and written only through Win, V1, V2, U1, U2 and Wout.
     const res = groupOrder(mod.networks.get("Res")!);
-    expect(res.factors.map((f) => f.node)).toEqual(["h1", "h2"]);
-    expect(res.exact).toBe(14400n);
+    expect(res.factors.map((f) => f.node)).toEqual(["s0", "h1", "h2"]);
+    expect(res.exact).toBe(24n * 14400n);
   });
 });
 

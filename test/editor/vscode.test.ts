@@ -181,7 +181,7 @@ describe("VS Code extension: on save", () => {
     expect(sets.map((s) => s.file)).toEqual([file]);
     const messages = sets[0]!.diagnostics.map((d) => `${d.code} ${d.range.join(",")} ${d.message.split("\n")[0]}`);
     expect(messages).toEqual([
-      "ELB013 6,38,6,40 cannot permute units of N.h2: N has no vector h2; its vectors are h1",
+      "ELB013 6,38,6,40 cannot permute units of N.h2: N has no hidden tensor h2; its hidden tensors are h1",
       "claim.refuted 4,0,4,60 rows_only: expected proved, got refuted (numeric falsifier, replayed exactly)",
       "claim.proved 5,0,5,53 permutation: expected refuted, got proved (compositional; axioms: none)",
       "claim.error 6,0,6,49 broken: the claim could not be elaborated",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { unitLayout } from "../../src/elaborate/layout.ts";
+import { axisClass } from "../../src/elaborate/axes.ts";
+import { tensorUnits } from "../../src/elaborate/units.ts";
 import type { Step } from "../../src/elaborate/types.ts";
 import { codes, module } from "../helpers/module.ts";
 
@@ -8,8 +9,8 @@ describe("networks", () => {
     const m = module("network N = mlp(3 -> 4 -> 5 -> 2, relu)");
     const n = m.networks.get("N")!;
     expect(n.params.map((p) => `${p.name}[${p.shape}]`)).toEqual(["W0[4,3]", "b0[4]", "W1[5,4]", "b1[5]", "W2[2,5]", "b2[2]"]);
-    expect(n.nodes.map((x) => `${x.name}:${x.size}`)).toEqual(["h1:4", "h2:5"]);
-    expect(n.output.size).toBe(2);
+    expect(n.nodes.map((x) => `${x.name}:${x.shape}`)).toEqual(["h1:4", "h2:5"]);
+    expect(n.output.shape).toEqual([2]);
   });
 
   it("per-layer activations", () => {
@@ -36,14 +37,14 @@ describe("transformations", () => {
 
   it("cycle (a b c) sends a to b, b to c, c to a; arrays list each unit's new position", () => {
     const [c] = steps("theorem t: N ~ N after permute N.h1 by (0 2 3)");
-    expect(c!.k === "permuteUnits" && c!.perm).toEqual([2, 1, 3, 0]);
+    expect(c!.k === "permuteAxes" && c!.perm).toEqual([2, 1, 3, 0]);
     const [a] = steps("theorem t: N ~ N after permute N.h1 by [2, 1, 3, 0]");
-    expect(a!.k === "permuteUnits" && a!.perm).toEqual([2, 1, 3, 0]);
+    expect(a!.k === "permuteAxes" && a!.perm).toEqual([2, 1, 3, 0]);
   });
 
   it("`then` composes left to right, through declared symmetries", () => {
     const s = steps("symmetry a = permute h1 by (0 1)\nsymmetry b = a then flip N.h2[1]\ntheorem t: N ~ N after b then scale N.h1[0] by 2");
-    expect(s.map((x) => x.k)).toEqual(["permuteUnits", "flipUnits", "scaleUnits"]);
+    expect(s.map((x) => x.k)).toEqual(["permuteAxes", "flipUnits", "scaleUnits"]);
   });
 
   it("each use of a symmetry gets its own scalars; clashing names are told apart", () => {
@@ -54,7 +55,7 @@ describe("transformations", () => {
   it("a sweep unrolls its body, suffixing claim names", () => {
     const m = module("activation sigma\nfor n in 2..4 {\n network N = mlp(2 -> n -> 1, sigma)\n theorem p: N ~ N after permute N.h1 by (0 n-1)\n}");
     expect(m.claims.map((c) => c.name)).toEqual(["p[n=2]", "p[n=3]", "p[n=4]"]);
-    expect(m.claims.map((c) => c.lhs.nodes[0]!.size)).toEqual([2, 3, 4]);
+    expect(m.claims.map((c) => c.lhs.nodes[0]!.shape[0])).toEqual([2, 3, 4]);
   });
 
   it("imports the standard library", () => {
@@ -87,10 +88,11 @@ describe("transformations", () => {
 describe("unit layouts", () => {
   const net = module("network R { input x[3]; param A[4,3], a[4], U[5,4], c[5], V[4,5]; s0 = A x + a; h = relu(U s0 + c); s1 = s0 + V h; out s1 }").networks.get("R")!;
   it("a branch's hidden vector: rows and bias in, columns out", () => {
-    expect(unitLayout(net, "h")).toMatchObject({ rows: ["U"], biases: ["c"], cols: ["V"] });
+    expect(tensorUnits(net, "h", 0)).toMatchObject({ producers: [{ param: "U", axis: 0 }, { param: "c", axis: 0 }], consumers: [{ param: "V", axis: 1 }] });
+    expect(axisClass(net, "h", 0)).toMatchObject({ size: 5, params: expect.arrayContaining([{ kind: "param", name: "U", axis: 0 }, { kind: "param", name: "c", axis: 0 }, { kind: "param", name: "V", axis: 1 }]) });
   });
-  it("a residual stream cannot be reparameterised unit by unit", () => {
-    expect(unitLayout(net, "s0")).toHaveProperty("reason");
-    expect(unitLayout(net, "x")).toHaveProperty("reason");
+  it("a residual stream cannot be reparameterised unit by unit, nor permuted when it reaches the output", () => {
+    expect(tensorUnits(net, "s0", 0)).toHaveProperty("reason");
+    expect(axisClass(net, "s0", 0)).toMatchObject({ reason: expect.stringContaining("the output of R") });
   });
 });

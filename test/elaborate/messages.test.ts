@@ -13,9 +13,11 @@ const messages = (text: string) => module(text).diagnostics.map((d) => `${d.code
 
 describe("calls in a network", () => {
   it("an unknown function is named as unknown, not as an activation with 2 arguments", () => {
-    const ms = messages("network N { input x[2]; param K1[2,2]; h = conv1d(K1, x); out h }");
+    // conv1d is an operation of the library: a wrong call says what is wrong with its arguments.
+    expect(messages("network N { input x[2]; param K1[2,2]; h = conv1d(K1, x); out h }")[0]).toMatch(/^ELB003: the kernel of conv1d must have 3 axes/);
+    const ms = messages("network N { input x[2]; param K1[2,2]; h = conv3d(K1, x); out h }");
     expect(ms).toHaveLength(1);
-    expect(ms[0]).toMatch(/^ELB001: unknown function conv1d/);
+    expect(ms[0]).toMatch(/^ELB001: unknown function conv3d/);
     expect(ms[0]).not.toContain("leaky_relu");
   });
 
@@ -27,7 +29,7 @@ describe("calls in a network", () => {
   });
 
   it("an activation given two vectors says which activation; the leaky_relu hint only for leaky_relu", () => {
-    expect(messages("network N { input x[2]; param W[2,2]; h = relu(W x, x); out h }")).toEqual(["ELB009: activation relu is applied to one vector, not 2"]);
+    expect(messages("network N { input x[2]; param W[2,2]; h = relu(W x, x); out h }")).toEqual(["ELB009: activation relu is applied to one tensor, not 2"]);
     expect(messages("network N { input x[2]; param W[2,2]; h = leaky_relu(W x, x); out h }")[0]).toContain("declare `activation lrelu = leaky_relu(0.1)`");
   });
 });
@@ -45,7 +47,7 @@ describe("a failed definition is reported once", () => {
   });
 
   it("an unknown vector is still reported when nothing failed", () => {
-    expect(messages("network N { input x[2]; param W[2,2]; out W y }")[0]).toMatch(/^ELB001: unknown vector y/);
+    expect(messages("network N { input x[2]; param W[2,2]; out W y }")[0]).toMatch(/^ELB001: unknown tensor y/);
   });
 });
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Rational } from "../../src/numeric/rational.ts";
-import { law } from "../laws/law.ts";
+import { law, negativeControl } from "../laws/law.ts";
 
 const q = fc.tuple(fc.integer({ min: -1000, max: 1000 }), fc.integer({ min: 1, max: 1000 })).map(([n, d]) => Rational.of(n, d));
 
@@ -26,5 +26,22 @@ describe("Rational", () => {
     law("(a + b) * c = a*c + b*c", fc.tuple(q, q, q), ([a, b, c]) => a.add(b).mul(c).eq(a.mul(c).add(b.mul(c))));
     law("a / b * b = a for b != 0", fc.tuple(q, q.filter((b) => !b.isZero())), ([a, b]) => a.div(b).mul(b).eq(a));
     law("toNumber is within one ulp of the float quotient", q, (a) => Math.abs(a.toNumber() - Number(a.num) / Number(a.den)) <= 2 * Number.EPSILON * Math.abs(a.toNumber()) + 1e-300);
+  });
+});
+
+describe("outward rounding (interval endpoints)", () => {
+  const big = fc.tuple(fc.bigInt({ min: -(1n << 300n), max: 1n << 300n }), fc.bigInt({ min: 1n, max: 1n << 300n })).map(([n, d]) => Rational.of(n, d));
+  /** Significant bits of a dyadic rational's numerator (trailing zeros do not count). */
+  const significant = (r: Rational) => (r.num < 0n ? -r.num : r.num).toString(2).replace(/0+$/, "").length;
+  it("round(bits, -1) <= x <= round(bits, 1), both close to x, with about `bits` significant bits (law)", () => {
+    law("outward rounding encloses", big, (x) => {
+      const lo = x.round(64, -1);
+      const hi = x.round(64, 1);
+      const width = hi.sub(lo).abs();
+      return lo.cmp(x) <= 0 && x.cmp(hi) <= 0 && significant(lo) <= 66 && significant(hi) <= 66 && (x.isZero() || width.cmp(x.abs().div(Rational.of(1n << 60n))) <= 0);
+    });
+  });
+  it("negative control: rounding toward the other side does not enclose", () => {
+    negativeControl("rounding up is a lower bound", big, (x) => x.round(64, 1).cmp(x) <= 0);
   });
 });

@@ -34,6 +34,7 @@ describe("parse", () => {
     const out = (d as Extract<Decl, { kind: "network" }>).body;
     expect(strip(out.kind === "block" ? out.stmts[2] : null)).toEqual({
       kind: "out",
+      indices: null,
       expr: { kind: "binary", op: "+", left: { kind: "juxt", left: { kind: "name", name: "A" }, right: { kind: "juxt", left: { kind: "name", name: "B" }, right: { kind: "name", name: "x" } } }, right: { kind: "name", name: "b" } },
     });
   });
@@ -60,7 +61,7 @@ describe("parse", () => {
     const r = parse("theorem a: N ~\nnetwork M = mlp(2 -> , relu)\nactivation ok\ntheorem b N ~ N\n", "t.neq");
     expect(r.diagnostics.map((d) => d.code)).toEqual(["SYN003", "SYN002", "SYN002"]);
     expect(r.program.decls.map((d) => d.kind)).toEqual(["activation"]);
-    expect(r.diagnostics[1]!.message).toBe("unexpected `,`; expected one of `(`, `-`, `if`, `not`, a name, a number");
+    expect(r.diagnostics[1]!.message).toBe("unexpected `,`; expected one of `(`, `-`, `if`, `max`, `not`, `sum`, a name, a number");
   });
 });
 
