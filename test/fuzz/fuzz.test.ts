@@ -44,7 +44,7 @@ const VOCAB = [
   ...["N", "Net", "h1", "h2", "W0", "b0", "W1", "x", "c", "n", "relu", "tanh", "sigmoid", "sigma", "leaky_relu", "identity", "max", "min", "samples", "B", "eps"],
   ...["0", "1", "2", "3", "1/0", "0.5", "1e309", "1e-400", "99999999999999999999", "1000000", "100000000", "-1"],
   // Amplifiers: long chains and deep nesting that once overflowed the stack or hung the parser.
-  ...["(\n".repeat(3000), "not\n".repeat(20_000), " +\n z".repeat(20_000), "-\n".repeat(20_000), "W\n".repeat(20_000), "\nthen permute N.h1 by (0 1)".repeat(3000), "(".repeat(200_000)],
+  ...["(\n".repeat(3000), "not\n".repeat(2000), " +\n z".repeat(2000), "-\n".repeat(2000), "W\n".repeat(2000), "\nthen permute N.h1 by (0 1)".repeat(600), "not\n".repeat(20_000), "(".repeat(200_000)],
   ...['"std/activations.neq"', '"std/../../package.json"', '"\\q"', '"/dev/zero"', '"\\u12"', '"a\tb"', '"."', '"', "/*", "//", "\n", "\t", "\u00e9", "\u0000"],
 ];
 

@@ -35,11 +35,11 @@ const lines = (n: number, line: string) => Array.from({ length: n }, () => line)
 describe("deep expressions are refused before parsing (SYN006), not a stack overflow", () => {
   const cases: [string, string][] = [
     ["nested brackets", `activation f(z) = ${"(\n".repeat(2000)}z${")".repeat(2000)}\n`],
-    ["a long then chain", `network N = mlp(2 -> 3 -> 1, relu)\ntheorem t: N ~ N after permute N.h1 by (0 1)\n${lines(3000, "then permute N.h1 by (0 1)")}\n`],
-    ["a long sum", `activation f(z) = z${" +\n z".repeat(20_000)}\n`],
-    ["a not chain", `activation g { axiom forall z: ${"not\n".repeat(20_000)}g(z) > 0 }\n`],
-    ["a juxtaposition chain", `network N { input x[2]; param W[2,2]; out (${"W\n".repeat(20_000)}x) }\n`],
-    ["a chain of minus signs", `activation f(z) = ${"-\n".repeat(20_000)}z\n`],
+    ["a long then chain", `network N = mlp(2 -> 3 -> 1, relu)\ntheorem t: N ~ N after permute N.h1 by (0 1)\n${lines(1000, "then permute N.h1 by (0 1)")}\n`],
+    ["a long sum", `activation f(z) = z${" +\n z".repeat(5000)}\n`],
+    ["a not chain", `activation g { axiom forall z: ${"not\n".repeat(5000)}g(z) > 0 }\n`],
+    ["a juxtaposition chain", `network N { input x[2]; param W[2,2]; out (${"W\n".repeat(5000)}x) }\n`],
+    ["a chain of minus signs", `activation f(z) = ${"-\n".repeat(5000)}z\n`],
   ];
   for (const [what, text] of cases) {
     it(what, async () => {
@@ -121,6 +121,18 @@ describe("long lines, many declarations, unbalanced brackets", () => {
     const r = await checkText(text);
     expectLocated(r, "ELB001");
     expect(r.ms).toBeLessThan(5000);
+  }, 30_000);
+
+  it("long lists within the token limit parse in a few seconds; longer ones are SYN009", async () => {
+    const images = (n: number) => Array.from({ length: n }, (_, i) => String(i)).join(",\n");
+    const within = await checkText(`symmetry s = permute rows of W by [${images(LIMITS.declarationTokens / 2 - 10)}]\n`);
+    expect(within.ms).toBeLessThan(10_000);
+    expect(within.stdout).not.toContain("SYN009");
+    const props = await checkText(`activation a : ${Array.from({ length: LIMITS.declarationTokens / 2 - 10 }, () => "odd").join(",\n")}\n`);
+    expect(props.ms).toBeLessThan(10_000);
+    const beyond = await checkText(`symmetry s = permute rows of W by [${images(30_000)}]\n`);
+    expectLocated(beyond, "SYN009");
+    expect(beyond.ms).toBeLessThan(3000);
   }, 30_000);
 
   it("200,000 unbalanced parentheses: SYN009, fast", async () => {
