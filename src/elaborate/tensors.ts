@@ -337,7 +337,8 @@ export function rangesOf(vars: readonly A.BoundVar[], body: A.Expr, env: TEnv): 
     }
     const i = inferred.get(v.name.name);
     if (!i) {
-      env.diags.push(error("ELB003", v.name.span, `cannot tell the range of ${v.name.name}: it never indexes a tensor axis directly; write ${v.name.name}:N`));
+      // A tensor whose definition failed says nothing about ranges; it was reported there.
+      if (!mentionsFailed(body, env)) env.diags.push(error("ELB003", v.name.span, `cannot tell the range of ${v.name.name}: it never indexes a tensor axis directly; write ${v.name.name}:N`));
       return null;
     }
     out.push({ name: v.name.name, n: i.n });
@@ -464,4 +465,28 @@ function operation(op: Op, e: Extract<A.Expr, { kind: "call" }>, env: TEnv): TVa
     return null;
   }
   return out;
+}
+
+/** Whether `e` reads a name whose definition failed. */
+function mentionsFailed(e: A.Expr, env: TEnv): boolean {
+  switch (e.kind) {
+    case "name":
+      return env.failed.has(e.name);
+    case "index":
+      return mentionsFailed(e.target, env) || e.indices.some((i) => i.kind === "at" && mentionsFailed(i.expr, env));
+    case "reduce":
+      return mentionsFailed(e.body, env);
+    case "neg":
+    case "not":
+      return mentionsFailed(e.arg, env);
+    case "binary":
+    case "juxt":
+      return mentionsFailed(e.left, env) || mentionsFailed(e.right, env);
+    case "call":
+      return env.failed.has(e.callee.name) || e.args.some((a) => mentionsFailed(a, env));
+    case "if":
+      return mentionsFailed(e.cond, env) || mentionsFailed(e.then, env) || mentionsFailed(e.else, env);
+    default:
+      return false;
+  }
 }

@@ -22,6 +22,8 @@ for (const f of fs.readdirSync(path.join(ROOT, CASES)).sort()) {
 }
 Object.assign(runs, {
   "verdicts.pretty": ["check", `${CASES}/verdicts.neq`],
+  "tensors.pretty": ["check", `${CASES}/tensors.neq`],
+  "tensors.json": ["check", "--reporter", "json", `${CASES}/tensors.neq`],
   "verdicts.json": ["check", "--reporter", "json", `${CASES}/verdicts.neq`],
   "verdicts.junit": ["check", "--reporter", "junit", `${CASES}/verdicts.neq`],
   "unknown.pretty": ["check", "--strategy", "compositional", `${CASES}/unknown.neq`],

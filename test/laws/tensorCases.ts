@@ -7,6 +7,8 @@
  */
 import fc from "fast-check";
 
+type ValueOf<A> = A extends fc.Arbitrary<infer T> ? T : never;
+
 const perm = (n: number) => fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { minLength: n, maxLength: n });
 /** A permutation of n >= 2 elements that moves something. */
 const moving = (n: number) => perm(n).filter((p) => p.some((x, i) => x !== i));
@@ -37,7 +39,7 @@ const convNet = fc.record({
   // The second convolution's kernel must fit the first one's output.
   .filter((c) => c.length + 2 * c.padding - c.k1 + 1 >= c.k2);
 
-function convText(c: fc.GeneratedValueType<typeof convNet>): string {
+function convText(c: ValueOf<typeof convNet>): string {
   const bn = c.bn ? `, m1[${c.c1}], v1[${c.c1}], g1[${c.c1}], e1[${c.c1}]` : "";
   const first = `conv1d(x, K1, b1, padding = ${c.padding})`;
   return [
@@ -93,7 +95,7 @@ const attnNet = fc.record({
   causal: fc.integer({ min: 0, max: 1 }),
 });
 
-function attnText(a: fc.GeneratedValueType<typeof attnNet>): string {
+function attnText(a: ValueOf<typeof attnNet>): string {
   const input = a.ln ? "layernorm(x, g, e)" : "x";
   return [
     "network N {",

@@ -66,13 +66,13 @@ function core(q: TValue, k: TValue, v: TValue, kvOf: (h: readonly Affine[]) => A
 }
 
 /** A projection p[...heads, t, k] = sum_d W[...heads, k, d] x[t, d] (+ b[...heads, k]). */
-function project(x: TValue, W: TValue, b: TValue | null, nHeads: number, ctx: OpContext, name: string): TValue {
+function project(x: TValue, W: TValue, b: TValue | null, nHeads: number, ctx: OpContext, name: string, headAxes: readonly string[]): TValue {
   const d = ctx.fresh("d");
   const D = x.shape[1]!;
   const shape = [...W.shape.slice(0, nHeads), x.shape[0]!, W.shape[nHeads]!];
   return ctx.define(
     name,
-    tvalue(shape, [...W.axes.slice(0, nHeads), x.axes[0] ?? "tokens", "head_dim"], (idx) => {
+    tvalue(shape, [...headAxes, "tokens", "head_dim"], (idx) => {
       const h = idx.slice(0, nHeads);
       const product = sumOver(d, D, mul(W.at([...h, idx[nHeads + 1]!, ix(d)]), x.at([idx[nHeads]!, ix(d)])));
       return b ? add(product, b.at([...h, idx[nHeads + 1]!])) : product;
@@ -114,14 +114,14 @@ export const mha: Op = {
       ropeCheck(options, T, K, "mha"),
     );
     if (problem) return problem;
-    const q = rotated(project(x!, Wq!, tensor(options, "bq"), 1, ctx, "q"), options, ctx, "q_rope");
-    const k = rotated(project(x!, Wk!, tensor(options, "bk"), 1, ctx, "k"), options, ctx, "k_rope");
-    const v = project(x!, Wv!, tensor(options, "bv"), 1, ctx, "v");
+    const q = rotated(project(x!, Wq!, tensor(options, "bq"), 1, ctx, "q", ["heads"]), options, ctx, "q_rope");
+    const k = rotated(project(x!, Wk!, tensor(options, "bk"), 1, ctx, "k", ["heads"]), options, ctx, "k_rope");
+    const v = project(x!, Wv!, tensor(options, "bv"), 1, ctx, "v", ["heads"]);
     const heads = core(q, k, v, (h) => [...h], 1, options, ctx);
     const bo = tensor(options, "bo");
     const hh = ctx.fresh("h");
     const kk = ctx.fresh("k");
-    return tvalue([T, D], [x!.axes[0] ?? "tokens", Wo!.axes[0] ?? "d_model"], ([t, d]) => {
+    return tvalue([T, D], ["tokens", "d_model"], ([t, d]) => {
       const mix = sumOver(hh, H, sumOver(kk, K, mul(Wo!.at([d!, ix(hh), ix(kk)]), heads.at([ix(hh), t!, ix(kk)]))));
       return bo ? add(mix, bo.at([d!])) : mix;
     });
@@ -146,14 +146,14 @@ export const gqa: Op = {
       ropeCheck(options, T, K, "gqa"),
     );
     if (problem) return problem;
-    const q = rotated(project(x!, Wq!, null, 2, ctx, "q"), options, ctx, "q_rope");
-    const k = rotated(project(x!, Wk!, null, 1, ctx, "k"), options, ctx, "k_rope");
-    const v = project(x!, Wv!, null, 1, ctx, "v");
+    const q = rotated(project(x!, Wq!, null, 2, ctx, "q", ["groups", "queries"]), options, ctx, "q_rope");
+    const k = rotated(project(x!, Wk!, null, 1, ctx, "k", ["groups"]), options, ctx, "k_rope");
+    const v = project(x!, Wv!, null, 1, ctx, "v", ["groups"]);
     const heads = core(q, k, v, (h) => [h[0]!], 2, options, ctx);
     const g = ctx.fresh("g");
     const r = ctx.fresh("r");
     const kk = ctx.fresh("k");
-    return tvalue([T, D], [x!.axes[0] ?? "tokens", Wo!.axes[0] ?? "d_model"], ([t, d]) =>
+    return tvalue([T, D], ["tokens", "d_model"], ([t, d]) =>
       sumOver(g, G, sumOver(r, R, sumOver(kk, K, mul(Wo!.at([d!, ix(g), ix(r), ix(kk)]), heads.at([ix(g), ix(r), t!, ix(kk)]))))),
     );
   },

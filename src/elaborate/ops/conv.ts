@@ -47,7 +47,7 @@ function conv(dims: 1 | 2, [x, K, b]: readonly TValue[], options: ReadonlyMap<st
   const a = taps.map((_, d) => ctx.fresh(d === 0 ? "a" : "d"));
   const gi = ctx.fresh("g");
   const Og = O / g;
-  return tvalue([O, ...out], [K!.axes[0] ?? "channels", ...x!.axes.slice(1)], (idx) => {
+  return tvalue([O, ...out], ["channels", ...(dims === 1 ? ["positions"] : ["rows", "cols"])], (idx) => {
     const o = idx[0]!;
     const positions = idx.slice(1).map((i, d) => tap(i, a[d]!, s, p));
     const body = (channel: Affine): IExpr => {

@@ -22,7 +22,7 @@ export const linear: Op = {
       if (bad) return bad;
     }
     const k = ctx.fresh("k");
-    return tvalue([...x!.shape.slice(0, -1), out], [...x!.axes.slice(0, -1), W!.axes[0] ?? "out"], (idx) => {
+    return tvalue([...x!.shape.slice(0, -1), out], [...x!.axes.slice(0, -1), "units"], (idx) => {
       const o = idx[idx.length - 1]!;
       const lead = idx.slice(0, -1);
       const product = sumOver(k, inn, mul(W!.at([o, ix(k)]), x!.at([...lead, ix(k)])));

@@ -52,7 +52,7 @@ export const gap: Op = {
     const spatial = x!.shape.slice(1);
     const vs = spatial.map((_, d) => ctx.fresh(`p${d}`));
     const n = spatial.reduce((a, b) => a * b, 1);
-    return tvalue([x!.shape[0]!], [x!.axes[0] ?? "channels"], (idx) => {
+    return tvalue([x!.shape[0]!], ["channels"], (idx) => {
       let e: IExpr = x!.at([idx[0]!, ...vs.map((v) => ix(v))]);
       for (let d = vs.length - 1; d >= 0; d--) e = sumOver(vs[d]!, spatial[d]!, e);
       return mul(konst(Rational.of(1, n)), e);
