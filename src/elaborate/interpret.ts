@@ -292,3 +292,31 @@ export function interpretNetwork<T>(net: TensorNetwork, alg: Algebra<T>, leaves:
   }
   return { nodes, output: label(net.output, evaluateDef(net.output, alg, tables, stop)) };
 }
+
+/**
+ * Operations to evaluate a network once (entries times the size of their expression, sums
+ * expanded): what numeric evaluation costs, known before doing it.
+ */
+export function evaluationCost(net: TensorNetwork): number {
+  const cost = (e: IExpr): number => {
+    switch (e.k) {
+      case "const":
+      case "read":
+        return 1;
+      case "add":
+      case "mul":
+        return e.args.reduce((n, a) => n + cost(a), 1);
+      case "neg":
+      case "act":
+        return 1 + cost(e.a);
+      case "div":
+        return 1 + cost(e.a) + cost(e.b);
+      case "sum":
+      case "max":
+        return e.n * cost(e.body);
+      case "guard":
+        return 1 + cost(e.body);
+    }
+  };
+  return [...net.nodes, net.output].reduce((n, d) => n + entries(d.shape) * cost(d.expr), 0);
+}

@@ -4,7 +4,7 @@
  */
 import { InternalError, unreachable } from "../diagnostics/diagnostic.ts";
 import type { Activation, CmpOp, Network, SExpr, SFormula } from "../elaborate/types.ts";
-import { interpretNetwork, type Algebra } from "../elaborate/interpret.ts";
+import { entries, interpretNetwork, type Algebra } from "../elaborate/interpret.ts";
 import { Rational } from "./rational.ts";
 import type { Formula, Sym, Term } from "../semantics/types.ts";
 import type { Field } from "./field.ts";
@@ -150,8 +150,21 @@ export function fieldAlgebra<T>(F: Field<T>, act: ActFn<T>): Algebra<T> {
  * and for tensors defined as an activation of an expression, that expression's value (the
  * pre-activation).
  */
-export function evaluateNetwork<T>(net: Network, params: ParamValues<T>, input: readonly T[], F: Field<T>, act: ActFn<T>): { nodes: Map<string, T[]>; pre: Map<string, T[]>; output: T[] } {
+export function evaluateNetwork<T>(net: Network, params: ParamValues<T>, input: readonly T[], F: Field<T>, act: ActFn<T>, stop?: () => void): { nodes: Map<string, T[]>; pre: Map<string, T[]>; output: T[] } {
   const pre = new Map<string, T[]>();
-  const r = interpretNetwork(net, fieldAlgebra(F, act), { input: (i) => input[i]!, param: (name) => (flat) => params(name, flat) }, { pre });
+  // Each parameter entry is computed once (a transformed parameter is a term to evaluate,
+  // and a convolution reads each kernel entry at every position).
+  const shapes = new Map(net.params.map((p) => [p.name, p.shape]));
+  const cache = new Map<string, T[]>();
+  const param = (name: string) => {
+    let values = cache.get(name);
+    if (!values) {
+      values = Array.from({ length: entries(shapes.get(name)!) }, (_, i) => params(name, i));
+      cache.set(name, values);
+    }
+    const v = values;
+    return (flat: number) => v[flat]!;
+  };
+  const r = interpretNetwork(net, fieldAlgebra(F, act), { input: (i) => input[i]!, param }, { pre, ...(stop ? { stop } : {}) });
   return { nodes: r.nodes, pre, output: r.output };
 }

@@ -7,6 +7,7 @@
  */
 import type { Activation, Scalar } from "../elaborate/types.ts";
 import { evalFormula, evalTerm, evaluateNetwork, type ActFn } from "../numeric/evaluate.ts";
+import { evaluationCost } from "../elaborate/interpret.ts";
 import { exact, float64 } from "../numeric/field.ts";
 import { Rational } from "../numeric/rational.ts";
 import { realisations, type Admitted, type Realisation } from "../numeric/realise.ts";
@@ -23,11 +24,16 @@ import type { Candidate } from "./types.ts";
 const SCALAR_CHOICES = [[2, 1], [1, 2], [3, 1], [-1, 1], [-2, 1], [1, 3], [-1, 2], [5, 2], [-3, 1], [7, 4], [1, 1]].map(([n, d]) => Rational.of(n!, d!));
 
 /**
- * Work budget: parameter entries evaluated per claim. Small networks get all 8 draws per
- * realisation; large ones fewer (at least one), which keeps the falsifier to a fraction of
- * a second below a million parameters.
+ * Work budget, in operations of numeric evaluation (elaborate/interpret.ts evaluationCost,
+ * plus the transformed parameters): small networks get all 8 draws per realisation, large
+ * ones fewer (at least one); a network whose single evaluation costs more than MAX_ONE is
+ * not evaluated, and the report says so.
  */
-const BUDGET = 1_500_000;
+const BUDGET = 4_000_000;
+const MAX_ONE = 40_000_000;
+
+/** Raised by the evaluation's stop hook at the time limit. */
+class Stopped extends Error {}
 
 /**
  * What the falsifier found: a candidate counterexample (still to be replayed), nothing, or
@@ -43,9 +49,13 @@ export function falsify(model: ClaimModel, rng: Rng, admitted: Admitted, stop: (
   const missing = acts.find((_, i) => lists[i]!.length === 0);
   if (missing) return { kind: "skipped", reason: `no concrete function is known to satisfy the axioms of ${missing.name}` };
   const size = (net: typeof claim.lhs) => net.params.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
-  const work = size(claim.lhs) + size(claim.rhs) + 1;
+  const work = evaluationCost(claim.lhs) + evaluationCost(claim.rhs) + size(claim.rhs) + 1;
+  if (work > MAX_ONE) return { kind: "skipped", reason: `one evaluation of the two networks takes about ${work.toExponential(1)} operations, more than its budget of ${MAX_ONE.toExponential(0)}` };
   const rounds = Math.max(...lists.map((l) => l.length), 1);
   const trials = Math.max(1, Math.min(8, Math.floor(BUDGET / (work * rounds))));
+  const halt = () => {
+    if (stop()) throw new Stopped();
+  };
   for (let r = 0; r < rounds; r++) {
     const chosen = new Map<string, Realisation>(acts.map((a, i) => [a.key, lists[i]![Math.min(r, lists[i]!.length - 1)]!]));
     const act: ActFn<number> = (a, x) => chosen.get(a.key)!.float(x);
@@ -58,8 +68,15 @@ export function falsify(model: ClaimModel, rng: Rng, admitted: Admitted, stop: (
       const value = (s: Sym): number => (s.kind === "param" ? draw.params.get(s.name)![s.index]! : s.kind === "input" ? draw.input[s.index]! : (draw.scalars.get(s.key) ?? 0));
       const lp = (p: string, i: number) => draw.params.get(p)![i]!;
       const rp = (p: string, i: number) => evalTerm(model.rhs.get(p, i), float64, value, act);
-      const l = evaluateNetwork(claim.lhs, lp, draw.input, float64, act).output;
-      const rr = evaluateNetwork(claim.rhs, rp, draw.input, float64, act).output;
+      let l: number[];
+      let rr: number[];
+      try {
+        l = evaluateNetwork(claim.lhs, lp, draw.input, float64, act, halt).output;
+        rr = evaluateNetwork(claim.rhs, rp, draw.input, float64, act, halt).output;
+      } catch (e) {
+        if (e instanceof Stopped) return { kind: "skipped", reason: "the time limit was reached before it finished" };
+        throw e;
+      }
       const differs = l.some((a, k) => {
         const b = rr[k]!;
         return Number.isFinite(a) && Number.isFinite(b) && Math.abs(a - b) > 1e-9 * (1 + Math.max(Math.abs(a), Math.abs(b)));
