@@ -89,12 +89,12 @@ function isFolder(p: string): boolean {
 
 /**
  * Read a proof file named on the command line (resolved against `cwd`): its text, or a
- * CLI005 / CLI006 diagnostic.
+ * CLI001 (missing), CLI005 (not a regular file, unreadable) or CLI006 (too large) diagnostic.
  */
 export function readCommandLineFile(file: string, cwd: string): { text: string } | { diagnostic: Diagnostic } {
   const r = readSource(path.resolve(cwd, file));
   if (typeof r === "string") return { text: r };
-  return { diagnostic: error(r.problem === "too-large" ? "CLI006" : "CLI005", CLI, `cannot read ${file}: ${r.message}`) };
+  return { diagnostic: error(r.problem === "too-large" ? "CLI006" : r.problem === "missing" ? "CLI001" : "CLI005", CLI, `cannot read ${file}: ${r.message}`) };
 }
 
 /** A reader for imports, resolving relative paths against `cwd`. */

@@ -12,9 +12,9 @@ import { error, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import { LIMITS } from "../limits.ts";
 import type { Program } from "./types.ts";
 
-/** Why a file was not read: not a regular file (or unreadable), or too large. */
+/** Why a file was not read: it does not exist, is not a regular file (or unreadable), or is too large. */
 export interface ReadProblem {
-  readonly problem: "not-regular" | "too-large";
+  readonly problem: "missing" | "not-regular" | "too-large";
   readonly message: string;
 }
 
@@ -39,7 +39,7 @@ export function readSource(file: string): string | ReadProblem {
     // O_NONBLOCK: opening a named pipe without a writer must not wait.
     fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   } catch (e) {
-    return { problem: "not-regular", message: why(e) };
+    return { problem: (e as { code?: string }).code === "ENOENT" ? "missing" : "not-regular", message: why(e) };
   }
   try {
     const st = fs.fstatSync(fd);
@@ -116,7 +116,7 @@ export function load(file: string, text: string, read: ReadFile): Loaded {
       const t = read(target);
       if (t === null || typeof t !== "string") {
         if (t?.problem === "too-large") diagnostics.push(error("ELB026", d.span, `cannot import "${d.path}": ${t.message}`));
-        else if (t?.problem === "not-regular" && t.message !== why({ code: "ENOENT" })) diagnostics.push(error("ELB025", d.span, `cannot import "${d.path}": ${t.message}`));
+        else if (t?.problem === "not-regular") diagnostics.push(error("ELB025", d.span, `cannot import "${d.path}": ${t.message}`));
         else diagnostics.push(error("ELB010", d.span, `cannot read "${d.path}" (looked for ${target})`));
         continue;
       }

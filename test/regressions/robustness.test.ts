@@ -346,6 +346,17 @@ describe("command-line values", () => {
     expect(wide.stderr).toContain(`--widths: widths may be at most ${LIMITS.dimension}`);
   });
 
+  it("explain and bound name a missing file with CLI001, a folder with CLI005", async () => {
+    for (const args of [["explain", "nosuch.neq", "t"], ["bound", "nosuch.neq", "Net"]]) {
+      const r = await cli(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("error CLI001: cannot read nosuch.neq: no such file");
+    }
+    const folder = await cli(["explain", "proofs", "t"]);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain("error CLI005: cannot read proofs: a folder, not a file");
+  });
+
   it("bound --samples above the limit is refused", async () => {
     const r = await cli(["bound", "proofs/08_covering.neq", "Net", "--samples", "1e12"]);
     expect(r.code).toBe(2);
