@@ -9,6 +9,9 @@
  *   npm run bench -- --max-params N   largest network for the compositional strategy (default 9e6)
  *   npm run bench -- --kinds a,b      only these claim families (permutation, relu-scaling,
  *                                     relu-scaling-2, tanh-flip, permutation+relu-scaling)
+ *   npm run bench -- --only tensors   only the tensor targets (tensors.ts): architectures in a
+ *                                     fresh process, and conv / attention side by side
+ *   npm run bench -- --only mlp       only the MLP table
  *
  * The monolithic strategy gets a 60 s wall per claim; after its first failure at a depth it
  * is not run on wider networks of that depth. The last row checks proofs/large (2.9M
@@ -20,6 +23,7 @@ import { fileURLToPath } from "node:url";
 import { checkWith } from "../../src/check.ts";
 import { resolveOptions } from "../../src/options.ts";
 import { Session } from "../../src/session.ts";
+import { architectureTargets, sideBySide } from "./tensors.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const args = process.argv.slice(2);
@@ -186,4 +190,12 @@ function summarise(rows: Row[]): void {
   }
 }
 
-await main();
+const only = args.indexOf("--only") >= 0 ? args[args.indexOf("--only") + 1] : null;
+if (only !== "tensors") await main();
+if (only !== "mlp") {
+  console.log("\nTensor targets (fresh process each, start-up included; 120 s per claim):");
+  architectureTargets((s) => console.log(s));
+  console.log("\nMonolithic vs compositional, side by side (falsifier and cache off; monolithic wall 60 s):");
+  console.log(`${"family".padEnd(30)} ${"size".padStart(4)}  ${"params".padStart(8)}  ${"monolithic".padStart(14)}  ${"compositional".padStart(10)}`);
+  await sideBySide((s) => console.log(s));
+}
