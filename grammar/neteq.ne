@@ -6,6 +6,11 @@
 # errors of the others. Keep one rule per precedence level: the grammar must stay
 # unambiguous (test/syntax checks that every example has exactly one parse).
 #
+# Lists are built in linear time (src/syntax/lists.ts): repetitions `x:*` and `x:+` become
+# shared sequences, and `b.list` / `b.mapped` lazy lists; src/syntax/parse.ts turns them into
+# arrays once a declaration is parsed. Postprocessors may call `.map` on a repetition only
+# where the rule completes once (at a closing bracket), never at every item.
+#
 # Regenerate with `npm run grammar`; never edit src/syntax/generated/ by hand.
 
 @preprocessor typescript
@@ -137,10 +142,10 @@ unitRef -> ident ("." ident):* ("[" expr "]"):? ("axis" axisName):?
 axisName -> ident {% ([n]): A.Expr => ({ kind: "name", name: n.name, span: n.span }) %}
           | %number {% ([t]) => b.num(t) %}
 
-perm -> cycle:+ {% ([cs]): A.Perm => ({ kind: "cycles", cycles: cs.map((c: any) => c.elems), span: b.spanOf(cs.map((c: any) => c.tokens)) }) %}
+perm -> cycle:+ {% ([cs]): A.Perm => ({ kind: "cycles", cycles: b.mapped(cs, (c: any) => c.elems), span: b.spanOf(cs) }) %}
       | "[" exprList "]" {% ([o, es, c]): A.Perm => ({ kind: "array", images: es, span: b.spanOf(o, c) }) %}
 
-cycle -> "(" cycleElem:+ ")" {% ([o, es, c]) => ({ elems: es, tokens: [o, c] }) %}
+cycle -> "(" cycleElem:+ ")" {% ([o, es, c]) => ({ elems: es, span: b.spanOf(o, c) }) %}
 
 cycleElem -> %number {% ([t]) => b.num(t) %}
            | ident {% ([n]) => ({ kind: "name", name: n.name, span: n.span }) %}

@@ -4,9 +4,10 @@
  */
 import type { Span } from "../diagnostics/span.ts";
 import { stringValue, type Token } from "./lexer.ts";
+import { LazyList, Seq } from "./lists.ts";
 import type { Expr, Ident, Index, BinaryOp } from "./types.ts";
 
-type Part = Token | { span: Span } | Part[] | null | undefined;
+type Part = Token | { span: Span } | Part[] | Seq | LazyList | null | undefined;
 
 const isToken = (p: unknown): p is Token => typeof p === "object" && p !== null && "offset" in p && "text" in p;
 
@@ -19,6 +20,12 @@ export function spanOf(...parts: Part[]): Span {
     if (p === null || p === undefined) return;
     if (Array.isArray(p)) {
       p.forEach(visit);
+      return;
+    }
+    if (p instanceof Seq || p instanceof LazyList) {
+      // A list spans from its first item to its last.
+      visit(p.first as Part);
+      visit(p.last as Part);
       return;
     }
     if (isToken(p)) {
@@ -60,7 +67,15 @@ export const index = (target: Expr, indices: Index[], close: Token): Expr => ({
   span: spanOf(target, close),
 });
 
-/** Keep only the non-separator items of a `x ("," x)*` list as parsed by nearley. */
-export function list<T>(first: T, rest: [unknown, T][]): T[] {
-  return [first, ...rest.map((r) => r[1])];
+/**
+ * Keep only the non-separator items of a `x ("," x)*` list as parsed by nearley. The list
+ * is built lazily (constant time, see lists.ts) and is an array once the declaration is parsed.
+ */
+export function list<T>(first: T, rest: Seq | readonly [unknown, T][]): T[] {
+  return new LazyList([first], rest, (r: [unknown, T]) => r[1]) as unknown as T[];
+}
+
+/** `f` of every item of a repetition, lazily (an array once the declaration is parsed). */
+export function mapped<T, U>(items: Seq | readonly T[], f: (x: T) => U): U[] {
+  return new LazyList([], items, f) as unknown as U[];
 }

@@ -10,10 +10,11 @@ import grammarRules from "./generated/grammar.ts";
 import { LIMITS } from "../limits.ts";
 import { tooDeep } from "./depth.ts";
 import { lex, tokenSpan, type Token } from "./lexer.ts";
+import { linearRepetitions, materialise } from "./lists.ts";
 import { error, InternalError, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import type { Decl, Program } from "./types.ts";
 
-const grammar = nearley.Grammar.fromCompiled(grammarRules);
+const grammar = linearRepetitions(nearley.Grammar.fromCompiled(grammarRules));
 
 /** Split at `;` that are outside every bracket. */
 function declarations(tokens: Token[]): Token[][] {
@@ -82,7 +83,7 @@ function parseDecl(tokens: Token[]): { decl: Decl | null; diagnostic: Diagnostic
   if (parser.results.length > 1) {
     throw new InternalError(`ambiguous grammar: ${parser.results.length} parses of the declaration at offset ${tokens[0]!.offset}`);
   }
-  return { decl: parser.results[0] as Decl, diagnostic: null };
+  return { decl: materialise(parser.results[0] as Decl), diagnostic: null };
 }
 
 /** SYN005 for the first line of `text` longer than the limit, or null. */
