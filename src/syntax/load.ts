@@ -120,6 +120,10 @@ export function load(file: string, text: string, read: ReadFile): Loaded {
         else diagnostics.push(error("ELB010", d.span, `cannot read "${d.path}" (looked for ${target})`));
         continue;
       }
+      if (active.length >= LIMITS.definitionDepth) {
+        diagnostics.push(error("ELB031", d.span, `imports nest more than ${LIMITS.definitionDepth} files deep here (each file imports the next)`));
+        continue;
+      }
       sources.set(target, t);
       visit(target, t);
     }

@@ -69,6 +69,16 @@ describe("chains of definitions are bounded (ELB031), not a stack overflow", () 
     expect(r.stdout.match(/ELB031/g)).toHaveLength(1);
   });
 
+  it("a chain of 100 files, each importing the next", async () => {
+    const dir = tmp();
+    for (let i = 0; i < 100; i++) fs.writeFileSync(path.join(dir, `f${i}.neq`), i < 99 ? `import "f${i + 1}.neq"\nactivation a${i}\n` : "activation a99\n");
+    fs.writeFileSync(path.join(dir, "bad.neq"), 'import "f0.neq"\n');
+    const r = await cli(["check", "--no-cache", "bad.neq"], dir);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/f\d+\.neq:1:1: error ELB031: imports nest more than 64 files deep/);
+  });
+
   it("a short chain of deep definitions: the expanded depth counts", async () => {
     const deep = (k: number) => `activation a${k}(z) = ${k === 0 ? "z" : `a${k - 1}(z)`}${" +\n  z".repeat(200)}`;
     const r = await checkText(`${[0, 1, 2, 3].map(deep).join("\n")}\nnetwork N = mlp(1 -> 2 -> 1, a3)\n`);
