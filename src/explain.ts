@@ -26,7 +26,7 @@ export interface Explained {
  */
 export function obligationsOf(strategy: StrategyChoice, model: ClaimModel): { ob: Obligation; count: number; note: string }[] {
   if (strategy !== "monolithic") {
-    const dedup = compositionalObligations(model, new Rng(1), new Map());
+    const dedup = compositionalObligations(model, new Rng(1), new Map(), () => false, false);
     if (!("reason" in dedup)) return [...dedup.groups.values()].map((g) => ({ ob: g.representative, count: g.count, note: "" }));
     if (strategy === "compositional") return [];
   }

@@ -38,7 +38,8 @@ export interface ClaimOutcome {
   readonly waitMs: number;
   /** What the reader should know beside the verdict (e.g. the falsifier could not run). */
   readonly notes: readonly string[];
-  readonly obligations?: { readonly total: number; readonly distinct: number; readonly cached: number };
+  /** Obligations: all, distinct among those sent to the solver, served from the cache, proved by expansion. */
+  readonly obligations?: { readonly total: number; readonly distinct: number; readonly cached: number; readonly identities?: number };
 }
 
 /** Slack between the solver's own (soft) timeout and the hard limit that stops it. */
@@ -215,7 +216,8 @@ async function dischargeSplit(ob: Obligation, ctx: Ctx): Promise<{ verdict: Verd
 async function compositionalProof(ctx: Ctx): Promise<Partial> {
   const { model, session, budget } = ctx;
   const unknown = (reason: string): Partial => ({ verdict: { kind: "unknown", reason }, strategy: "compositional" });
-  const dedup = budget.run(() => compositionalObligations(model, session.rng("infer"), ctx.admitted, () => budget.exhausted()));
+  // A certificate (session.onDischarged) must see every obligation, identities included.
+  const dedup = budget.run(() => compositionalObligations(model, session.rng("infer"), ctx.admitted, () => budget.exhausted(), !session.onDischarged));
   if ("reason" in dedup) return unknown(dedup.reason);
   const groups = [...dedup.groups.values()];
   session.tick({ obligationsTotal: groups.length, distinct: groups.length });
@@ -239,7 +241,7 @@ async function compositionalProof(ctx: Ctx): Promise<Partial> {
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(session.options.jobs * 2, groups.length)) }, worker));
-  const obligations = { total: dedup.total, distinct: dedup.distinct, cached };
+  const obligations = { total: dedup.total, distinct: dedup.distinct, cached, ...(dedup.identities ? { identities: dedup.identities } : {}) };
   if (failure) {
     const f = failure as { group: Group; verdict: Verdict };
     const why = f.verdict.kind === "unknown" ? f.verdict.reason : "the solver found a counterexample to this step (which may be unreachable)";

@@ -33,6 +33,7 @@ import { genericTerm, mayLeave, NeedsUnits, standInName, type GenericReads, type
 import type { Rng } from "../numeric/rng.ts";
 import type { Admitted } from "../numeric/realise.ts";
 import { Dedup } from "./dedup.ts";
+import { identical } from "./identical.ts";
 import { inferCorrespondences } from "./infer.ts";
 import type { Formula, Term } from "../semantics/types.ts";
 import { symbolKeys } from "../semantics/walk.ts";
@@ -62,7 +63,12 @@ function paramAxes(d: TensorDef): number[] {
  * Generate the obligations of the claim, calling `emit` for each (so that a caller can
  * deduplicate without keeping them all). Returns a reason if the rule does not apply.
  */
-export function compositional(model: ClaimModel, corr: Correspondences, emit: (ob: Obligation) => void, stop: () => boolean = () => false): { reason: string } | null {
+export function compositional(model: ClaimModel, corr: Correspondences, emit: (ob: Obligation) => void, stop: () => boolean = () => false, onIdentity?: () => void): { reason: string } | null {
+  /** Emit `not (l = r)`, or, when `onIdentity` is given and l, r expand alike, count it proved (identical.ts). */
+  const emitIdentity = (id: string, statement: string, l: Term, r: Term) => {
+    if (onIdentity && identical(l, r)) onIdentity();
+    else emit(make(id, statement, not(cmp("=", l, r))));
+  };
   const { claim } = model;
   const lhsDefs = new Map(claim.lhs.nodes.map((n) => [n.name, n]));
   // Side conditions are attached to an obligation only if it mentions their scalars, so
@@ -190,13 +196,13 @@ export function compositional(model: ClaimModel, corr: Correspondences, emit: (o
             parts.push(mul(m, genericTerm(lhsExpr, envJ, posNames, lhsShapes, lhsReads)));
           }
           const coordsText = unitText(coords);
-          emit(make(id, `unit ${coordsText} of ${v.name}${everywhere} in ${side} is a linear combination of units of ${u.name} in ${claim.lhs.name}`, not(cmp("=", lhsTerm, add(...parts, t)))));
+          emitIdentity(id, `unit ${coordsText} of ${v.name}${everywhere} in ${side} is a linear combination of units of ${u.name} in ${claim.lhs.name}`, lhsTerm, add(...parts, t));
           continue;
         }
         if (!out && rhsExpr.k === "act" && lhsExpr.k === "act") {
           const pre2 = genericTerm(rhsExpr.a, envR, posNames, rhsShapes, rr);
           const pre = genericTerm(lhsExpr.a, envL, posNames, lhsShapes, lhsReads);
-          emit(make(`${id}/pre`, `the pre-activation of ${where} is ${isOne(f) ? "" : "the factor times "}that of ${srcText}`, not(cmp("=", pre2, mul(f, pre)))));
+          emitIdentity(`${id}/pre`, `the pre-activation of ${where} is ${isOne(f) ? "" : "the factor times "}that of ${srcText}`, pre2, mul(f, pre));
           const trivial = rhsExpr.act.key === lhsExpr.act.key && isOne(f) && isZero(t);
           if (!trivial) {
             const s = freeSym("s");
@@ -207,7 +213,7 @@ export function compositional(model: ClaimModel, corr: Correspondences, emit: (o
           const lhsTerm = genericTerm(rhsExpr, envR, posNames, rhsShapes, rr);
           const rhsTerm = add(mul(f, genericTerm(lhsExpr, envL, posNames, lhsShapes, lhsReads)), t);
           const rel = `${isOne(f) ? "" : isConst(f) ? `${f.v} * ` : "a factor times "}${srcText}${isZero(t) ? "" : " plus a constant"}`;
-          emit(make(id, out ? `${where} of ${side} equals ${where.replace(/^output/, "output")} of ${claim.lhs.name}` : `${where} is ${rel}`, not(cmp("=", lhsTerm, rhsTerm))));
+          emitIdentity(id, out ? `${where} of ${side} equals ${where} of ${claim.lhs.name}` : `${where} is ${rel}`, lhsTerm, rhsTerm);
         }
       } catch (e) {
         if (e instanceof NeedsUnits) return { vars: e.vars, why: e.message };
@@ -240,10 +246,11 @@ export function compositionalObligations(
   rng: Rng,
   admitted: Admitted,
   stop: () => boolean = () => false,
+  identities = true,
 ): Dedup | { reason: string } {
   const corr = analyticCorrespondences(model.claim) ?? inferCorrespondences(model, rng, admitted);
   if ("reason" in corr) return { reason: `not applicable: ${corr.reason}` };
   const dedup = new Dedup();
-  const problem = compositional(model, corr as Correspondences, (ob) => dedup.add(ob), stop);
+  const problem = compositional(model, corr as Correspondences, (ob) => dedup.add(ob), stop, identities ? () => dedup.addIdentity() : undefined);
   return problem ? { reason: `not applicable: ${problem.reason}` } : dedup;
 }

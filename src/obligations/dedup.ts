@@ -17,6 +17,14 @@ export interface Group {
 export class Dedup {
   readonly groups = new Map<string, Group>();
   total = 0;
+  /** Obligations proved by expansion (identical.ts), never canonicalised or solved. */
+  identities = 0;
+
+  /** An obligation whose two sides expand to the same polynomial. */
+  addIdentity(): void {
+    this.total++;
+    this.identities++;
+  }
 
   add(ob: Obligation): void {
     this.total++;

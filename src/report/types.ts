@@ -50,7 +50,8 @@ export interface ClaimReport {
   /** Bound statements: the computed quantities. */
   readonly values?: Readonly<Record<string, number>>;
   /** Obligation counts (compositional strategy). */
-  readonly obligations?: { readonly total: number; readonly distinct: number; readonly cached: number };
+  /** Obligation counts (compositional strategy); `identities` were proved by expansion, without the solver. */
+  readonly obligations?: { readonly total: number; readonly distinct: number; readonly cached: number; readonly identities?: number };
 }
 
 export interface FileReport {
