@@ -2,13 +2,14 @@
  * The command line: `neteq check`, `neteq explain`, `neteq bound`. Exit codes: 0 every
  * claim met its expectation, 1 some did not, 2 usage or input errors (3 internal errors).
  */
+import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import { check } from "../check.ts";
 import { renderDiagnostic } from "../diagnostics/render.ts";
 import { error, InternalError, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import { noSpan } from "../diagnostics/span.ts";
 import { explain } from "../explain.ts";
-import { resolveOptions, DEFAULT_TIMEOUT_S, DEFAULT_SEED, DEFAULT_CACHE_DIR, type Options } from "../options.ts";
+import { resolveOptions, type Options } from "../options.ts";
 import { renderJson } from "../report/json.ts";
 import { renderGithub } from "../report/github.ts";
 import { renderJunit } from "../report/junit.ts";
@@ -29,38 +30,14 @@ export interface Io {
   readonly cwd: string;
 }
 
-export const USAGE = `neteq: machine-checked claims about neural-network symmetries
+/**
+ * The usage text. It lives in usage.txt so that bin.mjs can print it (and the version)
+ * without loading the TypeScript sources; a test checks its defaults against options.ts.
+ */
+export const USAGE = fs.readFileSync(new URL("./usage.txt", import.meta.url), "utf8");
 
-usage:
-  neteq check <files or folders...> [options]   check every claim in .neq files
-  neteq explain <file> <claim> [--strategy s]   print a claim's solver obligations as SMT-LIB2
-  neteq bound <file> <network> [options]        covering-number bounds of a network
-  neteq merge-reports <a.json> <b.json>... [--reporter r]   one report and exit code from shards' JSON reports
-  neteq outline <file>                          declarations with their places and shapes, as JSON (for editors)
-  neteq certify <files or folders...> -o <dir> [options]   check, and write SMT-LIB2 certificates of the proved claims
-  neteq recheck <dir> [--solver z3|cvc5|all] [--timeout s]   re-check certificates with native solvers on PATH
-  neteq --help | --version
-
-check options:
-  --reporter <format>            pretty (default), json, junit, github or sarif
-  --timeout <seconds>            time limit per claim, enforced (default ${DEFAULT_TIMEOUT_S})
-  --seed <n>|random              seed of the numeric falsifier and the solver (default ${DEFAULT_SEED})
-  --strategy auto|compositional|monolithic   how claims become obligations (default auto)
-  --jobs <n>                     solver threads (default: number of cores)
-  --exclude <path>               skip files under this path (repeatable)
-  --filter <pattern>             check only claims whose name or file path contains it; * = any characters (repeatable)
-  --shard <k>/<n>                check only part k of n of the claims (split by a hash of file and claim name)
-  --replay <report.json>         print only the claims whose verdict changed against a recorded JSON report
-  --watch                        check, then re-check the claims of files whose text or imports change
-  --no-falsify                   skip the numeric falsifier (refutations then come from the solver)
-  --no-cache                     do not read or write the obligation cache
-  --clear-cache                  empty the cache before checking
-  --cache-dir <dir>              cache folder (default ${DEFAULT_CACHE_DIR})
-
-exit codes: 0 all claims met their expectation, 1 some did not, 2 usage or input errors
-`;
-
-const VERSION = "0.1.0";
+/** The version, from package.json (bin.mjs reads it the same way). */
+export const VERSION: string = (JSON.parse(fs.readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 function usageError(io: Io, message: string): number {
   io.stderr(`neteq: error CLI003: ${message}\nrun \`neteq --help\` for usage\n`);
