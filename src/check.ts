@@ -13,6 +13,8 @@ import { elaborate } from "./elaborate/elaborate.ts";
 import type { Module } from "./elaborate/types.ts";
 import type { Options } from "./options.ts";
 import { prove, type ClaimOutcome } from "./prove.ts";
+import { ClaimCache } from "./backends/claims.ts";
+import type { Claim } from "./elaborate/types.ts";
 import { claimReport, errorReport, reportDiagnostic } from "./report/build.ts";
 import { summarise, type ClaimReport, type FileReport, type Report } from "./report/types.ts";
 import { Session, type Progress } from "./session.ts";
@@ -44,6 +46,29 @@ function selectClaims(module: Module, file: string, select: CheckHooks["select"]
   return { ...module, claims: keep(module.claims), bounds: keep(module.bounds), failed: keep(module.failed) };
 }
 
+/**
+ * A claim's outcome from the whole-claim cache (backends/claims.ts), or proved now and
+ * stored when it is proved or refuted. The cache is skipped when a certificate observes the
+ * session (it needs the obligations themselves).
+ */
+async function cachedProve(c: Claim, texts: readonly string[], session: Session): Promise<ClaimOutcome> {
+  const o = session.options;
+  const cache = session.onDischarged ? null : session.claimCache;
+  const key = cache ? ClaimCache.key({ sources: texts, claim: c.name, seed: o.seed, strategy: o.strategy, falsify: o.falsify }) : "";
+  const hit = cache?.get(key);
+  if (hit) {
+    if (hit.z3) session.cachedZ3 ??= hit.z3;
+    const out = hit.outcome as ClaimOutcome;
+    return { ...out, ms: 0, waitMs: 0, notes: [...out.notes, "verdict from the claim cache (unchanged files, options and versions)"], ...(out.obligations ? { obligations: { ...out.obligations, cached: out.obligations.total } } : {}) };
+  }
+  const outcome = await prove(c, session);
+  if (cache && (outcome.verdict.kind === "proved" || outcome.verdict.kind === "refuted")) {
+    const z3 = session.pool.started() ? await session.pool.version() : null;
+    cache.put(key, { outcome, z3 });
+  }
+  return outcome;
+}
+
 /** Check every claim of every file. */
 export async function check(files: readonly { path: string; text: string }[], options: Options, hooks: CheckHooks = {}): Promise<Report> {
   const session = new Session(options, hooks.onProgress);
@@ -64,9 +89,10 @@ export async function checkWith(session: Session, files: readonly { path: string
     const reports: FileReport[] = [];
     for (const { file, loaded, module } of modules) {
       const sources = loaded.sources;
+      const texts = [...sources.values()];
       const outcomes = await Promise.all(
         module.claims.map(async (c): Promise<ClaimReport> => {
-          const o: ClaimOutcome = await prove(c, session);
+          const o: ClaimOutcome = await cachedProve(c, texts, session);
           session.tick({ claimsDone: 1 });
           const r = claimReport(c.name, c.expect, c.span, sources, o);
           hooks.onClaim?.(file.path, r);
@@ -82,7 +108,9 @@ export async function checkWith(session: Session, files: readonly { path: string
       const claims = [...outcomes, ...bounds, ...failed].sort((a, b) => a.line - b.line || a.column - b.column || (a.name < b.name ? -1 : 1));
       reports.push({ path: file.path, diagnostics: module.diagnostics.map((d) => reportDiagnostic(d, sources)), claims });
     }
-    const z3 = reports.some((r) => r.claims.some((c) => c.strategy === "monolithic" || c.strategy === "compositional")) ? await session.pool.version() : null;
+    // The Z3 version: from a running solver, or from the whole-claim cache when no solver ran.
+    const usedSolver = reports.some((r) => r.claims.some((c) => c.strategy === "monolithic" || c.strategy === "compositional"));
+    const z3 = !usedSolver ? null : session.pool.started() || !session.cachedZ3 ? await session.pool.version() : session.cachedZ3;
     return { version: 1, seed: options.seed, z3, strategy: options.strategy, timeoutMs: options.timeoutMs, files: reports, usage: [], summary: summarise(reports, Date.now() - started) };
   }
 }

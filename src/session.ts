@@ -11,6 +11,7 @@ import type { Admission, Admitted, Candidate } from "./numeric/realise.ts";
 import { meaningOf } from "./elaborate/meaning.ts";
 import { Rng } from "./numeric/rng.ts";
 import { ObligationCache } from "./backends/cache.ts";
+import { ClaimCache } from "./backends/claims.ts";
 import type { Options } from "./options.ts";
 import type { Obligation } from "./obligations/types.ts";
 import type { Verdict } from "./verdicts/types.ts";
@@ -39,6 +40,10 @@ export class Session {
   onDischarged?: DischargeObserver;
   private readonly admittedByMeaning = new Map<string, Promise<readonly Candidate[]>>();
   private cachePromise: Promise<ObligationCache> | null = null;
+  /** Whole-claim verdicts (backends/claims.ts). */
+  readonly claimCache: ClaimCache;
+  /** The Z3 version recorded with a cached claim (reported when no solver had to start). */
+  cachedZ3: string | null = null;
 
   constructor(
     readonly options: Options,
@@ -46,6 +51,7 @@ export class Session {
   ) {
     this.pool = new SolverPool(options.jobs);
     if (options.clearCache && options.cacheDir) ObligationCache.clear(options.cacheDir);
+    this.claimCache = new ClaimCache(options.cacheDir);
     this.progress = { claimsDone: 0, claimsTotal: 0, obligationsDone: 0, obligationsTotal: 0, distinct: 0, startedAt: Date.now() };
   }
 

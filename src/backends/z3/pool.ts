@@ -64,6 +64,11 @@ export class SolverPool {
     });
   }
 
+  /** Whether a solver worker has been started. */
+  started(): boolean {
+    return this.slots.length > 0 || this.versionText !== null;
+  }
+
   /** The Z3 version string of the workers (starts one if none is running). */
   version(): Promise<string> {
     if (this.versionText) return Promise.resolve(this.versionText);

@@ -1,0 +1,93 @@
+/**
+ * The cache of whole claims: a proved or refuted verdict, keyed by everything it depends
+ * on -- the text of the checked file and of every file it imports, the claim's name, the
+ * seed, the strategy, whether the falsifier runs, and the versions of neteq and of
+ * z3-solver. It is consulted before any obligation is built, so an unchanged suite is
+ * re-checked without building a term. Verdicts do not depend on file paths, on other files
+ * of the run or on the time limit (a proof found within a short limit is a proof), so those
+ * are not part of the key. `unknown` is never cached: it may depend on the machine's load.
+ * Entries are written to a temporary file and renamed into place.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** Bump when the meaning of cached entries changes. */
+const FORMAT = "claims-v1";
+
+/** What is stored: the outcome as the checker computed it (JSON), and the Z3 version that found it. */
+export interface ClaimEntry {
+  readonly outcome: unknown;
+  readonly z3: string | null;
+}
+
+/** What a claim's verdict depends on. */
+export interface ClaimKey {
+  readonly sources: readonly string[];
+  readonly claim: string;
+  readonly seed: number;
+  readonly strategy: string;
+  readonly falsify: boolean;
+}
+
+let versions: string | null = null;
+/** neteq's and z3-solver's versions, read once. */
+function toolVersions(): string {
+  if (versions === null) {
+    const read = (p: string) => {
+      try {
+        return (JSON.parse(fs.readFileSync(p, "utf8")) as { version?: string }).version ?? "?";
+      } catch {
+        return "?";
+      }
+    };
+    const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
+    versions = `${read(path.join(root, "package.json"))}/${read(path.join(root, "node_modules", "z3-solver", "package.json"))}`;
+  }
+  return versions;
+}
+
+export class ClaimCache {
+  private readonly dir: string | null;
+
+  /** `root` null disables the cache. */
+  constructor(root: string | null) {
+    this.dir = root === null ? null : path.join(root, FORMAT);
+  }
+
+  /** The key of a claim: a SHA-256 over everything its verdict depends on. */
+  static key(k: ClaimKey): string {
+    const h = createHash("sha256");
+    h.update(`${FORMAT}\0${toolVersions()}\0${k.claim}\0${k.seed}\0${k.strategy}\0${k.falsify}\0`);
+    // Contents only, in a fixed order: the same files give the same key wherever they are.
+    for (const s of [...k.sources].map((t) => createHash("sha256").update(t).digest("hex")).sort()) h.update(s);
+    return h.digest("hex");
+  }
+
+  private file(key: string): string {
+    return path.join(this.dir!, key.slice(0, 2), `${key}.json`);
+  }
+
+  get(key: string): ClaimEntry | null {
+    if (!this.dir) return null;
+    try {
+      const e = JSON.parse(fs.readFileSync(this.file(key), "utf8")) as ClaimEntry;
+      return e && typeof e === "object" && "outcome" in e ? e : null;
+    } catch {
+      return null;
+    }
+  }
+
+  put(key: string, entry: ClaimEntry): void {
+    if (!this.dir) return;
+    const target = this.file(key);
+    try {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      const tmp = `${target}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify(entry));
+      fs.renameSync(tmp, target);
+    } catch {
+      // A cache that cannot be written only costs time.
+    }
+  }
+}
