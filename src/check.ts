@@ -8,7 +8,6 @@
  *   const report = await check([{ path: "a.neq", text }], resolveOptions({}).options);
  *   report.summary.failed === 0
  */
-import * as fs from "node:fs";
 import { elaborate } from "./elaborate/elaborate.ts";
 import type { Module } from "./elaborate/types.ts";
 import type { Options } from "./options.ts";
@@ -18,17 +17,15 @@ import type { Claim } from "./elaborate/types.ts";
 import { claimReport, errorReport, reportDiagnostic } from "./report/build.ts";
 import { summarise, type ClaimReport, type FileReport, type Report } from "./report/types.ts";
 import { Session, type Progress } from "./session.ts";
-import { load, type ReadFile } from "./syntax/load.ts";
+import { load, readSource, type ReadFile } from "./syntax/load.ts";
 import { bound } from "./bound.ts";
 
 /** Read a file, or null (for imports). */
-export const readFileOrNull: ReadFile = (f) => {
-  try {
-    return fs.readFileSync(f, "utf8");
-  } catch {
-    return null;
-  }
-};
+/**
+ * Read a file for imports: regular files under the size limit only (a named pipe or a
+ * device is refused at once, never waited on), each problem with its reason.
+ */
+export const readFileOrNull: ReadFile = (f) => readSource(f);
 
 export interface CheckHooks {
   readonly read?: ReadFile;
@@ -59,7 +56,7 @@ async function cachedProve(c: Claim, texts: readonly string[], session: Session)
   if (hit) {
     if (hit.z3) session.cachedZ3 ??= hit.z3;
     const out = hit.outcome as ClaimOutcome;
-    return { ...out, ms: 0, waitMs: 0, notes: [...out.notes, "verdict from the claim cache (unchanged files, options and versions)"], ...(out.obligations ? { obligations: { ...out.obligations, cached: out.obligations.total } } : {}) };
+    return { ...out, ms: 0, waitMs: 0, notes: [...out.notes, "verdict from the claim cache (unchanged files, options and versions)"], ...(out.obligations ? { obligations: { ...out.obligations, cached: out.obligations.distinct } } : {}) };
   }
   const outcome = await prove(c, session);
   if (cache && (outcome.verdict.kind === "proved" || outcome.verdict.kind === "refuted")) {
