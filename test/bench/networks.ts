@@ -68,7 +68,10 @@ export function vgg16(): string {
       pooled = true;
       continue;
     }
-    const input = pooled ? `maxpool2d(${prev}, kernel = 2)` : prev;
+    // Pooled maps are named: a convolution then reads them (one stand-in per entry) instead
+    // of re-expanding every window in each of its units.
+    if (pooled) lines.push(`p${k} = maxpool2d(${prev}, kernel = 2)`);
+    const input = pooled ? `p${k}` : prev;
     params.push(`K${k}[${p}, ${cin}, 3, 3], b${k}[${p}]`);
     lines.push(`c${k} = relu(conv2d(${input}, K${k}, b${k}, padding = 1))`);
     perms.push(`permute N.c${k} by ${by(p, k + 1)}`);

@@ -11,7 +11,7 @@
 import { Rational } from "../../numeric/rational.ts";
 import { act, add, ix, konst, mul, sub, sumOver } from "../iexpr.ts";
 import type { IExpr } from "../types.ts";
-import { exactly, first, rational, tvalue } from "./util.ts";
+import { exactly, first, materialise, rational, tvalue } from "./util.ts";
 import type { Op, OpContext, TValue } from "./types.ts";
 
 const EPS = { eps: { kind: "rational", default: "1/100000", doc: "added to the variance (must be positive)" } } as const;
@@ -66,12 +66,13 @@ export const layernorm: Op = {
     if (problem) return problem;
     const eps = rational(options, "eps");
     if (eps.sign() <= 0) return "layernorm: eps must be positive";
-    const { mean, second } = statistics(x!, true, ctx);
+    const xin = materialise(x!, ctx);
+    const { mean, second } = statistics(xin, true, ctx);
     const rsqrt = ctx.builtin("rsqrt");
     return tvalue(x!.shape, x!.axes, (idx) => {
       const lead = idx.slice(0, -1);
       const i = idx[idx.length - 1]!;
-      return add(mul(gamma!.at([i]), sub(x!.at(idx), mean!.at(lead)), act(rsqrt, add(second.at(lead), konst(eps)))), beta!.at([i]));
+      return add(mul(gamma!.at([i]), sub(xin.at(idx), mean!.at(lead)), act(rsqrt, add(second.at(lead), konst(eps)))), beta!.at([i]));
     });
   },
 };
@@ -88,8 +89,9 @@ export const rmsnorm: Op = {
     if (problem) return problem;
     const eps = rational(options, "eps");
     if (eps.sign() <= 0) return "rmsnorm: eps must be positive";
-    const { second } = statistics(x!, false, ctx);
+    const xin = materialise(x!, ctx);
+    const { second } = statistics(xin, false, ctx);
     const rsqrt = ctx.builtin("rsqrt");
-    return tvalue(x!.shape, x!.axes, (idx) => mul(gamma!.at([idx[idx.length - 1]!]), x!.at(idx), act(rsqrt, add(second.at(idx.slice(0, -1)), konst(eps)))));
+    return tvalue(x!.shape, x!.axes, (idx) => mul(gamma!.at([idx[idx.length - 1]!]), xin.at(idx), act(rsqrt, add(second.at(idx.slice(0, -1)), konst(eps)))));
   },
 };

@@ -9,7 +9,7 @@
  */
 import { act, div, ix, sumOver } from "../iexpr.ts";
 import type { Affine, IExpr } from "../types.ts";
-import { int, tvalue } from "./util.ts";
+import { int, materialise, tvalue } from "./util.ts";
 import type { Op, OpContext, TValue } from "./types.ts";
 
 /** Softmax of `x` along `axis`, where `keep(idx, e)` may mask entries (identity by default). */
@@ -46,6 +46,6 @@ export const softmax: Op = {
     let axis = int(options, "axis");
     if (axis < 0) axis += r;
     if (axis < 0 || axis >= r) return `softmax: axis ${int(options, "axis")} does not exist in a tensor with ${r} axes`;
-    return softmaxAlong(x!, axis, ctx);
+    return softmaxAlong(materialise(x!, ctx), axis, ctx);
   },
 };

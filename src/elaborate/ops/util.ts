@@ -4,7 +4,7 @@
 import { Rational } from "../../numeric/rational.ts";
 import { at, ix, plus, read as readIx, times } from "../iexpr.ts";
 import type { Affine, IExpr } from "../types.ts";
-import { shapeText, type OptionValue, type TValue } from "./types.ts";
+import { shapeText, type OpContext, type OptionValue, type TValue } from "./types.ts";
 
 /** The integer option `name` (declared "int"; the elaborator checked it is whole). */
 export const int = (o: ReadonlyMap<string, OptionValue>, name: string): number => {
@@ -50,3 +50,13 @@ export const windows = (n: number, k: number, s: number, p: number): number => M
 export const tap = (i: Affine, a: string, s: number, p: number): Affine => plus(plus(times(i, s), ix(a)), -p);
 
 export { at };
+
+/**
+ * `x` as a tensor the operation can read many times: itself when each entry is one read,
+ * else an auxiliary tensor holding it (`<name>.in`), so that an expression like a residual
+ * sum is computed once instead of inlined into every statistic and every entry.
+ */
+export function materialise(x: TValue, ctx: OpContext): TValue {
+  const probe = x.at(x.shape.map((_, a) => ({ terms: [{ v: `#probe${a}`, k: 1 }], c: 0 })));
+  return probe.k === "read" ? x : ctx.define("in", x);
+}
