@@ -203,34 +203,14 @@ function compile<T>(e: IExpr, alg: Algebra<T>, slot: Map<string, number>, tables
   }
 }
 
-/** Deepest nesting of sum/max (slots needed beyond the free variables). */
-function depth(e: IExpr): number {
-  switch (e.k) {
-    case "const":
-    case "read":
-      return 0;
-    case "add":
-    case "mul":
-      return Math.max(0, ...e.args.map(depth));
-    case "neg":
-    case "act":
-      return depth(e.a);
-    case "div":
-      return Math.max(depth(e.a), depth(e.b));
-    case "sum":
-    case "max":
-      return 1 + depth(e.body);
-    case "guard":
-      return depth(e.body);
-  }
-}
-
 /** Every entry of a definition, given the values of the tensors it reads. */
 export function evaluateDef<T>(def: TensorDef, alg: Algebra<T>, tables: Tables<T>, stop: () => void = () => {}): T[] {
   const slot = new Map(def.vars.map((v, i) => [v, i]));
   const next = { n: def.vars.length };
   const f = compile(def.expr, alg, slot, tables, next);
-  const slots = new Int32Array(def.vars.length + depth(def.expr) + 1);
+  // Every sum and max took its own slot while compiling (siblings too, not only nested
+  // ones): the array must hold all of them.
+  const slots = new Int32Array(next.n + 1);
   const n = entries(def.shape);
   const out = new Array<T>(n);
   const r = def.shape.length;

@@ -124,7 +124,8 @@ function binary(e: Extract<A.Expr, { kind: "binary" }>, env: TEnv): TValue | nul
       return null;
     }
     const den = b.at([]);
-    if (den.k === "const" && den.v.isZero()) {
+    const folded = constantOf(den);
+    if (folded !== null && folded.isZero()) {
       env.diags.push(error("ELB022", e.right.span, "division by zero"));
       return null;
     }
@@ -488,5 +489,29 @@ function mentionsFailed(e: A.Expr, env: TEnv): boolean {
       return mentionsFailed(e.cond, env) || mentionsFailed(e.then, env) || mentionsFailed(e.else, env);
     default:
       return false;
+  }
+}
+
+/** The value of an index expression made of constants only (1 - 1, 2 * 3), else null. */
+function constantOf(e: IExpr): Rational | null {
+  switch (e.k) {
+    case "const":
+      return e.v;
+    case "neg": {
+      const a = constantOf(e.a);
+      return a && a.neg();
+    }
+    case "add":
+    case "mul": {
+      let acc: Rational | null = e.k === "add" ? Rational.ZERO : Rational.ONE;
+      for (const x of e.args) {
+        const v = constantOf(x);
+        if (!v || !acc) return null;
+        acc = e.k === "add" ? acc.add(v) : acc.mul(v);
+      }
+      return acc;
+    }
+    default:
+      return null;
   }
 }

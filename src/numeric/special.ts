@@ -48,5 +48,5 @@ export const silu = (z: number): number => z / (1 + Math.exp(-z));
 /** softplus(z) = log(1 + exp(z)), without overflow for large z. */
 export const softplus = (z: number): number => (z > 30 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)));
 
-/** 1/sqrt(z) for z > 0; 1 elsewhere (the value there is never used by a network: see rsqrt's axioms). */
+/** 1/sqrt(z) for z > 0 and 1 elsewhere: the total function the built-in rsqrt denotes (README, Activations). */
 export const rsqrt = (z: number): number => (z > 0 ? 1 / Math.sqrt(z) : 1);

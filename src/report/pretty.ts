@@ -80,7 +80,7 @@ export function renderWitness(w: Witness, indent: string): string {
         const n = m[0]!.length;
         for (let k = 0; k < Math.min(n, MAX_COLS); k++) {
           head.push(`${p}[u,#${k}]`);
-          cols.push((u) => showValue(m[u]![k]!));
+          cols.push((u) => (u < m.length ? showValue(m[u]![k]!) : ""));
         }
         if (n > MAX_COLS) {
           head.push(`(+${n - MAX_COLS} entries)`);
@@ -91,7 +91,7 @@ export function renderWitness(w: Witness, indent: string): string {
         const n = m[0]!.length;
         for (let k = 0; k < Math.min(n, MAX_COLS); k++) {
           head.push(`${p}[u,${k}]`);
-          cols.push((u) => showValue(m[u]![k]!));
+          cols.push((u) => (u < m.length ? showValue(m[u]![k]!) : ""));
         }
         if (n > MAX_COLS) {
           head.push(`(+${n - MAX_COLS} cols)`);
@@ -99,7 +99,7 @@ export function renderWitness(w: Witness, indent: string): string {
         }
       } else {
         head.push(`${p}[u]`);
-        cols.push((u) => showValue((v as (string | number)[])[u]!));
+        cols.push((u) => (u < v.length ? showValue((v as (string | number)[])[u]!) : ""));
       }
     }
     const rows = [head];

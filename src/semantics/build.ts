@@ -57,7 +57,9 @@ export const sub = (a: Term, b: Term): Term => add(a, neg(b));
 
 /** a / b; the caller guarantees b is non-zero where it matters (side conditions). */
 export function div(a: Term, b: Term): Term {
-  if (b.t === "const") return mul(a, num(Rational.ONE.div(b.v)));
+  // Division by a constant 0 stays a quotient: SMT-LIB's division is total (its value there
+  // is unspecified), so a proof holds whatever it is, and exact evaluation refuses it.
+  if (b.t === "const") return b.v.isZero() ? { t: "div", a, b } : mul(a, num(Rational.ONE.div(b.v)));
   if (a.t === "const" && a.v.isZero()) return ZERO;
   return { t: "div", a, b };
 }

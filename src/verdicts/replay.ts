@@ -220,7 +220,9 @@ export function layersOf(net: Network): { name: string; size: number; params: st
   const layer = (d: TensorDef, name: string) => {
     const params = [...new Set(reads(d.expr).filter((r) => r.src === "param" && !seen.has(r.name)).map((r) => r.name))];
     params.forEach((p) => seen.add(p));
-    return { name, size: d.shape[0] ?? 1, params };
+    // Rows of the table: as many as the longest first axis among its parameters.
+    const size = Math.max(1, ...params.map((p) => net.params.find((q) => q.name === p)?.shape[0] ?? 1));
+    return { name, size, params };
   };
   const out = net.nodes.map((n) => layer(n, n.name));
   out.push(layer(net.output, "out"));

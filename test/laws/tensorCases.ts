@@ -126,10 +126,27 @@ const attnBroken: fc.Arbitrary<TensorCase> = attnNet.chain((a) => {
   return fc.oneof(...options);
 });
 
+/**
+ * Several convolutions of one input added together (a ResNet shortcut, an inception block):
+ * sibling sums in one definition, which must each get their own index slot.
+ */
+const branchNet = fc.record({ branches: fc.integer({ min: 2, max: 4 }), c: fc.integer({ min: 2, max: 3 }), length: fc.integer({ min: 3, max: 4 }) });
+
+function branchText(b: ValueOf<typeof branchNet>): string {
+  const ks = Array.from({ length: b.branches }, (_, i) => `K${i}[${b.c}, 2, ${i === 0 ? 1 : 3}]`);
+  const sum = Array.from({ length: b.branches }, (_, i) => `conv1d(x, K${i}${i === 0 ? "" : ", padding = 1"})`).join(" + ");
+  return ["network N {", `  input x[2, ${b.length}]`, `  param ${ks.join(", ")}, V[2, ${b.c}], d[2]`, `  h = relu(${sum})`, "  out V gap(h) + d", "}"].join("\n");
+}
+
+const branchValid: fc.Arbitrary<TensorCase> = branchNet.chain((b) => moving(b.c).map((p) => ({ network: branchText(b), transform: `permute N.h by [${p.join(", ")}]`, decls: [] })));
+const branchBroken: fc.Arbitrary<TensorCase> = branchNet.chain((b) =>
+  fc.tuple(fc.integer({ min: 0, max: b.branches - 1 }), moving(b.c)).map(([i, p]) => ({ network: branchText(b), transform: `permute axis 0 of N.K${i} by [${p.join(", ")}]`, decls: [] })),
+);
+
 /** A valid action on a random small tensor network. */
-export const tensorValidArb: fc.Arbitrary<TensorCase> = fc.oneof(convValid, attnValid);
+export const tensorValidArb: fc.Arbitrary<TensorCase> = fc.oneof(convValid, attnValid, branchValid);
 /** A breakage of a random small tensor network. */
-export const tensorBrokenArb: fc.Arbitrary<TensorCase> = fc.oneof(convBroken, attnBroken);
+export const tensorBrokenArb: fc.Arbitrary<TensorCase> = fc.oneof(convBroken, attnBroken, branchBroken);
 
 /** The case as a proof file with one claim `t`. */
 export function renderTensor(c: TensorCase, expect: "theorem" | "refute" = "theorem"): string {
