@@ -13,6 +13,7 @@
  */
 import type { Claim, Step, TensorDef } from "../elaborate/types.ts";
 import { plainVar, reads } from "../elaborate/iexpr.ts";
+import { compare } from "../obligations/identical.ts";
 import { add, mul, neg, ONE, ZERO } from "./build.ts";
 import { scalarTerm } from "./params.ts";
 import { termOf } from "./sexpr.ts";
@@ -104,6 +105,12 @@ export function analyticCorrespondences(claim: Claim): Correspondences | null {
   };
   const linear = new Map<string, { axis: number; n: number; matrix: Term[] }>();
   /**
+   * The last matrix applied to each tensor and the parameters it was applied through: a
+   * tensor with several producers (W q + b) is mapped by M once when every producer is
+   * multiplied by the same M, not once per producer.
+   */
+  const lastStep = new Map<string, { m: readonly Term[]; params: Set<string> }>();
+  /**
    * P' = P x_axis M for a parameter P: every tensor D that P produces along axis b (P read with
    * D's free index there) gets D'[.., u, ..] = sum_j M[j][u] D[.., j, ..]. False when a tensor
    * would carry two kinds of action (not supported: the strategy then does not apply).
@@ -118,6 +125,12 @@ export function analyticCorrespondences(claim: Claim): Correspondences | null {
         if (state.get(d.name)!.axes.length > 0) return false;
         const prior = linear.get(d.name);
         if (prior && prior.axis !== b) return false;
+        const last = lastStep.get(d.name);
+        if (last && !last.params.has(param) && last.m.length === m.length && last.m.every((t, i) => compare(t, m[i]!) === 0)) {
+          last.params.add(param);
+          continue;
+        }
+        lastStep.set(d.name, { m, params: new Set([param]) });
         const base = prior?.matrix ?? identityMatrix(n);
         // (new)[u][j] = sum_k M[k][u] (base)[k][j]
         const next: Term[] = [];
