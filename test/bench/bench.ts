@@ -12,6 +12,7 @@
  *   npm run bench -- --only tensors   only the tensor targets (tensors.ts): architectures in a
  *                                     fresh process, and conv / attention side by side
  *   npm run bench -- --only mlp       only the MLP table
+ *   npm run bench -- --only startup   only start-up and rerun times (startup.ts)
  *
  * The monolithic strategy gets a 60 s wall per claim; after its first failure at a depth it
  * is not run on wider networks of that depth. The last row checks proofs/large (2.9M
@@ -24,6 +25,7 @@ import { checkWith } from "../../src/check.ts";
 import { resolveOptions } from "../../src/options.ts";
 import { Session } from "../../src/session.ts";
 import { architectureTargets, sideBySide } from "./tensors.ts";
+import { startupTargets } from "./startup.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const args = process.argv.slice(2);
@@ -191,8 +193,12 @@ function summarise(rows: Row[]): void {
 }
 
 const only = args.indexOf("--only") >= 0 ? args[args.indexOf("--only") + 1] : null;
-if (only !== "tensors") await main();
-if (only !== "mlp") {
+if (only === null || only === "mlp") await main();
+if (only === null || only === "startup") {
+  console.log("\nStart-up and reruns (whole processes, median wall time):");
+  startupTargets((s) => console.log(s));
+}
+if (only === null || only === "tensors") {
   console.log("\nTensor targets (fresh process each, start-up included; 120 s per claim):");
   architectureTargets((s) => console.log(s));
   console.log("\nMonolithic vs compositional, side by side (falsifier and cache off; monolithic wall 60 s):");
