@@ -34,6 +34,9 @@ class TooLarge extends Error {}
 
 /** Whether `a` and `b` expand to the same polynomial (false when unsure). */
 export function identical(a: Term, b: Term): boolean {
+  // A quotient is an opaque atom here, so identities that need it to cancel (a rescaling's
+  // w / c times c) are never recognised: answer at once rather than expand for nothing.
+  if (hasQuotient(a) || hasQuotient(b)) return false;
   try {
     const pa = normal(expand(a));
     const pb = normal(expand(b));
@@ -46,6 +49,17 @@ export function identical(a: Term, b: Term): boolean {
     if (e instanceof TooLarge) return false;
     throw e;
   }
+}
+
+/** Whether a quotient occurs in `x` (outside activation arguments and conditions, which are atoms). */
+function hasQuotient(x: Term): boolean {
+  const stack = [x];
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    if (t.t === "div") return true;
+    if (t.t === "add" || t.t === "mul") for (const a of t.args) stack.push(a);
+  }
+  return false;
 }
 
 function expand(x: Term): Monomial[] {
