@@ -45,20 +45,26 @@ export class ObligationCache {
   }
 
   put(hash: string, entry: CacheEntry): void {
-    if (!this.dir) return;
-    const target = this.file(hash);
-    try {
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      const tmp = `${target}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-      fs.writeFileSync(tmp, JSON.stringify(entry));
-      fs.renameSync(tmp, target);
-    } catch {
-      // A cache that cannot be written only costs time.
-    }
+    if (this.dir) writeAtomically(this.file(hash), JSON.stringify(entry));
   }
 
   /** Remove every entry under `root` (all versions and formats). */
   static clear(root: string): void {
     fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Write `text` to `target` through a temporary file renamed into place, so an interrupted
+ * run never leaves a half-written entry. A cache that cannot be written only costs time.
+ */
+export function writeAtomically(target: string, text: string): void {
+  try {
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    const tmp = `${target}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, target);
+  } catch {
+    // Unwritable: the entry is simply not cached.
   }
 }

@@ -8,7 +8,8 @@
  * are not part of the key. `unknown` is never cached: it may depend on the machine's load.
  * Entries are written to a temporary file and renamed into place.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
+import { writeAtomically } from "./cache.ts";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -79,15 +80,6 @@ export class ClaimCache {
   }
 
   put(key: string, entry: ClaimEntry): void {
-    if (!this.dir) return;
-    const target = this.file(key);
-    try {
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      const tmp = `${target}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-      fs.writeFileSync(tmp, JSON.stringify(entry));
-      fs.renameSync(tmp, target);
-    } catch {
-      // A cache that cannot be written only costs time.
-    }
+    if (this.dir) writeAtomically(this.file(key), JSON.stringify(entry));
   }
 }
