@@ -159,6 +159,11 @@ theorem all: N ~ N after permute N.h1 by ${by(channels, 1)} then permute N.h2 by
 `;
 }
 
+/** The small CNN with per-channel ReLU scaling of both layers (symbolic factors). */
+export function smallCnnScaling(channels: number, size = 6): string {
+  return smallCnn(channels, size).replace(/theorem all:[\s\S]*$/, `symmetry s(a[${channels}] > 0, b[${channels}] > 0) = scale N.h1 by a then scale N.h2 by b\ntheorem all: N ~ N after s\n`);
+}
+
 /** A small attention layer whose width grows (monolithic vs compositional). */
 export function smallAttention(d: number, heads = 2, tokens = 3): string {
   const k = Math.max(1, Math.floor(d / heads));

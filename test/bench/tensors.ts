@@ -77,8 +77,9 @@ export interface RatioRow {
 export async function sideBySide(log: (s: string) => void): Promise<RatioRow[]> {
   const rows: RatioRow[] = [];
   const families: { family: string; sizes: number[]; text: (n: number) => string; params: (n: number) => number }[] = [
-    { family: "conv2d channel permutation", sizes: [2, 4, 8, 16, 32], text: (c) => nets.smallCnn(c), params: (c) => c * 18 + c + c * c * 9 + c + 2 * c + 2 },
-    { family: "attention head permutation", sizes: [4, 8, 16, 32, 64], text: (d) => nets.smallAttention(d), params: (d) => 4 * d * 2 * Math.floor(d / 2) },
+    { family: "conv2d channel permutation", sizes: [2, 4, 8, 16, 32, 64, 128], text: (c) => nets.smallCnn(c), params: (c) => c * 18 + c + c * c * 9 + c + 2 * c + 2 },
+    { family: "conv2d per-channel ReLU scaling", sizes: [1, 2, 4, 8, 16, 32], text: (c) => nets.smallCnnScaling(c), params: (c) => c * 18 + c + c * c * 9 + c + 2 * c + 2 },
+    { family: "attention head permutation", sizes: [4, 8, 16, 32, 64, 128, 256], text: (d) => nets.smallAttention(d), params: (d) => 4 * d * 2 * Math.floor(d / 2) },
   ];
   for (const f of families) {
     let monolithicAlive = true;
