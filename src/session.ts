@@ -99,8 +99,10 @@ export class Session {
       if (!p) {
         p = Promise.all(
           admissibility(a).map(async ({ candidate, obligation }) => {
-            const script = printObligation(obligation, { timeoutMs: 5000, queries: false });
-            const answer = await this.pool.run(script.text, 8000);
+            // Generous limits: an admission decides which functions may realise an activation,
+            // so a slow machine must not turn it down (its limit starts when a worker takes it).
+            const script = printObligation(obligation, { timeoutMs: 25_000, queries: false });
+            const answer = await this.pool.run(script.text, 30_000);
             return answer.kind === "output" && readAnswer(answer.text, 0).kind === "unsat" ? candidate : null;
           }),
         ).then((cs) => cs.filter((c): c is Candidate => c !== null));

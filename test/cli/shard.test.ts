@@ -20,6 +20,9 @@ describe("--shard and merge-reports", () => {
     const whole = await cli(["check", "--reporter", "json", ...SUITE]);
     const all = JSON.parse(whole.stdout) as JsonReport;
     expect(claimCount(all)).toBeGreaterThan(40);
+    // The unsharded run itself must pass (its failures, by name and reason, if not).
+    const failing = all.files.flatMap((f) => f.claims.filter((c) => !c.ok).map((c) => `${f.path} ${c.name}: ${c.verdict} ${(c as { reason?: string }).reason ?? ""}`));
+    expect(failing).toEqual([]);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "neteq-shards-"));
     const n = 3;
     const parts: JsonReport[] = [];
