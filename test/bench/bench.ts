@@ -25,6 +25,7 @@ import { checkWith } from "../../src/check.ts";
 import { resolveOptions } from "../../src/options.ts";
 import { Session } from "../../src/session.ts";
 import { architectureTargets, sideBySide } from "./tensors.ts";
+import { permutation } from "./networks.ts";
 import { startupTargets } from "./startup.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -61,18 +62,6 @@ interface Row {
 }
 
 const paramsOf = (w: number, depth: number) => depth * (w * w + w) + (10 * w + 10);
-
-/** A random permutation of 0..n-1 in one-line notation (deterministic). */
-function permutation(n: number, seed: number): number[] {
-  const p = Array.from({ length: n }, (_, i) => i);
-  let s = seed >>> 0;
-  for (let i = n - 1; i > 0; i--) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    const j = s % (i + 1);
-    [p[i], p[j]] = [p[j]!, p[i]!];
-  }
-  return p;
-}
 
 function claimText(kind: Kind, w: number, depth: number): string {
   const widths = [w, ...Array(depth).fill(w), 10].join(" -> ");

@@ -3,7 +3,8 @@
  * permutation symmetries in one claim (and, for attention, the continuous actions).
  */
 
-const perm = (n: number, seed: number): number[] => {
+/** A random permutation of 0..n-1 in one-line notation (deterministic in the seed). */
+export const permutation = (n: number, seed: number): number[] => {
   const p = Array.from({ length: n }, (_, i) => i);
   let s = seed >>> 0;
   for (let i = n - 1; i > 0; i--) {
@@ -15,7 +16,7 @@ const perm = (n: number, seed: number): number[] => {
 };
 /** A permutation in array notation, broken over lines (lines have a length limit; brackets continue them). */
 const by = (n: number, seed: number): string => {
-  const p = perm(n, seed);
+  const p = permutation(n, seed);
   const rows: string[] = [];
   for (let i = 0; i < p.length; i += 32) rows.push(p.slice(i, i + 32).join(", "));
   return `[${rows.join(",\n    ")}]`;

@@ -8,6 +8,8 @@
  * NETEQ_LAW_VERBOSE=1 also reports how each negative control failed.
  */
 import fc from "fast-check";
+import { checkWith } from "../../src/check.ts";
+import type { Session } from "../../src/session.ts";
 
 /** The default seed of every law, unless NETEQ_LAW_SEED is set. */
 export const DEFAULT_SEED = 20240917;
@@ -109,4 +111,15 @@ export async function negativeControlAsync<T>(name: string, arbitrary: fc.Arbitr
   if (!details.failed) throw new Error(`negative control "${name}" did not fail: the broken version passed ${details.numRuns} runs (seed ${seed})`);
   if (process.env.NETEQ_LAW_VERBOSE) console.info(`negative control "${name}" failed as required (seed ${seed})`);
   return { seed, counterexample: details.counterexample };
+}
+
+/**
+ * The verdict of the single claim of a generated proof file, checked on `session`; a file
+ * that does not elaborate is an error of the generator, not a verdict.
+ */
+export async function verdictOf(session: Session, text: string): Promise<string> {
+  const r = await checkWith(session, [{ path: "law.neq", text }]);
+  const f = r.files[0]!;
+  if (f.diagnostics.some((d) => d.severity === "error")) throw new Error(`generated file does not elaborate:\n${text}\n${f.diagnostics.map((d) => d.message).join("\n")}`);
+  return f.claims[0]!.verdict;
 }

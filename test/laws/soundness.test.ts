@@ -9,7 +9,6 @@
  * proved" on valid ones -- so the laws are not vacuous.
  */
 import { afterAll, describe, it } from "vitest";
-import { checkWith } from "../../src/check.ts";
 import { elaborate } from "../../src/elaborate/elaborate.ts";
 import { falsify } from "../../src/obligations/falsify.ts";
 import { Rng } from "../../src/numeric/rng.ts";
@@ -18,17 +17,12 @@ import { claimModel } from "../../src/semantics/claim.ts";
 import { Session } from "../../src/session.ts";
 import { load } from "../../src/syntax/load.ts";
 import { brokenArb, render, validArb, type Case } from "./cases.ts";
-import { lawAsync, law, negativeControlAsync } from "./law.ts";
+import { lawAsync, law, negativeControlAsync, verdictOf } from "./law.ts";
 
 const session = new Session(resolveOptions({ timeout: 20, jobs: 2, cache: false }).options);
 afterAll(() => session.close());
 
-const verdictOf = async (text: string): Promise<string> => {
-  const r = await checkWith(session, [{ path: "law.neq", text }]);
-  const f = r.files[0]!;
-  if (f.diagnostics.some((d) => d.severity === "error")) throw new Error(`generated file does not elaborate:\n${text}\n${f.diagnostics.map((d) => d.message).join("\n")}`);
-  return f.claims[0]!.verdict;
-};
+const verdict = (text: string) => verdictOf(session, text);
 
 const numericallyEqual = (c: Case): boolean => {
   const text = render(c);
@@ -43,19 +37,19 @@ describe("soundness laws", () => {
   });
 
   it("valid compositions are never refuted", async () => {
-    await lawAsync("valid symmetries are never refuted", validArb, async (c) => (await verdictOf(render(c))) !== "refuted", { numRuns: 40 });
+    await lawAsync("valid symmetries are never refuted", validArb, async (c) => (await verdict(render(c))) !== "refuted", { numRuns: 40 });
   }, 300_000);
 
   it("broken compositions are never proved", async () => {
-    await lawAsync("broken symmetries are never proved", brokenArb, async (c) => (await verdictOf(render(c, "refute"))) !== "proved", { numRuns: 40 });
+    await lawAsync("broken symmetries are never proved", brokenArb, async (c) => (await verdict(render(c, "refute"))) !== "proved", { numRuns: 40 });
   }, 300_000);
 
   it("negative control: broken compositions do get refuted", async () => {
-    await negativeControlAsync("'never refuted' on broken compositions", brokenArb, async (c) => (await verdictOf(render(c, "refute"))) !== "refuted", { numRuns: 25 });
+    await negativeControlAsync("'never refuted' on broken compositions", brokenArb, async (c) => (await verdict(render(c, "refute"))) !== "refuted", { numRuns: 25 });
   }, 300_000);
 
   it("negative control: valid compositions do get proved", async () => {
-    await negativeControlAsync("'never proved' on valid compositions", validArb, async (c) => (await verdictOf(render(c))) !== "proved", { numRuns: 25 });
+    await negativeControlAsync("'never proved' on valid compositions", validArb, async (c) => (await verdict(render(c))) !== "proved", { numRuns: 25 });
   }, 300_000);
 
   it("negative control: broken compositions disagree numerically", () => {

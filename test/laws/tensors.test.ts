@@ -6,36 +6,30 @@
  * never proved. Negative controls (must fail) show the laws are not vacuous.
  */
 import { afterAll, describe, it } from "vitest";
-import { checkWith } from "../../src/check.ts";
 import { resolveOptions } from "../../src/options.ts";
 import { Session } from "../../src/session.ts";
 import { renderTensor, tensorBrokenArb, tensorValidArb } from "./tensorCases.ts";
-import { lawAsync, negativeControlAsync } from "./law.ts";
+import { lawAsync, negativeControlAsync, verdictOf } from "./law.ts";
 
 const session = new Session(resolveOptions({ timeout: 20, jobs: 2, cache: false }).options);
 afterAll(() => session.close());
 
-const verdictOf = async (text: string): Promise<string> => {
-  const r = await checkWith(session, [{ path: "law.neq", text }]);
-  const f = r.files[0]!;
-  if (f.diagnostics.some((d) => d.severity === "error")) throw new Error(`generated file does not elaborate:\n${text}\n${f.diagnostics.map((d) => d.message).join("\n")}`);
-  return f.claims[0]!.verdict;
-};
+const verdict = (text: string) => verdictOf(session, text);
 
 describe("soundness laws on tensor networks", () => {
   it("valid actions are never refuted", async () => {
-    await lawAsync("valid tensor symmetries are never refuted", tensorValidArb, async (c) => (await verdictOf(renderTensor(c))) !== "refuted", { numRuns: 20 });
+    await lawAsync("valid tensor symmetries are never refuted", tensorValidArb, async (c) => (await verdict(renderTensor(c))) !== "refuted", { numRuns: 20 });
   }, 300_000);
 
   it("breakages are never proved", async () => {
-    await lawAsync("broken tensor symmetries are never proved", tensorBrokenArb, async (c) => (await verdictOf(renderTensor(c, "refute"))) !== "proved", { numRuns: 20 });
+    await lawAsync("broken tensor symmetries are never proved", tensorBrokenArb, async (c) => (await verdict(renderTensor(c, "refute"))) !== "proved", { numRuns: 20 });
   }, 300_000);
 
   it("negative control: breakages do get refuted", async () => {
-    await negativeControlAsync("'never refuted' on broken tensor networks", tensorBrokenArb, async (c) => (await verdictOf(renderTensor(c, "refute"))) !== "refuted", { numRuns: 10 });
+    await negativeControlAsync("'never refuted' on broken tensor networks", tensorBrokenArb, async (c) => (await verdict(renderTensor(c, "refute"))) !== "refuted", { numRuns: 10 });
   }, 300_000);
 
   it("negative control: valid actions do get proved", async () => {
-    await negativeControlAsync("'never proved' on valid tensor networks", tensorValidArb, async (c) => (await verdictOf(renderTensor(c))) !== "proved", { numRuns: 10 });
+    await negativeControlAsync("'never proved' on valid tensor networks", tensorValidArb, async (c) => (await verdict(renderTensor(c))) !== "proved", { numRuns: 10 });
   }, 300_000);
 });
