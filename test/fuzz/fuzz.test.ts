@@ -100,7 +100,8 @@ function frontEnd(c: Case): void {
     expect(0 <= d.span.start && d.span.start <= d.span.end && d.span.end <= source!.length + 1, `${d.code} span ${d.span.start}..${d.span.end}\n${show(c)}`).toBe(true);
     expect(renderDiagnostic(d, loaded.sources)).toMatch(/:\d+:\d+: (error|warning) [A-Z]{3}\d{3}: /);
   }
-  expect(Date.now() - started, show(c)).toBeLessThan(3000);
+  // A guard against hangs (the bugs never ended), generous for a loaded machine.
+  expect(Date.now() - started, show(c)).toBeLessThan(15_000);
 }
 
 const session = new Session(resolveOptions({ jobs: 2, cache: false, timeout: 1 }).options);

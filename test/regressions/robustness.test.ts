@@ -11,6 +11,12 @@ import { describe, expect, it } from "vitest";
 import { LIMITS } from "../../src/limits.ts";
 import { cli, type CliResult } from "../helpers/cli.ts";
 
+/**
+ * A guard against hangs and blow-ups (the bugs took minutes, or never ended), not a speed
+ * target: speed is measured in the benchmark. Generous, so that a loaded CI machine passes.
+ */
+const PROMPT_MS = 20_000;
+
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "neteq-robust-"));
 
 /** Run `neteq check --no-cache <file>` on `text` in a fresh folder; also the time it took. */
@@ -45,7 +51,7 @@ describe("deep expressions are refused before parsing (SYN006), not a stack over
     it(what, async () => {
       const r = await checkText(text);
       expectLocated(r, "SYN006");
-      expect(r.ms).toBeLessThan(5000);
+      expect(r.ms).toBeLessThan(PROMPT_MS);
     });
   }
 
@@ -108,50 +114,50 @@ describe("long lines, many declarations, unbalanced brackets", () => {
   it("100,000 lines of bare names: SYN007, fast", async () => {
     const r = await checkText(Array.from({ length: 100_000 }, (_, i) => `x${i}`).join("\n") + "\n");
     expectLocated(r, "SYN007");
-    expect(r.ms).toBeLessThan(5000);
+    expect(r.ms).toBeLessThan(PROMPT_MS);
   });
 
   it("20,000 duplicate networks: SYN007, fast", async () => {
     const r = await checkText(lines(20_000, "network N = mlp(1 -> 2 -> 1, relu)") + "\n");
     expectLocated(r, "SYN007");
-    expect(r.ms).toBeLessThan(5000);
+    expect(r.ms).toBeLessThan(PROMPT_MS);
   });
 
   it("4,900 out-of-range indices: linear, at most LIMITS.diagnostics shown and an ELB030 note", async () => {
     const text = "network N = mlp(1 -> 2 -> 1, relu)\n" + Array.from({ length: 4900 }, (_, i) => `theorem t${i}: N ~ N after flip N.h1[${i + 5}]`).join("\n") + "\n";
     const r = await checkText(text);
     expectLocated(r, "ELB005");
-    expect(r.ms).toBeLessThan(8000);
+    expect(r.ms).toBeLessThan(PROMPT_MS);
     expect(r.stdout.match(/error ELB005/g)).toHaveLength(LIMITS.diagnostics);
     expect(r.stdout).toContain(`error ELB030: ${4900 - LIMITS.diagnostics} more diagnostics in this file are not shown`);
-  }, 20_000);
+  }, 60_000);
 
   it("2,400 networks and 2,400 claims naming unknown networks: linear, fast", async () => {
     const text = Array.from({ length: 2400 }, (_, i) => `network Net${i} = mlp(1 -> 2 -> 1, relu)`).join("\n") + "\n" + Array.from({ length: 2400 }, (_, i) => `theorem t${i}: Qx${i} ~ Qx${i}`).join("\n") + "\n";
     const r = await checkText(text);
     expectLocated(r, "ELB001");
-    expect(r.ms).toBeLessThan(5000);
-  }, 30_000);
+    expect(r.ms).toBeLessThan(PROMPT_MS);
+  }, 60_000);
 
   it("long lists within the token limit parse in linear time (was quadratic: 34 s for 25,000 images); longer ones are SYN009", async () => {
     const images = (n: number) => Array.from({ length: n }, (_, i) => String(i)).join(",\n");
     expect(LIMITS.declarationTokens / 2 - 10).toBeGreaterThan(LIMITS.dimension);
     const within = await checkText(`symmetry s = permute rows of W by [${images(LIMITS.declarationTokens / 2 - 10)}]\n`);
-    expect(within.ms).toBeLessThan(5000);
+    expect(within.ms).toBeLessThan(PROMPT_MS);
     expect(within.stdout).not.toContain("SYN009");
     const props = await checkText(`activation a : ${Array.from({ length: LIMITS.declarationTokens / 2 - 10 }, () => "odd").join(",\n")}\n`);
-    expect(props.ms).toBeLessThan(5000);
+    expect(props.ms).toBeLessThan(PROMPT_MS);
     const cycles = await checkText(`symmetry s = permute rows of W by ${Array.from({ length: LIMITS.declarationTokens / 4 - 10 }, () => "(0 1)").join("\n")}\n`);
-    expect(cycles.ms).toBeLessThan(5000);
+    expect(cycles.ms).toBeLessThan(PROMPT_MS);
     const beyond = await checkText(`symmetry s = permute rows of W by [${images(LIMITS.declarationTokens)}]\n`);
     expectLocated(beyond, "SYN009");
-    expect(beyond.ms).toBeLessThan(3000);
-  }, 30_000);
+    expect(beyond.ms).toBeLessThan(PROMPT_MS);
+  }, 120_000);
 
   it("200,000 unbalanced parentheses: SYN009, fast", async () => {
     const r = await checkText(`activation f(z) = ${"(\n".repeat(200_000)}`);
     expectLocated(r, "SYN009");
-    expect(r.ms).toBeLessThan(5000);
+    expect(r.ms).toBeLessThan(PROMPT_MS);
   });
 });
 
@@ -180,13 +186,13 @@ describe("sizes are checked before any term is built", () => {
   it("a width of 10^6: ELB027, fast", async () => {
     const r = await checkText("network N = mlp(2 -> 1000000 -> 1, relu)\ntheorem t: N ~ N after permute N.h1 by (0 1)\n");
     expectLocated(r, "ELB027");
-    expect(r.ms).toBeLessThan(5000);
+    expect(r.ms).toBeLessThan(PROMPT_MS);
   });
 
   it("an input of 10^8: ELB027, fast", async () => {
     const r = await checkText("network N = mlp(100000000 -> 2 -> 1, relu)\ntheorem t: N ~ N after permute N.h1 by (0 1)\n");
     expectLocated(r, "ELB027");
-    expect(r.ms).toBeLessThan(5000);
+    expect(r.ms).toBeLessThan(PROMPT_MS);
   });
 
   it("too many parameter entries in total: ELB027", async () => {
@@ -203,7 +209,7 @@ describe("sizes are checked before any term is built", () => {
   it("nested sweeps of 1000 x 1000: ELB029, fast", async () => {
     const r = await checkText("for a in 1..1000 {\n  for b in 1..1000 {\n    network N = mlp(1 -> 2 -> 1, relu)\n  }\n}\n");
     expectLocated(r, "ELB029");
-    expect(r.ms).toBeLessThan(5000);
+    expect(r.ms).toBeLessThan(PROMPT_MS);
   });
 
   for (const samples of ["1e309", "1e12"]) {
@@ -211,7 +217,7 @@ describe("sizes are checked before any term is built", () => {
       const r = await checkText(`network N = mlp(2 -> 3 -> 1, relu)\nbound b: N with samples = ${samples}\n`);
       expectLocated(r, "ELB017");
       expect(r.stdout).toContain(`samples may be at most ${LIMITS.samples}`);
-      expect(r.ms).toBeLessThan(5000);
+      expect(r.ms).toBeLessThan(PROMPT_MS);
     });
   }
 
