@@ -8,7 +8,7 @@ import { error, type Diagnostic } from "./diagnostics/diagnostic.ts";
 import { noSpan } from "./diagnostics/span.ts";
 import { LIMITS } from "./limits.ts";
 
-export type StrategyChoice = "auto" | "compositional" | "monolithic";
+export type StrategyChoice = "auto" | "symbolic" | "compositional" | "monolithic";
 export type ReporterName = "pretty" | "json" | "junit" | "github" | "sarif";
 
 /** Everything the checker needs, resolved. */
@@ -81,7 +81,7 @@ export function resolveOptions(p: PartialOptions, cwd = process.cwd()): { option
     else seed = n;
   }
   const strategy = (p.strategy ?? "auto") as StrategyChoice;
-  if (!["auto", "compositional", "monolithic"].includes(strategy)) diags.push(bad("strategy", `expected auto, compositional or monolithic, got ${JSON.stringify(p.strategy)}`));
+  if (!["auto", "symbolic", "compositional", "monolithic"].includes(strategy)) diags.push(bad("strategy", `expected auto, symbolic, compositional or monolithic, got ${JSON.stringify(p.strategy)}`));
   const reporter = (p.reporter ?? "pretty") as ReporterName;
   if (!["pretty", "json", "junit", "github", "sarif"].includes(reporter)) diags.push(bad("reporter", `expected pretty, json, junit, github or sarif, got ${JSON.stringify(p.reporter)}`));
   const cores = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);

@@ -26,6 +26,7 @@ import { decide } from "./verdicts/decide.ts";
 import { replay, type Candidate } from "./verdicts/replay.ts";
 import { activationsOf } from "./elaborate/activationsOf.ts";
 import type { Verdict } from "./verdicts/types.ts";
+import { chainText, symbolicPlan } from "./symbolic/strategy.ts";
 
 /** A claim's verdict and how it was reached. */
 export interface ClaimOutcome {
@@ -75,18 +76,6 @@ export async function prove(claim: Claim, session: Session): Promise<ClaimOutcom
     return { ...o, ms, waitMs: Math.max(0, Math.round(budget.wallMs()) - ms), notes };
   };
 
-  const overdue = () => budget.exhausted();
-  if (session.options.falsify) {
-    const found = budget.run(() => falsify(model, session.rng("falsify"), admitted, overdue));
-    if (found.kind === "skipped") notes.push(`the numeric falsifier did not run to the end: ${found.reason}`);
-    if (found.kind === "candidate") {
-      const v = budget.run(() => decide(monolithicShell(claim), { kind: "numeric", candidate: found.candidate }, ctx.replayer));
-      if (v.kind === "refuted") return done({ verdict: v, strategy: "numeric falsifier" });
-      if (v.kind === "unknown") notes.push(v.reason);
-    }
-  }
-  const choice = session.options.strategy;
-  let compositionalReason = "";
   // A proof that uses axioms no known function satisfies could hold only vacuously (if the
   // axioms contradict each other): report it as unknown.
   const unsupported = activationsOf([claim.lhs, claim.rhs]).filter((a) => a.kind === "uninterpreted" && !a.builtin && a.axioms.length > 0 && admittedCandidates(a, admitted).length === 0);
@@ -96,6 +85,29 @@ export async function prove(claim: Claim, session: Session): Promise<ClaimOutcom
     if (!bad) return done(o);
     return done({ ...o, verdict: { kind: "unknown", reason: `proved from the axioms of ${bad.name}, but no known function satisfies them (none of neteq's candidate functions could be shown to), so they might contradict each other and the proof hold only vacuously` } });
   };
+  const overdue = () => budget.exhausted();
+  const choice = session.options.strategy;
+  // The symbolic strategy first: its cost does not grow with the widths, and a claim it
+  // proves needs no falsifier. Certificates (session.onDischarged) come from the strategies
+  // whose obligations carry the whole proof, so it is skipped there.
+  let symbolicReason = "";
+  if ((choice === "auto" || choice === "symbolic") && !session.onDischarged) {
+    const s = await symbolicProof(ctx);
+    if (s.verdict.kind === "proved") return finish(s);
+    if (choice === "symbolic" && !session.options.falsify) return finish(s);
+    symbolicReason = s.verdict.kind === "unknown" ? s.verdict.reason : "";
+  }
+  if (session.options.falsify) {
+    const found = budget.run(() => falsify(model, session.rng("falsify"), admitted, overdue));
+    if (found.kind === "skipped") notes.push(`the numeric falsifier did not run to the end: ${found.reason}`);
+    if (found.kind === "candidate") {
+      const v = budget.run(() => decide(monolithicShell(claim), { kind: "numeric", candidate: found.candidate }, ctx.replayer));
+      if (v.kind === "refuted") return done({ verdict: v, strategy: "numeric falsifier" });
+      if (v.kind === "unknown") notes.push(v.reason);
+    }
+  }
+  if (choice === "symbolic") return done({ verdict: { kind: "unknown", reason: symbolicReason }, strategy: "symbolic" });
+  let compositionalReason = "";
   if (choice !== "monolithic") {
     const c = await compositionalProof(ctx);
     if (c.verdict.kind === "proved" || choice === "compositional") return finish(c);
@@ -122,6 +134,35 @@ function monolithicShell(claim: Claim): Obligation {
 }
 
 type Partial = Omit<ClaimOutcome, "ms" | "waitMs" | "notes">;
+
+/**
+ * The symbolic strategy (src/symbolic/): the rule chain, and each activation lemma it used
+ * discharged by the solver. Its failure is never a refutation.
+ */
+async function symbolicProof(ctx: Ctx): Promise<Partial> {
+  const { budget, session, model } = ctx;
+  const plan = budget.run(() => symbolicPlan(model.claim));
+  if ("reason" in plan) return { verdict: { kind: "unknown", reason: plan.reason }, strategy: "symbolic" };
+  session.tick({ obligationsTotal: plan.obligations.length, distinct: plan.obligations.length });
+  let cached = 0;
+  const used = new Set<string>();
+  for (const ob of plan.obligations) {
+    const r = await discharge(ob, ctx, false);
+    session.tick({ obligationsDone: 1 });
+    if (r.cached) cached++;
+    if (r.verdict.kind !== "proved") {
+      const why = r.verdict.kind === "unknown" ? r.verdict.reason : "the solver found a counterexample to it";
+      return { verdict: { kind: "unknown", reason: `the activation lemma ${ob.statement}: ${why}` }, strategy: "symbolic", obligations: { total: plan.obligations.length, distinct: plan.obligations.length, cached } };
+    }
+    r.verdict.axiomsUsed.forEach((a) => used.add(a));
+  }
+  const lemmas = plan.obligations.length ? `; lemmas: ${plan.obligations.map((o) => o.statement).join("; ")}` : "";
+  return {
+    verdict: { kind: "proved", strategy: "symbolic", axiomsUsed: [...used].sort(), detail: `rule chain: ${chainText(plan.chain)}${lemmas}`, core: [] },
+    strategy: "symbolic",
+    obligations: { total: plan.obligations.length, distinct: plan.obligations.length, cached },
+  };
+}
 
 async function monolithicProof(ctx: Ctx): Promise<Partial> {
   const stop = () => {

@@ -8,7 +8,7 @@ import type { Formula, Term } from "../semantics/types.ts";
 import type { Rational } from "../numeric/rational.ts";
 import type { Realisation } from "../numeric/realise.ts";
 
-export type Strategy = "monolithic" | "compositional";
+export type Strategy = "monolithic" | "compositional" | "symbolic";
 
 /** An assumption the solver may use, with its name in the user's words. */
 export interface Tracked {
