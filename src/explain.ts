@@ -13,6 +13,8 @@ import { claimModel, type ClaimModel } from "./semantics/claim.ts";
 import { compositionalObligations } from "./obligations/compositional.ts";
 import { Rng } from "./numeric/rng.ts";
 import { load, type ReadFile } from "./syntax/load.ts";
+import { symbolicPlan } from "./symbolic/strategy.ts";
+import type { Claim } from "./elaborate/types.ts";
 
 export interface Explained {
   readonly text: string;
@@ -45,10 +47,26 @@ export function explain(path: string, text: string, claimName: string, strategy:
     return { text: "", diagnostics: [...errors, error("CLI004", noSpan("<command line>"), why)], sources: loaded.sources };
   }
   const model = claimModel(claim);
+  if (strategy === "symbolic") return explainSymbolic(path, claim, loaded.sources);
   const obs = obligationsOf(strategy, model);
   if (obs.length === 0) return { text: "", diagnostics: [error("CLI004", noSpan("<command line>"), `the compositional strategy does not apply to ${claimName}; try --strategy monolithic`)], sources: loaded.sources };
   const scripts = obs.map(({ ob, count, note }) => `; ${note}${count > 1 ? `this obligation stands for ${count} obligations identical up to renaming` : `${ob.strategy} obligation`}\n${printObligation(ob, { comments: true }).text}`);
   const head = `; neteq explain ${path} ${claimName}\n; Symbols: parameter entries |W0[i,j]|, input |x[i]|, scalars of the transformation,\n; activations |act.NAME|. unsat means the claim holds; see the README for the proof rule.\n`;
   // `(reset)` between obligations, so that the whole output is one script a solver accepts.
   return { text: head + scripts.join("\n(reset)\n"), diagnostics: [], sources: loaded.sources };
+}
+
+/** The symbolic strategy's rule chain as comments, then its activation lemmas as scripts. */
+function explainSymbolic(path: string, claim: Claim, sources: ReadonlyMap<string, string>): Explained {
+  const plan = symbolicPlan(claim);
+  if ("reason" in plan) return { text: "", diagnostics: [error("CLI004", noSpan("<command line>"), `the symbolic strategy does not apply to ${claim.name}: ${plan.reason.replace(/^not applicable: /, "")}`)], sources };
+  const head = [
+    `; neteq explain ${path} ${claim.name} --strategy symbolic`,
+    "; The rule chain (README, \"The symbolic strategy\"): for every tensor, the action derived",
+    "; from the steps (P<k>: the bijection of step k; d<k>: its diagonal, at an index).",
+    ...plan.chain.map((c) => `;   ${c.tensor}: ${c.text}`),
+    plan.obligations.length ? `; Activation lemmas the rules used (each must be unsat): ${plan.obligations.length}` : "; No activation lemma: the rules alone prove the claim.",
+  ].join("\n");
+  const scripts = plan.obligations.map((ob) => printObligation(ob, { comments: true }).text);
+  return { text: `${head}\n${scripts.join("\n(reset)\n")}`, diagnostics: [], sources };
 }

@@ -30,7 +30,8 @@ export function renderClaim(c: ClaimReport, color = false): string {
   const mark = c.ok ? paint(32, "✓") : paint(31, "✗");
   const verdict = c.verdict.padEnd(8);
   let detail: string;
-  if (c.verdict === "proved") detail = `${c.strategy}${c.obligations ? ` (${c.obligations.distinct} distinct of ${c.obligations.total} obligations${c.obligations.identities ? `, ${c.obligations.identities} by identity` : ""}${c.obligations.cached ? `, ${c.obligations.cached} cached` : ""})` : ""} · axioms: ${c.axiomsUsed.length ? c.axiomsUsed.join("; ") : "none"}`;
+  if (c.verdict === "proved" && c.strategy === "symbolic") detail = `symbolic (rule chain${c.obligations?.total ? `, ${c.obligations.total} activation lemma${c.obligations.total === 1 ? "" : "s"}${c.obligations.cached ? `, ${c.obligations.cached} cached` : ""}` : ""}) · axioms: ${c.axiomsUsed.length ? c.axiomsUsed.join("; ") : "none"}`;
+  else if (c.verdict === "proved") detail = `${c.strategy}${c.obligations ? ` (${c.obligations.distinct} distinct of ${c.obligations.total} obligations${c.obligations.identities ? `, ${c.obligations.identities} by identity` : ""}${c.obligations.cached ? `, ${c.obligations.cached} cached` : ""})` : ""} · axioms: ${c.axiomsUsed.length ? c.axiomsUsed.join("; ") : "none"}`;
   else if (c.verdict === "refuted") detail = `${c.witness!.source}, replayed ${c.witness!.replay === "exact" ? "exactly" : "in float64"}`;
   else if (c.verdict === "holds" || c.verdict === "fails") detail = c.reason ?? "";
   else detail = c.reason ?? "";

@@ -128,13 +128,23 @@ export function actionsOf(claim: Claim): Actions | { reason: string } {
     }
     return null;
   };
+  const byValue = new Map<string, string>();
   let k = 0;
   for (const step of claim.transform.steps) {
     k++;
     switch (step.k) {
       case "permuteAxes": {
-        const id = `P${k}`;
-        perms.set(id, `the permutation of step ${k}`);
+        // The identity moves nothing. Steps with the same permutation share one symbol: the
+        // proof then covers every bijection applied to all of their axes, and the claim is
+        // still an instance of it.
+        if (step.perm.every((p, i) => p === i)) break;
+        const value = step.perm.join(",");
+        let id = byValue.get(value);
+        if (id === undefined) {
+          id = `P${k}`;
+          byValue.set(value, id);
+          perms.set(id, `the permutation of step ${k}`);
+        }
         const moved: AxisRef[] = [...step.params];
         for (const r of moved) axis(r).perm.push(id);
         break;

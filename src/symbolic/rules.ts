@@ -28,7 +28,7 @@
  *           an *activation lemma*, an obligation the solver must prove (never assumed).
  *   sum_v   reindex v by its bijection (a bijection of the whole range leaves a sum
  *           unchanged); the body's factor must not depend on v (its atoms at v cancel).
- *   max_v   as sum, and the factor must be positive (max(M b) = M max(b) needs M > 0).
+ *   max_v   as sum, and the factor must be 1 (a permutation only).
  *   guard   its index variables are not moved; M = the body's factor.
  *
  * The claim holds when the output's action is the identity (no bijection, factor 1).
@@ -196,7 +196,7 @@ export function push(net: Network, actions: Actions): PushResult {
           const m = factor(e.body);
           if (m !== "zero") {
             for (const x of m.values()) if (x.v === e.v) throw new NotCovered(`${def.name}: the factors of the terms of ${e.k === "sum" ? "a sum" : "a max"} over ${e.v} depend on ${e.v} (${factorText(m)}): they do not cancel`);
-            if (e.k === "max" && [...m.values()].some((x) => x.atom.cls !== "pos")) throw new NotCovered(`${def.name}: a max over ${e.v} commutes with a positive factor only, not with ${factorText(m)}`);
+            if (e.k === "max" && m.size > 0) throw new NotCovered(`${def.name}: a max over ${e.v} is taken of terms that change by the factor ${factorText(m)} (the rules move a max by a permutation only)`);
           }
           if (saved === undefined) bind.delete(e.v);
           else bind.set(e.v, saved);

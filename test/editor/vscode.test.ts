@@ -183,7 +183,7 @@ describe("VS Code extension: on save", () => {
     expect(messages).toEqual([
       "ELB013 6,38,6,40 cannot permute units of N.h2: N has no hidden tensor h2; its hidden tensors are h1",
       "claim.refuted 4,0,4,60 rows_only: expected proved, got refuted (numeric falsifier, replayed exactly)",
-      "claim.proved 5,0,5,53 permutation: expected refuted, got proved (compositional; axioms: none)",
+      "claim.proved 5,0,5,53 permutation: expected refuted, got proved (symbolic; axioms: none)",
       "claim.error 6,0,6,49 broken: the claim could not be elaborated",
     ]);
     // Go to definition and hover, through the providers the extension registered.
