@@ -53,6 +53,9 @@ const GRACE_MS = 1000;
  */
 export const MONOLITHIC_MAX_PARAMS = 200_000;
 
+/** Above this many parameter entries the numeric falsifier is not run (its draws alone would take gigabytes). */
+export const FALSIFY_MAX_PARAMS = 20_000_000;
+
 interface Ctx {
   readonly session: Session;
   readonly model: ClaimModel;
@@ -97,7 +100,9 @@ export async function prove(claim: Claim, session: Session): Promise<ClaimOutcom
     if (choice === "symbolic" && !session.options.falsify) return finish(s);
     symbolicReason = s.verdict.kind === "unknown" ? s.verdict.reason : "";
   }
-  if (session.options.falsify) {
+  const params = claim.lhs.params.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
+  if (session.options.falsify && params > FALSIFY_MAX_PARAMS) notes.push(`the numeric falsifier was not run: ${params} parameter entries (more than ${FALSIFY_MAX_PARAMS})`);
+  else if (session.options.falsify) {
     const found = budget.run(() => falsify(model, session.rng("falsify"), admitted, overdue));
     if (found.kind === "skipped") notes.push(`the numeric falsifier did not run to the end: ${found.reason}`);
     if (found.kind === "candidate") {
@@ -113,7 +118,6 @@ export async function prove(claim: Claim, session: Session): Promise<ClaimOutcom
     if (c.verdict.kind === "proved" || choice === "compositional") return finish(c);
     compositionalReason = c.verdict.kind === "unknown" ? c.verdict.reason : "";
   }
-  const params = claim.lhs.params.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
   // The size guard applies to auto's fallback; an explicit --strategy monolithic is tried.
   const tooLarge = choice === "auto" && params > MONOLITHIC_MAX_PARAMS;
   const skip = overdue() ? "the time limit was reached" : tooLarge ? `not attempted for ${params} parameters (more than ${MONOLITHIC_MAX_PARAMS})` : null;
