@@ -34,14 +34,31 @@ export interface Atom {
   readonly label: string;
 }
 
-/** The action on one axis: a bijection (composition of permutation symbols) and diagonal atoms. */
+/**
+ * A linear action on an axis: T'[.., k, ..] = sum_j T[.., j, ..] X[j, k], where X is the
+ * symbolic matrix `base`, its inverse, or their transposes (n x n).
+ */
+export interface Lin {
+  readonly base: string;
+  readonly inv: boolean;
+  readonly tr: boolean;
+  readonly n: number;
+  readonly label: string;
+}
+
+/** X Y^T = I: the same matrix, one of them inverted and one transposed (A with A^-T, ...). */
+export const contragredient = (x: Lin, y: Lin): boolean => x.base === y.base && x.n === y.n && x.inv !== y.inv && (x.tr !== y.tr || x.n === 1);
+export const sameLin = (x: Lin, y: Lin): boolean => x.base === y.base && x.inv === y.inv && (x.tr === y.tr || x.n === 1);
+
+/** The action on one axis: a bijection (composition of permutation symbols) and diagonal atoms, or a linear action. */
 export interface AxisAction {
   readonly perm: readonly string[];
   readonly atoms: readonly Atom[];
+  readonly lin?: readonly Lin[];
 }
 
 export const TRIVIAL: AxisAction = { perm: [], atoms: [] };
-export const isTrivial = (a: AxisAction): boolean => a.perm.length === 0 && a.atoms.length === 0;
+export const isTrivial = (a: AxisAction): boolean => a.perm.length === 0 && a.atoms.length === 0 && !a.lin?.length;
 
 /** Actions on the axes of every parameter (absent: trivial), and the symbols' meanings. */
 export interface Actions {
@@ -106,12 +123,12 @@ function scalarClass(c: SFormula | null): DiagClass | null {
 export function actionsOf(claim: Claim): Actions | { reason: string } {
   if (claim.lhs !== claim.rhs) return { reason: `the claim relates two different networks (${claim.lhs.name} and ${claim.rhs.name})` };
   const shapes = new Map(claim.lhs.params.map((p) => [p.name, p.shape]));
-  const state = new Map<string, { perm: string[]; atoms: Atom[] }[]>();
+  const state = new Map<string, { perm: string[]; atoms: Atom[]; lin: Lin[] }[]>();
   const axis = (r: { name: string; axis: number }) => {
     let s = state.get(r.name);
     if (!s) {
       const shape = shapes.get(r.name) ?? [];
-      s = shape.map(() => ({ perm: [], atoms: [] }));
+      s = shape.map(() => ({ perm: [], atoms: [], lin: [] }));
       state.set(r.name, s);
     }
     return s[r.axis]!;
@@ -175,11 +192,35 @@ export function actionsOf(claim: Claim): Actions | { reason: string } {
         }
         break;
       }
-      case "multiplyAxis":
-        return { reason: `step ${k} multiplies an axis by a matrix (${stepText(step)}): not a permutation or a diagonal` };
+      case "multiplyAxis": {
+        const lin = linOf(step.matrix, step.n, scalars);
+        if (!lin) return { reason: `step ${k} multiplies an axis by a matrix that is not a symbolic matrix, its inverse or a transpose of them (${stepText(step)})` };
+        axis({ name: step.param, axis: step.axis }).lin.push(lin);
+        break;
+      }
       case "assign":
         return { reason: `step ${k} assigns parameter entries: not an action on axes` };
     }
   }
+  for (const [name, axes] of state) {
+    for (const a of axes) {
+      if (a.lin.length > 1) return { reason: `an axis of ${name} is multiplied by two matrices (the rules take one linear action per axis)` };
+      if (a.lin.length === 1 && (a.perm.length > 0 || a.atoms.length > 0)) return { reason: `an axis of ${name} is both multiplied by a matrix and permuted or scaled (the rules take one kind of action per axis)` };
+    }
+  }
   return { params: state, perms, diags };
+}
+
+/** The matrix of a `multiply` step as a symbolic matrix, its inverse, or a transpose of them. */
+function linOf(matrix: readonly SExpr[], n: number, scalars: ReadonlyMap<string, Scalar>): Lin | null {
+  const first = matrix[0];
+  if (!first || first.k !== "scalar") return null;
+  const s = scalars.get(first.id);
+  if (!s || s.shape.length !== 2 || s.shape[0] !== n || s.shape[1] !== n || matrix.length !== n * n) return null;
+  const is = (tr: boolean) => matrix.every((e, i) => e.k === "scalar" && e.id === s.id && e.index === (tr ? (i % n) * n + Math.floor(i / n) : i));
+  const tr = is(false) ? false : is(true) ? true : null;
+  if (tr === null) return null;
+  const base = s.inverseOf ?? s.id;
+  const inv = s.inverseOf !== null;
+  return { base, inv, tr: n === 1 ? false : tr, n, label: `${inv ? "inverse of " : ""}${s.label.split(" ")[0]!.replace(/^inverse\((.*)\)$/, "$1")}${tr && n > 1 ? ", transposed" : ""}` };
 }

@@ -105,6 +105,16 @@ const RULES: { rule: string; valid: string; broken: string }[] = [
     valid: "network N { input x[2, 2]; param E[2, 3], g[3], e[3], V[3, 3]; s = x E; h = layernorm(s, g, e); out h V }\ntheorem t: N ~ N after permute axis 1 of N.E by (0 1 2) then permute axis 0 of N.g by (0 1 2) then permute axis 0 of N.e by (0 1 2) then permute axis 0 of N.V by (0 1 2)\n",
     broken: "network N { input x[2, 2]; param E[2, 3], g[3], e[3], V[3, 3]; s = x E; h = layernorm(s, g, e); out h V }\nrefute t: N ~ N after permute axis 1 of N.E by (0 1 2) then permute axis 0 of N.g by (0 1 2) then permute axis 0 of N.V by (0 1 2)\n",
   },
+  {
+    rule: "pair: a sum over a product under A and A^-T (queries and keys)",
+    valid: "network N { input x[3, 3]; param Wq[2, 2, 3], Wk[2, 2, 3], Wv[2, 2, 3], Wo[3, 2, 2]; y = mha(x, Wq, Wk, Wv, Wo); out y }\nsymmetry qk(M[2, 2] invertible) = multiply axis 1 of Wq by M then multiply axis 1 of Wk by transpose(inverse(M))\ntheorem t: N ~ N after qk\n",
+    broken: "network N { input x[3, 3]; param Wq[2, 2, 3], Wk[2, 2, 3], Wv[2, 2, 3], Wo[3, 2, 2]; y = mha(x, Wq, Wk, Wv, Wo); out y }\nsymmetry qk(M[2, 2] invertible) = multiply axis 1 of Wq by M then multiply axis 1 of Wk by inverse(M)\nrefute t: N ~ N after qk\n",
+  },
+  {
+    rule: "linear: a bias moved with its weights, through the attention-weighted sum (values and outputs)",
+    valid: "network N { input x[3, 3]; param Wq[1, 2, 3], Wk[1, 2, 3], Wv[1, 2, 3], Wo[3, 1, 2], bq[1, 2], bk[1, 2]; y = mha(x, Wq, Wk, Wv, Wo, bq = bq, bk = bk); out y }\nsymmetry s(M[2, 2] invertible, B[2, 2] invertible) = multiply axis 1 of Wq by M then multiply axis 1 of bq by M then multiply axis 1 of Wk by transpose(inverse(M)) then multiply axis 1 of bk by transpose(inverse(M)) then multiply axis 1 of Wv by B then multiply axis 2 of Wo by transpose(inverse(B))\ntheorem t: N ~ N after s\n",
+    broken: "network N { input x[3, 3]; param Wq[1, 2, 3], Wk[1, 2, 3], Wv[1, 2, 3], Wo[3, 1, 2], bq[1, 2], bk[1, 2]; y = mha(x, Wq, Wk, Wv, Wo, bq = bq, bk = bk); out y }\nsymmetry s(M[2, 2] invertible) = multiply axis 1 of Wq by M then multiply axis 1 of Wk by transpose(inverse(M)) then multiply axis 1 of bk by transpose(inverse(M))\nrefute t: N ~ N after s\n",
+  },
 ];
 
 /** The rule table on hand-made actions: a condition taken away is caught by its own rule. */
