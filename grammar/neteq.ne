@@ -54,12 +54,15 @@ axiom -> "axiom" (ident ":"):? ("forall" identList ":"):? expr
 
 # ---------------------------------------------------------------- networks
 networkDecl ->
-    "network" ident "=" "mlp" "(" expr ("->" expr):+ "," actSpec ")"
-      {% ([k, n, , m, , w, ws, , acts, c]): A.Decl => ({ kind: "network", name: n,
+    "network" ident sizeParams:? "=" "mlp" "(" expr ("->" expr):+ "," actSpec ")"
+      {% ([k, n, ps, , m, , w, ws, , acts, c]): A.Decl => ({ kind: "network", name: n, params: ps ?? [],
            body: { kind: "mlp", widths: [w, ...ws.map((x: any) => x[1])], activations: acts, span: b.spanOf(m, c) }, span: b.spanOf(k, c) }) %}
-  | "network" ident "{" stmt (";" stmt):* "}"
-      {% ([k, n, o, s, ss, c]): A.Decl => ({ kind: "network", name: n,
+  | "network" ident sizeParams:? "{" stmt (";" stmt):* "}"
+      {% ([k, n, ps, o, s, ss, c]): A.Decl => ({ kind: "network", name: n, params: ps ?? [],
            body: { kind: "block", stmts: [s, ...ss.map((x: any) => x[1])], span: b.spanOf(o, c) }, span: b.spanOf(k, c) }) %}
+
+# The sizes of a network family: `network N(n, m) = mlp(3 -> n -> m -> 1, relu)`.
+sizeParams -> "(" identList ")" {% (d) => d[1] %}
 
 actSpec -> actRef {% (d) => [d[0]] %}
          | "[" actRef ("," actRef):* "]" {% ([, a, as]) => b.list(a, as) %}
@@ -144,6 +147,7 @@ axisName -> ident {% ([n]): A.Expr => ({ kind: "name", name: n.name, span: n.spa
 
 perm -> cycle:+ {% ([cs]): A.Perm => ({ kind: "cycles", cycles: b.mapped(cs, (c: any) => c.elems), span: b.spanOf(cs) }) %}
       | "[" exprList "]" {% ([o, es, c]): A.Perm => ({ kind: "array", images: es, span: b.spanOf(o, c) }) %}
+      | ident {% ([n]): A.Perm => ({ kind: "name", name: n, span: n.span }) %}
 
 cycle -> "(" cycleElem:+ ")" {% ([o, es, c]) => ({ elems: es, span: b.spanOf(o, c) }) %}
 
@@ -160,9 +164,20 @@ assignBlock -> "{" assign (";" assign):* "}"
 assign -> postfix ":=" expr {% ([t, , v]): A.Assign => ({ target: t, value: v, span: b.spanOf(t, v) }) %}
 
 # ---------------------------------------------------------------- claims
-claimDecl -> claimKeyword ident ":" ident "~" ident ("after" transform):?
-  {% ([k, n, , l, , r, t]): A.Decl => ({ kind: "claim", expect: k.text === "theorem" ? "proved" : "refuted", name: n, lhs: l, rhs: r,
-       transform: t ? t[1] : null, span: b.spanOf(k, r, t ? t[1] : null) }) %}
+claimDecl -> claimKeyword ident ":" quantifier:* ident sizeArgs:? "~" ident sizeArgs:? ("after" transform):?
+  {% ([k, n, , qs, l, la, , r, ra, t]): A.Decl => ({ kind: "claim", expect: k.text === "theorem" ? "proved" : "refuted", name: n,
+       quantifiers: qs, lhs: l, lhsArgs: la ? la.args : null, rhs: r, rhsArgs: ra ? ra.args : null,
+       transform: t ? t[1] : null, span: b.spanOf(k, r, ra ? ra.span : null, t ? t[1] : null) }) %}
+
+sizeArgs -> "(" exprList ")" {% ([o, es, c]) => ({ args: es, span: b.spanOf(o, c) }) %}
+
+# `forall n, m >= 1.` (sizes; a bound applies to the names before it) or
+# `forall P: perm(n), c: pos(n).` (group elements).
+quantifier -> "forall" binder ("," binder):* "." {% ([, x, xs]) => b.list(x, xs) %}
+
+binder -> ident {% ([n]): A.Binder => ({ kind: "size", name: n, min: null, span: n.span }) %}
+        | ident ">=" sum {% ([n, , m]): A.Binder => ({ kind: "size", name: n, min: m, span: b.spanOf(n, m) }) %}
+        | ident ":" ident "(" exprList ")" {% ([n, , g, , as, c]): A.Binder => ({ kind: "group", name: n, group: g, args: as, span: b.spanOf(n, c) }) %}
 
 claimKeyword -> "theorem" {% id %} | "refute" {% id %}
 

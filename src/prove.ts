@@ -11,6 +11,7 @@
  */
 import { printObligation } from "./backends/smtlib/print.ts";
 import type { Claim } from "./elaborate/types.ts";
+import { InternalError } from "./diagnostics/diagnostic.ts";
 import { canonical } from "./obligations/canonical.ts";
 import { compositionalObligations } from "./obligations/compositional.ts";
 import { Dedup, type Group } from "./obligations/dedup.ts";
@@ -39,6 +40,8 @@ export interface ClaimOutcome {
   readonly waitMs: number;
   /** What the reader should know beside the verdict (e.g. the falsifier could not run). */
   readonly notes: readonly string[];
+  /** For a whole-group or every-width claim: what it quantifies over. */
+  readonly holdsFor?: string;
   /** Obligations: all, distinct among those sent to the solver, served from the cache, proved by expansion. */
   readonly obligations?: { readonly total: number; readonly distinct: number; readonly cached: number; readonly identities?: number };
 }
@@ -76,7 +79,7 @@ export async function prove(claim: Claim, session: Session): Promise<ClaimOutcom
   const notes: string[] = [];
   const done = (o: Omit<ClaimOutcome, "ms" | "waitMs" | "notes">): ClaimOutcome => {
     const ms = Math.round(budget.spentMs());
-    return { ...o, ms, waitMs: Math.max(0, Math.round(budget.wallMs()) - ms), notes };
+    return { ...o, ms, waitMs: Math.max(0, Math.round(budget.wallMs()) - ms), notes, ...(claim.universal?.text ? { holdsFor: claim.universal.text } : {}) };
   };
 
   // A proof that uses axioms no known function satisfies could hold only vacuously (if the
@@ -90,6 +93,8 @@ export async function prove(claim: Claim, session: Session): Promise<ClaimOutcom
   };
   const overdue = () => budget.exhausted();
   const choice = session.options.strategy;
+  const u = claim.universal;
+  if (u && (u.sizes.length > 0 || u.perms.length > 0)) return finish(await universalProof(ctx, u, notes));
   // The symbolic strategy first: its cost does not grow with the widths, and a claim it
   // proves needs no falsifier. Certificates (session.onDischarged) come from the strategies
   // whose obligations carry the whole proof, so it is skipped there.
@@ -138,6 +143,57 @@ function monolithicShell(claim: Claim): Obligation {
 }
 
 type Partial = Omit<ClaimOutcome, "ms" | "waitMs" | "notes">;
+
+/**
+ * A claim over every size or every permutation (README, "Whole-group and every-width
+ * claims"): proved only by the symbolic strategy, with the same rule chain and lemmas at every
+ * probed size; refuted by a replayed witness at the reported instance; else unknown. The
+ * concrete strategies would prove one instance only, so they are not used.
+ */
+async function universalProof(ctx: Ctx, u: NonNullable<Claim["universal"]>, notes: string[]): Promise<Partial> {
+  const { session, model, budget } = ctx;
+  const s = await symbolicProof(ctx);
+  if (s.verdict.kind === "proved") {
+    const main = symbolicPlan(model.claim);
+    if ("reason" in main) throw new InternalError("the symbolic plan changed between two calls");
+    const signature = (p: { chain: readonly { tensor: string; text: string }[]; obligations: readonly { statement: string }[] }) => `${chainText(p.chain)} | ${p.obligations.map((o) => o.statement).join("; ")}`;
+    for (const inst of u.instances) {
+      const plan = budget.run(() => symbolicPlan(inst));
+      const at = inst.universal?.at ?? sizesOf(inst, u);
+      if ("reason" in plan) return { verdict: { kind: "unknown", reason: `proved at ${u.at}, but at ${at} the symbolic strategy does not apply: ${plan.reason}` }, strategy: "symbolic" };
+      if (signature(plan) !== signature(main)) return { verdict: { kind: "unknown", reason: `proved at ${u.at}, but at ${at} the rule chain differs (${chainText(plan.chain)}), so the proof is not the same at every size` }, strategy: "symbolic" };
+    }
+    const probed = [u.at, ...u.instances.map((i) => sizesOf(i, u))].filter(Boolean);
+    const v = s.verdict;
+    return { ...s, verdict: { ...v, detail: `${u.text}: ${v.detail}${probed.length > 1 ? ` (the same rule chain at ${probed.join("; ")})` : ""}` } };
+  }
+  const why = s.verdict.kind === "unknown" ? s.verdict.reason : "";
+  const instance = `at ${[u.at, ...u.perms.map((p) => `${p} = ${permValue(model.claim, p)}`)].filter(Boolean).join(", ")}`;
+  if (session.options.falsify) {
+    const found = budget.run(() => falsify(model, session.rng("falsify"), ctx.admitted, () => budget.exhausted()));
+    if (found.kind === "skipped") notes.push(`the numeric falsifier did not run to the end: ${found.reason}`);
+    if (found.kind === "candidate") {
+      const v = budget.run(() => decide(monolithicShell(model.claim), { kind: "numeric", candidate: found.candidate }, ctx.replayer));
+      if (v.kind === "refuted") {
+        notes.push(`refuted ${instance}`);
+        return { verdict: v, strategy: "numeric falsifier" };
+      }
+      if (v.kind === "unknown") notes.push(v.reason);
+    }
+  }
+  return { verdict: { kind: "unknown", reason: `only the symbolic strategy proves a claim ${u.text} (the others would prove one instance), and ${why.replace(/^not applicable: /, "it does not apply: ")}; no counterexample was found ${instance}` }, strategy: "symbolic" };
+}
+
+/** "n=3, m=2" of an instance, from its networks' sizes as the claim was elaborated. */
+function sizesOf(inst: Claim, u: NonNullable<Claim["universal"]>): string {
+  return inst.universal?.at ?? (u.sizes.length ? `another size (${inst.lhs.params.map((p) => p.shape.join("x")).join(", ")})` : "");
+}
+
+/** The instance a permutation variable has in this claim (for the report of a refutation). */
+function permValue(claim: Claim, name: string): string {
+  const step = claim.transform.steps.find((x) => x.k === "permuteAxes" && x.symbol?.endsWith(`.${name}`));
+  return step && step.k === "permuteAxes" ? `[${step.perm.join(", ")}]` : "?";
+}
 
 /**
  * The symbolic strategy (src/symbolic/): the rule chain, and each activation lemma it used

@@ -48,6 +48,7 @@ export const registry = {
   ELB029: { summary: "sweep too large", explanation: "The `for` sweeps of a file would create more instances of their declarations than the limit (nested sweeps multiply) (README, \"Limits\")." },
   ELB030: { summary: "too many diagnostics", explanation: "Only the first diagnostics of a file are shown (README, \"Limits\"); this note counts the rest. Fix the first ones: later ones are often consequences." },
   ELB031: { summary: "definitions nested too deep", explanation: "An activation or symmetry is defined in terms of another, that one in terms of a third, and so on (or a file imports one that imports another, and so on), deeper than the limit; or an activation definition, with the definitions it uses expanded, is nested deeper than the expression-depth limit (README, \"Limits\"). Shorten the chain." },
+  ELB032: { summary: "quantified claim fails at a size", explanation: "A claim over every size (`forall n >= 1.`) is elaborated at several sizes (README, \"Whole-group and every-width claims\"); at one of them it does not elaborate (a shape no longer fits, an index is out of range). State the claim for the sizes where it makes sense, e.g. with a larger lower bound." },
   CLI001: { summary: "cannot read file", explanation: "A path given on the command line does not exist or cannot be read." },
   CLI002: { summary: "no proof files", explanation: "No `.neq` files were found under the given paths." },
   CLI003: { summary: "bad option", explanation: "A command-line flag has an invalid value or is unknown." },

@@ -144,10 +144,30 @@ function sweep(d: Extract<A.Decl, { kind: "for" }>, scope: Scope, st: State, wor
   }
 }
 
-/** The network behind a scope entry, elaborated once. */
+/**
+ * The network behind a scope entry, elaborated once. A family (`network N(n) = ...`) is
+ * elaborated here at size 2 for every size, so that its mistakes are reported; claims use
+ * `familyInstance` for the sizes they name.
+ */
 export function networkOf(e: Extract<Entry, { kind: "network" }>, st: { diags: Diagnostic[]; sources: Sources }): Network | null {
-  if (e.memo === undefined) e.memo = elabNetwork(e.decl, e.scope, st.diags, st.sources);
+  if (e.memo === undefined) e.memo = e.decl.params.length > 0 ? familyInstance(e, e.decl.params.map(() => 2), st, st.diags) : elabNetwork(e.decl, e.scope, st.diags, st.sources);
   return e.memo;
+}
+
+/** Instances of network families, by declaration and sizes. */
+const familyInstances = new WeakMap<A.Decl, Map<string, Network | null>>();
+
+/** The member of a network family at `sizes` (its declaration elaborated with the sizes bound). */
+function familyInstance(e: Extract<Entry, { kind: "network" }>, sizes: readonly number[], st: { sources: Sources }, diags: Diagnostic[]): Network | null {
+  const memo = familyInstances.get(e.decl) ?? new Map<string, Network | null>();
+  familyInstances.set(e.decl, memo);
+  const key = sizes.join(",");
+  if (memo.has(key)) return memo.get(key)!;
+  const child = new Scope(e.scope, e.scope.suffix);
+  e.decl.params.forEach((p, i) => child.declare(p, { kind: "int", value: sizes[i]!, span: p.span }, diags));
+  const net = elabNetwork(e.decl, child, diags, st.sources);
+  memo.set(key, net);
+  return net;
 }
 
 function resolveNetwork(id: A.Ident, scope: Scope, st: State): Network | null {
@@ -196,35 +216,193 @@ function claim(d: Extract<A.Decl, { kind: "claim" }>, scope: Scope, st: State, u
   }
   st.claimNames.set(name, d.name.span);
   markUsed(d.transform, scope, used);
-  const lhs = resolveNetwork(d.lhs, scope, st);
-  const rhs = resolveNetwork(d.rhs, scope, st);
-  if (!lhs || !rhs) return fail();
+  const q = quantifiers(d, scope, st.diags);
+  if (!q) return fail();
+  if (q.sizes.length === 0 && q.groups.length === 0) {
+    const c = claimInstance(d, scope, st, name, st.diags, new Map());
+    if (!c || st.diags.slice(before).some((x) => x.severity === "error")) return fail();
+    st.claims.push(c);
+    return;
+  }
+  // A whole-group or every-width claim: one instance per probe of the sizes (README,
+  // "Whole-group and every-width claims"); the first is the one reported.
+  const probes = probeSizes(q.sizes);
+  const instances: Claim[] = [];
+  for (const sizes of probes) {
+    const scratch: Diagnostic[] = [];
+    const c = claimInstance(d, scope, st, name, instances.length === 0 ? st.diags : scratch, sizes, q.groups);
+    const errors = (instances.length === 0 ? st.diags.slice(before) : scratch).filter((x) => x.severity === "error");
+    if (!c || errors.length > 0) {
+      if (instances.length > 0) st.diags.push(error("ELB032", d.span, `at ${sizeText(sizes)} this claim does not elaborate: ${errors[0]?.message ?? "see the errors above"}`));
+      return fail();
+    }
+    instances.push({ ...c, universal: { text: "", sizes: q.sizes, perms: [], instances: [], at: sizeText(sizes) } });
+  }
+  const [main, ...rest] = instances;
+  const range = q.sizes.map((x) => `${x.name} >= ${x.min}`).join(", ");
+  const groupText = q.groups.map((g) => `${g.name.name}: ${g.group.name}(${g.args.map((a) => text(a.span, st.sources)).join(", ")})`).join(", ");
+  const what = [range && `every ${range}`, groupText && `every ${groupText}`].filter(Boolean).join(" and ");
+  st.claims.push({
+    ...main!,
+    universal: { text: `for ${what}`, sizes: q.sizes, perms: q.groups.filter((g) => g.group.name === "perm").map((g) => g.name.name), instances: rest, at: sizeText(probes[0]!) },
+  });
+}
+
+const text = (span: A.Decl["span"], sources: Sources): string => sources.get(span.file)?.slice(span.start, span.end) ?? "";
+const sizeText = (sizes: ReadonlyMap<string, number>): string => [...sizes].map(([k, v]) => `${k}=${v}`).join(", ");
+
+/** The sizes and group elements a claim quantifies over, checked. */
+function quantifiers(d: Extract<A.Decl, { kind: "claim" }>, scope: Scope, diags: Diagnostic[]): { sizes: { name: string; min: number }[]; groups: Extract<A.Binder, { kind: "group" }>[] } | null {
+  const sizes: { name: string; min: number }[] = [];
+  const groups: Extract<A.Binder, { kind: "group" }>[] = [];
+  const seen = new Map<string, A.Decl["span"]>();
+  let ok = true;
+  for (const quantifier of d.quantifiers) {
+    let pending: string[] = [];
+    for (const b of quantifier) {
+      const prior = seen.get(b.name.name);
+      if (prior) {
+        diags.push(error("ELB002", b.name.span, `${b.name.name} is quantified twice`, [{ span: prior, message: "first quantified here" }]));
+        ok = false;
+        continue;
+      }
+      seen.set(b.name.name, b.name.span);
+      if (b.kind === "group") {
+        if (!["perm", "pos", "sign", "gl"].includes(b.group.name)) {
+          diags.push(error("ELB006", b.group.span, `unknown group ${b.group.name}; a claim quantifies over perm(n) (permutations), pos(n) (positive diagonal scalings), sign(n) (sign flips) or gl(k) (invertible matrices)`));
+          ok = false;
+        } else if (b.args.length !== 1) {
+          diags.push(error("ELB009", b.span, `${b.group.name} takes one size, e.g. ${b.group.name}(n)`));
+          ok = false;
+        }
+        groups.push(b);
+        continue;
+      }
+      pending.push(b.name.name);
+      if (b.min) {
+        const m = evalInt(b.min, scope, diags, "a size's lower bound", 1);
+        if (m === null) ok = false;
+        for (const n of pending) sizes.push({ name: n, min: m ?? 1 });
+        pending = [];
+      }
+    }
+    for (const n of pending) sizes.push({ name: n, min: 1 });
+  }
+  if (sizes.length > 4) {
+    diags.push(error("ELB029", d.span, `a claim may quantify over at most 4 sizes, not ${sizes.length}`));
+    ok = false;
+  }
+  return ok ? { sizes, groups } : null;
+}
+
+/**
+ * The sizes a quantified claim is elaborated at: every size one above its lower bound (the
+ * instance reported and falsified), at its bound, two above, and each size alone three above.
+ */
+function probeSizes(sizes: readonly { name: string; min: number }[]): Map<string, number>[] {
+  const at = (f: (x: { name: string; min: number }, i: number) => number) => new Map(sizes.map((x, i) => [x.name, f(x, i)] as const));
+  const probes = [at((x) => x.min + 1), at((x) => x.min), at((x) => x.min + 2), ...sizes.map((_, j) => at((x, i) => x.min + (i === j ? 3 : 1)))];
+  const seen = new Set<string>();
+  return probes.filter((p) => {
+    const k = sizeText(p);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/**
+ * One instance of a claim: sizes bound, permutation variables fixed to an instance (the
+ * k-th one shifts units by k), scalar group elements as the scalars of a symmetry.
+ */
+function claimInstance(d: Extract<A.Decl, { kind: "claim" }>, scope: Scope, st: State, name: string, diags: Diagnostic[], sizes: ReadonlyMap<string, number>, groups: readonly Extract<A.Binder, { kind: "group" }>[] = []): Claim | null {
+  const inst = sizes.size > 0 || groups.length > 0 || d.lhsArgs || d.rhsArgs ? new Scope(scope, scope.suffix) : scope;
+  for (const [k, v] of sizes) inst.declare({ name: k, span: d.span }, { kind: "int", value: v, span: d.span }, diags);
+  const stLocal = { ...st, diags };
+  // Networks, with the sizes of a family (declared in the instance scope, so that the
+  // transformation's `N.h1` names this member).
+  const resolve = (id: A.Ident, args: readonly A.Expr[] | null): Network | null => {
+    const e = scope.lookup(id.name);
+    if (e?.kind !== "network") return resolveNetwork(id, scope, stLocal);
+    if (e.decl.params.length === 0) {
+      if (args) {
+        diags.push(error("ELB009", id.span, `${id.name} is a network, not a family of networks: write ${id.name} without sizes`));
+        return null;
+      }
+      return networkOf(e, stLocal);
+    }
+    if (!args || args.length !== e.decl.params.length) {
+      diags.push(error("ELB009", id.span, `${id.name} is a family of networks over (${e.decl.params.map((p) => p.name).join(", ")}): write ${id.name}(${e.decl.params.map((p) => p.name).join(", ")}) with ${e.decl.params.length} size${e.decl.params.length === 1 ? "" : "s"}`));
+      return null;
+    }
+    const values: number[] = [];
+    for (const a of args) {
+      const v = evalInt(a, inst, diags, "a network size", 1);
+      if (v === null) return null;
+      values.push(v);
+    }
+    const net = familyInstance(e, values, st, diags);
+    if (net && inst !== scope && !inst.lookupHere(id.name)) inst.declare(id, { kind: "network", decl: e.decl, scope: e.scope, memo: net, span: id.span }, diags);
+    else if (net && inst.lookupHere(id.name)?.kind === "network" && (inst.lookupHere(id.name) as { memo: Network | null }).memo !== net) {
+      diags.push(error("ELB015", id.span, `${id.name} is used at two different sizes in one claim`));
+      return null;
+    }
+    return net;
+  };
+  const lhs = resolve(d.lhs, d.lhsArgs);
+  const rhs = resolve(d.rhs, d.rhsArgs);
+  if (!lhs || !rhs) return null;
+  // Group elements: permutations fixed to an instance, scalars as a symmetry's scalars.
+  let k = 0;
+  const scalarDecls: A.ScalarDecl[] = [];
+  for (const g of groups) {
+    const n = evalInt(g.args[0]!, inst, diags, "a group's size", 1);
+    if (n === null) return null;
+    if (g.group.name === "perm") {
+      k++;
+      const value = Array.from({ length: n }, (_, i) => (i + k) % n);
+      inst.declare(g.name, { kind: "perm", value, symbol: `${name}.${g.name.name}`, span: g.name.span }, diags);
+    } else {
+      const dims = g.group.name === "gl" ? [g.args[0]!, g.args[0]!] : [g.args[0]!];
+      const zero: A.Expr = { kind: "num", text: "0", span: g.span };
+      scalarDecls.push({ name: g.name, dims, invertible: g.group.name === "gl", op: g.group.name === "pos" ? ">" : null, bound: g.group.name === "pos" ? zero : null, sign: g.group.name === "sign", span: g.span });
+    }
+  }
+  let transform = d.transform;
+  if (scalarDecls.length > 0 && transform) {
+    const sym: A.Ident = { name: `forall`, span: d.name.span };
+    inst.declare(sym, { kind: "symmetry", decl: { kind: "symmetry", keyword: "symmetry", name: sym, scalars: scalarDecls, signature: null, body: transform, span: d.span }, scope: inst, span: d.span }, diags);
+    transform = { kind: "ref", name: sym, args: [], span: transform.span };
+  }
+  return claimBody(d, inst, stLocal, name, lhs, rhs, transform);
+}
+
+function claimBody(d: Extract<A.Decl, { kind: "claim" }>, scope: Scope, st: State, name: string, lhs: Network, rhs: Network, transform: A.TExpr | null): Claim | null {
   const shape = (s: readonly number[]) => `[${s.join(", ")}]`;
   if (shape(lhs.input.shape) !== shape(rhs.input.shape) || shape(lhs.output.shape) !== shape(rhs.output.shape)) {
     st.diags.push(error("ELB016", d.span, `${lhs.name} maps inputs ${shape(lhs.input.shape)} to outputs ${shape(lhs.output.shape)}, but ${rhs.name} maps ${shape(rhs.input.shape)} to ${shape(rhs.output.shape)}`));
-    return fail();
+    return null;
   }
   const ctx = transformCtx(st);
   let steps: Step[] = [];
   let to = lhs;
-  if (d.transform) {
-    const t = elabTransform(d.transform, lhs, scope, ctx);
-    if (!t) return fail();
+  if (transform) {
+    const t = elabTransform(transform, lhs, scope, ctx);
+    if (!t) return null;
     steps = t.steps;
     to = t.to;
   }
   if (to !== rhs) {
     if (to !== lhs) {
       st.diags.push(error("ELB015", d.transform!.span, `this transformation produces parameters of ${to.name}, but the claim compares with ${rhs.name}`));
-      return fail();
+      return null;
     }
     const m = nameMap(lhs, rhs, d.span, st.diags);
-    if (!m) return fail();
+    if (!m) return null;
     steps.push(m);
   }
-  if (st.diags.length > before && st.diags.slice(before).some((x) => x.severity === "error")) return fail();
   const text = d.transform ? (st.sources.get(d.transform.span.file)?.slice(d.transform.span.start, d.transform.span.end) ?? "") : "";
-  st.claims.push({ name, expect: d.expect, lhs, rhs, transform: { from: lhs, to: rhs, scalars: ctx.scalars, conditions: ctx.conditions, steps, text, span: d.transform?.span ?? d.span }, span: d.span });
+  return { name, expect: d.expect, lhs, rhs, transform: { from: lhs, to: rhs, scalars: ctx.scalars, conditions: ctx.conditions, steps, text, span: d.transform?.span ?? d.span }, span: d.span };
 }
 
 function bound(d: Extract<A.Decl, { kind: "bound" }>, scope: Scope, st: State): void {

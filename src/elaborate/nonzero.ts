@@ -23,6 +23,8 @@ export function nonzero(e: SExpr, scalars: readonly Scalar[]): boolean {
     case "scalar": {
       const s = scalars.find((x) => x.id === e.id);
       const cond = s?.condition;
+      // s = a or s = b with a, b non-zero constants (a sign: s = 1 or s = -1).
+      if (cond?.k === "or") return [cond.a, cond.b].every((c) => c.k === "cmp" && c.op === "=" && c.a.k === "var" && c.a.name === "self" && c.b.k === "const" && !c.b.v.isZero());
       if (!cond || cond.k !== "cmp") return false;
       const bound = constValue(cond.b);
       if (!bound) return false;

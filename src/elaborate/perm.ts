@@ -6,7 +6,7 @@
 import { error, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import type * as A from "../syntax/types.ts";
 import { evalInt } from "./constants.ts";
-import type { Scope } from "./scope.ts";
+import { kindWord, type Scope } from "./scope.ts";
 
 /** `what` names the permuted things in messages ("the 4 units of Net.h1"). */
 export function elabPerm(p: A.Perm, n: number, what: string, scope: Scope, diags: Diagnostic[]): number[] | null {
@@ -34,6 +34,18 @@ export function elabPerm(p: A.Perm, n: number, what: string, scope: Scope, diags
       for (let i = 0; i < vs.length; i++) perm[vs[i]!] = vs[(i + 1) % vs.length]!;
     }
     return perm;
+  }
+  if (p.kind === "name") {
+    const e = scope.lookup(p.name.name);
+    if (e?.kind !== "perm") {
+      diags.push(error("ELB006", p.name.span, e ? `${p.name.name} is ${kindWord(e)}, not a permutation` : `unknown permutation ${p.name.name}; declare it in the claim: forall ${p.name.name}: perm(n).`));
+      return null;
+    }
+    if (e.value.length !== n) {
+      diags.push(error("ELB004", p.name.span, `${p.name.name} permutes ${e.value.length} things, but ${what} are ${n}`));
+      return null;
+    }
+    return [...e.value];
   }
   if (p.images.length !== n) {
     diags.push(error("ELB004", p.span, `a permutation of ${what} lists ${n} positions, but this one lists ${p.images.length}`));

@@ -16,11 +16,17 @@ export type Entry =
   | { readonly kind: "builtin"; readonly name: string; readonly span: Span }
   | { readonly kind: "network"; readonly decl: Extract<A.Decl, { kind: "network" }>; readonly scope: Scope; memo: Network | null | undefined; readonly span: Span }
   | { readonly kind: "symmetry"; readonly decl: Extract<A.Decl, { kind: "symmetry" }>; readonly scope: Scope; readonly span: Span }
-  | { readonly kind: "int"; readonly value: number; readonly span: Span };
+  | { readonly kind: "int"; readonly value: number; readonly span: Span }
+  /**
+   * A permutation variable of a whole-group claim: `value` is the instance the concrete
+   * strategies and the falsifier use, `symbol` identifies the variable (steps that use it
+   * share one symbolic bijection, and only those).
+   */
+  | { readonly kind: "perm"; readonly value: readonly number[]; readonly symbol: string; readonly span: Span };
 
 /** Words for an entry kind, in messages. */
 export const kindWord = (e: Entry): string =>
-  e.kind === "builtin" || e.kind === "activation" ? "an activation" : e.kind === "int" ? "a sweep variable" : e.kind === "network" ? "a network" : e.decl.keyword === "map" ? "a map" : "a symmetry";
+  e.kind === "builtin" || e.kind === "activation" ? "an activation" : e.kind === "int" ? "a sweep variable" : e.kind === "perm" ? "a permutation variable" : e.kind === "network" ? "a network" : e.decl.keyword === "map" ? "a map" : "a symmetry";
 
 export class Scope {
   private readonly names = new Map<string, Entry>();
@@ -39,6 +45,11 @@ export class Scope {
       return;
     }
     this.names.set(name.name, entry);
+  }
+
+  /** The entry declared in this scope itself (not a parent). */
+  lookupHere(name: string): Entry | undefined {
+    return this.names.get(name);
   }
 
   lookup(name: string): Entry | undefined {

@@ -21,7 +21,7 @@ import type { Scope } from "./scope.ts";
 import { kindWord, unknown } from "./scope.ts";
 import { elabScalar, elabTensor, shapeText, type SEnv } from "./sexpr.ts";
 import { senv, type TransformCtx, type Where } from "./transformCtx.ts";
-import type { Network, Scalar, SExpr, Step, TensorUnits } from "./types.ts";
+import type { Network, Scalar, SExpr, SFormula, Step, TensorUnits } from "./types.ts";
 
 export type { TransformCtx };
 export { nameMap } from "./assign.ts";
@@ -58,7 +58,7 @@ function elab(t: A.TExpr, from: Network, where: Where, ctx: TransformCtx): { to:
       }
       const what = found.rank === 1 ? `the ${cls.size} units of ${from.name}.${found.node}` : `the ${cls.size} entries of axis ${found.label} of ${from.name}.${found.node}`;
       const perm = elabPerm(t.perm, cls.size, what, where.scope, ctx.diags);
-      return one(perm && { k: "permuteAxes", params: cls.params, nodes: cls.nodes, perm, span: t.span });
+      return one(perm && { k: "permuteAxes", params: cls.params, nodes: cls.nodes, perm, symbol: permSymbol(t.perm, where), span: t.span });
     }
     case "permuteAxis": {
       if (t.network && !sameNetwork(t.network, from, where, ctx)) return null;
@@ -75,7 +75,7 @@ function elab(t: A.TExpr, from: Network, where: Where, ctx: TransformCtx): { to:
       }
       const words = t.axis === "rows" || t.axis === "cols" ? t.axis : `entries of axis ${axis}`;
       const perm = elabPerm(t.perm, p.shape[axis]!, `the ${p.shape[axis]} ${words} of ${p.name}`, where.scope, ctx.diags);
-      return one(perm && { k: "permuteAxes", params: [{ kind: "param", name: p.name, axis }], nodes: [], perm, span: t.span });
+      return one(perm && { k: "permuteAxes", params: [{ kind: "param", name: p.name, axis }], nodes: [], perm, symbol: permSymbol(t.perm, where), span: t.span });
     }
     case "scale":
       return one(scale(t, from, where, ctx));
@@ -97,6 +97,13 @@ function elab(t: A.TExpr, from: Network, where: Where, ctx: TransformCtx): { to:
     case "ref":
       return reference(t, from, where, ctx);
   }
+}
+
+/** The symbol of a permutation variable (`by P` in a whole-group claim), if the permutation is one. */
+function permSymbol(p: A.Perm, where: Where): string | undefined {
+  if (p.kind !== "name") return undefined;
+  const e = where.scope.lookup(p.name.name);
+  return e?.kind === "perm" ? e.symbol : undefined;
 }
 
 function sameNetwork(id: A.Ident, from: Network, where: Where, ctx: TransformCtx): boolean {
@@ -325,8 +332,11 @@ function instantiate(d: Extract<A.Decl, { kind: "symmetry" }>, use: Extract<A.TE
     }
     const size = shape.reduce((a, b) => a * b, 1);
     const senvHere: SEnv = { scope: declScope, vars: new Set(["self"]), scalars: env, network: null, activation: () => null };
-    let condition = null;
-    if (s.op && s.bound) {
+    let condition: SFormula | null = null;
+    if (s.sign) {
+      const self: SExpr = { k: "var", name: "self" };
+      condition = { k: "or", a: { k: "cmp", op: "=", a: self, b: { k: "const", v: Rational.ONE } }, b: { k: "cmp", op: "=", a: self, b: { k: "const", v: Rational.of(-1) } } };
+    } else if (s.op && s.bound) {
       const bound = elabScalar(s.bound, senvHere, ctx.diags);
       if (!bound || !checkDivisions(bound, s.bound.span, ctx)) return null;
       condition = { k: "cmp" as const, op: s.op, a: { k: "var" as const, name: "self" }, b: bound };
@@ -335,7 +345,7 @@ function instantiate(d: Extract<A.Decl, { kind: "symmetry" }>, use: Extract<A.TE
     if (arg) {
       const v = evalConst(arg, caller.scope, ctx.diags);
       if (!v) return null;
-      if (condition) {
+      if (condition?.k === "cmp") {
         const bound = constValue(condition.b);
         if (!bound) {
           ctx.diags.push(error("ELB017", arg.span, `cannot check the side condition of ${s.name.name} for a given value: its bound is not constant`));
@@ -352,7 +362,7 @@ function instantiate(d: Extract<A.Decl, { kind: "symmetry" }>, use: Extract<A.TE
     const id = `${d.name.name}.${s.name.name}#${ctx.scalars.length}`;
     const clash = ctx.scalars.some((x) => x.label.split(" ")[0] === s.name.name);
     const label = clash ? `${s.name.name} (from ${d.name.name}, use ${ctx.scalars.filter((x) => x.label.startsWith(s.name.name)).length + 1})` : s.name.name;
-    const conditionText = s.op && s.bound ? `${label.split(" ")[0]} ${s.op} ${text(s.bound.span, ctx.sources)}` : null;
+    const conditionText = s.sign ? `${label.split(" ")[0]} = 1 or ${label.split(" ")[0]} = -1` : s.op && s.bound ? `${label.split(" ")[0]} ${s.op} ${text(s.bound.span, ctx.sources)}` : null;
     const scalar: Scalar = { id, label, size, vector: shape.length > 0, shape, inverseOf: null, condition, conditionText, span: s.span };
     ctx.scalars.push(scalar);
     env.set(s.name.name, scalar);

@@ -199,7 +199,15 @@ export type Step =
    * Permute the given parameter axes together (all of size perm.length); `nodes` are the
    * hidden tensors' axes this moves (empty for a low-level `permute axis a of P`).
    */
-  | { readonly k: "permuteAxes"; readonly params: readonly AxisRef[]; readonly nodes: readonly AxisRef[]; readonly perm: readonly number[]; readonly span: Span }
+  | {
+      readonly k: "permuteAxes";
+      readonly params: readonly AxisRef[];
+      readonly nodes: readonly AxisRef[];
+      readonly perm: readonly number[];
+      /** The permutation variable of a whole-group claim (`forall P: perm(n)`), when `perm` is its instance. */
+      readonly symbol?: string;
+      readonly span: Span;
+    }
   | { readonly k: "scaleUnits"; readonly layout: TensorUnits; readonly units: readonly number[]; readonly factors: readonly SExpr[]; readonly span: Span }
   | { readonly k: "flipUnits"; readonly layout: TensorUnits; readonly units: readonly number[]; readonly correction: boolean; readonly span: Span }
   /** P[.., k, ..] := sum_j P[.., j, ..] M[j, k] along `axis`; `matrix` is M row-major (n x n). */
@@ -233,6 +241,20 @@ export interface Transform {
 export interface Claim {
   readonly name: string;
   readonly expect: "proved" | "refuted";
+  /**
+   * A whole-group or every-width claim (`forall P: perm(n)`, `forall n >= 1`): this claim is
+   * one instance (sizes and permutations fixed), `instances` the others the checker looks at.
+   * Only the symbolic strategy proves such a claim (its proof holds for every permutation, and
+   * is the same at every size); an instance's refutation refutes it.
+   */
+  readonly universal?: {
+    readonly text: string;
+    readonly sizes: readonly { readonly name: string; readonly min: number }[];
+    readonly perms: readonly string[];
+    readonly instances: readonly Claim[];
+    /** Sizes of this instance, for reports: "n=2, m=3". */
+    readonly at: string;
+  };
   readonly lhs: Network;
   readonly rhs: Network;
   readonly transform: Transform;

@@ -14,7 +14,7 @@ export function reportDiagnostic(d: Diagnostic, sources: Sources): ReportDiagnos
 /** A claim's report line from its outcome. */
 export function claimReport(name: string, expect: Expect, span: Span, sources: Sources, o: ClaimOutcome): ClaimReport {
   const v = o.verdict;
-  const base = { name, expect, ms: o.ms, waitMs: o.waitMs, ...position(span, sources), strategy: o.strategy, ...(o.obligations ? { obligations: o.obligations } : {}), ...(o.notes.length ? { notes: o.notes } : {}) };
+  const base = { name, expect, ms: o.ms, waitMs: o.waitMs, ...position(span, sources), strategy: o.strategy, ...(o.obligations ? { obligations: o.obligations } : {}), ...(o.notes.length ? { notes: o.notes } : {}), ...(o.holdsFor ? { holdsFor: o.holdsFor } : {}) };
   switch (v.kind) {
     case "proved":
       return { ...base, verdict: "proved", ok: expect === "proved", axiomsUsed: v.axiomsUsed, witness: null, replayed: null, reason: null };

@@ -46,6 +46,7 @@ export function renderJson(r: Report): string {
         ...(c.values ? { values: c.values } : {}),
         ...(c.obligations ? { obligations: c.obligations } : {}),
         ...(c.notes ? { notes: c.notes } : {}),
+        ...(c.holdsFor ? { holdsFor: c.holdsFor } : {}),
       })),
     })),
     summary: r.summary,

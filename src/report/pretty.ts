@@ -33,8 +33,12 @@ export function renderClaim(c: ClaimReport, color = false): string {
   if (c.verdict === "proved" && c.strategy === "symbolic") detail = `symbolic (rule chain${c.obligations?.total ? `, ${c.obligations.total} activation lemma${c.obligations.total === 1 ? "" : "s"}${c.obligations.cached ? `, ${c.obligations.cached} cached` : ""}` : ""}) · axioms: ${c.axiomsUsed.length ? c.axiomsUsed.join("; ") : "none"}`;
   else if (c.verdict === "proved") detail = `${c.strategy}${c.obligations ? ` (${c.obligations.distinct} distinct of ${c.obligations.total} obligations${c.obligations.identities ? `, ${c.obligations.identities} by identity` : ""}${c.obligations.cached ? `, ${c.obligations.cached} cached` : ""})` : ""} · axioms: ${c.axiomsUsed.length ? c.axiomsUsed.join("; ") : "none"}`;
   else if (c.verdict === "refuted") detail = `${c.witness!.source}, replayed ${c.witness!.replay === "exact" ? "exactly" : "in float64"}`;
-  else if (c.verdict === "holds" || c.verdict === "fails") detail = c.reason ?? "";
-  else detail = c.reason ?? "";
+  else detail = "";
+  // A whole-group or every-width claim: what it was proved for, or the instance that refuted it.
+  const at = c.notes?.find((n) => n.startsWith("refuted at"));
+  if (c.verdict === "refuted" && c.holdsFor && at) detail += `, ${at.replace(/^refuted /, "")}`;
+  if (c.verdict === "proved" && c.holdsFor) detail += ` · ${c.holdsFor}`;
+  if (c.verdict === "holds" || c.verdict === "fails" || c.verdict === "unknown" || c.verdict === "error") detail = c.reason ?? "";
   const expectation = c.ok || c.verdict === "error" ? "" : ` (expected ${c.expect})`;
   const line = `  ${mark} ${c.name.padEnd(18)} ${verdict} ${seconds(c.ms).padStart(8)}  ${detail}${expectation}`;
   const parts = [line];

@@ -34,6 +34,8 @@ export interface ClaimReport {
   readonly waitMs?: number;
   /** Things to know beside the verdict, e.g. that the numeric falsifier could not run. */
   readonly notes?: readonly string[];
+  /** For a whole-group or every-width claim: what it quantifies over ("for every n >= 1 and every P: perm(n)"). */
+  readonly holdsFor?: string;
   /** How the verdict was reached: "monolithic", "compositional", "numeric falsifier", "covering". */
   readonly strategy: string | null;
   readonly axiomsUsed: readonly string[];

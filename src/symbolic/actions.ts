@@ -154,6 +154,13 @@ export function actionsOf(claim: Claim): Actions | { reason: string } {
         // The identity moves nothing. Steps with the same permutation share one symbol: the
         // proof then covers every bijection applied to all of their axes, and the claim is
         // still an instance of it.
+        // A permutation variable of a whole-group claim is its own symbol, whatever its instance.
+        if (step.symbol !== undefined) {
+          const id = `P:${step.symbol}`;
+          perms.set(id, step.symbol);
+          for (const r of step.params) axis(r).perm.push(id);
+          break;
+        }
         if (step.perm.every((p, i) => p === i)) break;
         const value = step.perm.join(",");
         let id = byValue.get(value);
@@ -175,13 +182,14 @@ export function actionsOf(claim: Claim): Actions | { reason: string } {
         let cls: DiagClass;
         if (step.k === "flipUnits") cls = "sign";
         else {
-          let c: DiagClass | null = "pos";
+          let c: DiagClass | null = null;
           for (const f of step.factors) {
             const fc = factorClass(f, scalars);
             if (fc === null) return { reason: `the sign of a factor of step ${k} is not known from its side conditions` };
-            c = c === fc ? c : "nonzero";
+            c = c === null || c === fc ? fc : "nonzero";
           }
-          cls = c;
+          // Units the step does not list keep the factor 1, which is in every class.
+          cls = c ?? "pos";
         }
         const id = `d${k}`;
         const label = `${step.k === "flipUnits" ? "the signs" : "the factors"} of step ${k} (${step.layout.node})`;

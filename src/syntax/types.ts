@@ -77,6 +77,8 @@ export interface ScalarDecl {
   readonly invertible: boolean;
   readonly op: CmpOp | null;
   readonly bound: Expr | null;
+  /** Every entry is 1 or -1 (`forall s: sign(n)`). */
+  readonly sign?: boolean;
   readonly span: Span;
 }
 
@@ -96,7 +98,17 @@ export interface UnitRef {
 /** A permutation: cycles `(0 2)(1 3)` or one-line array notation `[2, 3, 0, 1]`. */
 export type Perm =
   | { readonly kind: "cycles"; readonly cycles: readonly (readonly Expr[])[]; readonly span: Span }
-  | { readonly kind: "array"; readonly images: readonly Expr[]; readonly span: Span };
+  | { readonly kind: "array"; readonly images: readonly Expr[]; readonly span: Span }
+  /** A permutation variable of a whole-group claim: `forall P: perm(n). ... by P`. */
+  | { readonly kind: "name"; readonly name: Ident; readonly span: Span };
+
+/**
+ * A variable a claim quantifies over: a size (`forall n >= 1.`) or a group element
+ * (`forall P: perm(n), c: pos(n), s: sign(n), A: gl(k).`).
+ */
+export type Binder =
+  | { readonly kind: "size"; readonly name: Ident; readonly min: Expr | null; readonly span: Span }
+  | { readonly kind: "group"; readonly name: Ident; readonly group: Ident; readonly args: readonly Expr[]; readonly span: Span };
 
 /** `W1[0,:] := c * W1[0,:]` */
 export interface Assign {
@@ -139,7 +151,8 @@ export type Decl =
       readonly axioms: readonly Axiom[];
       readonly span: Span;
     }
-  | { readonly kind: "network"; readonly name: Ident; readonly body: NetworkBody; readonly span: Span }
+  /** `network N(n, m) = ...` declares a family of networks over the sizes `params`. */
+  | { readonly kind: "network"; readonly name: Ident; readonly params: readonly Ident[]; readonly body: NetworkBody; readonly span: Span }
   | {
       readonly kind: "symmetry";
       readonly keyword: "symmetry" | "map";
@@ -153,8 +166,13 @@ export type Decl =
       readonly kind: "claim";
       readonly expect: "proved" | "refuted";
       readonly name: Ident;
+      /** `forall ...` prefixes, in order, each with its binders. */
+      readonly quantifiers: readonly (readonly Binder[])[];
       readonly lhs: Ident;
+      /** Sizes of a network family: `N(n, 4)`. */
+      readonly lhsArgs: readonly Expr[] | null;
       readonly rhs: Ident;
+      readonly rhsArgs: readonly Expr[] | null;
       readonly transform: TExpr | null;
       readonly span: Span;
     }
