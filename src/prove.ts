@@ -156,7 +156,9 @@ async function universalProof(ctx: Ctx, u: NonNullable<Claim["universal"]>, note
   if (s.verdict.kind === "proved") {
     const main = symbolicPlan(model.claim);
     if ("reason" in main) throw new InternalError("the symbolic plan changed between two calls");
-    const signature = (p: { chain: readonly { tensor: string; text: string }[]; obligations: readonly { statement: string }[] }) => `${chainText(p.chain)} | ${p.obligations.map((o) => o.statement).join("; ")}`;
+    // A 1 x 1 matrix is its own transpose: whether an action was written transposed cannot
+    // be seen at size 1, so the comparison leaves it out.
+    const signature = (p: { chain: readonly { tensor: string; text: string }[]; obligations: readonly { statement: string }[] }) => `${chainText(p.chain).replaceAll(", transposed", "")} | ${p.obligations.map((o) => o.statement).join("; ")}`;
     for (const inst of u.instances) {
       const plan = budget.run(() => symbolicPlan(inst));
       const at = inst.universal?.at ?? sizesOf(inst, u);
