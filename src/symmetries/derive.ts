@@ -53,7 +53,7 @@ function paramsIndexedBy(def: TensorDef, axis: number): ParamAxis[] {
 /** One S_n per free axis class with at least two units; fixed classes are listed with their reason. */
 function permutations(net: Network, out: Derivation & { candidates: Candidate[]; controls: Control[]; notClaimed: NotClaimed[] }): void {
   const seen = new Set<string>();
-  const fixed = new Set<string>();
+  const fixed = new Map<string, { where: string[]; reason: string }>();
   const sort = byDeclaration(net);
   for (const def of net.nodes) {
     def.shape.forEach((n, axis) => {
@@ -61,8 +61,10 @@ function permutations(net: Network, out: Derivation & { candidates: Candidate[];
       if ("reason" in c) {
         // Members of one class share the reason after its "axis k of t" prefix.
         const key = c.reason.replace(/^axis \d+ of \S+ /, "");
-        if (!fixed.has(key) && n > 1) out.notClaimed.push({ where: whereText(def, axis), reason: `permutations: ${c.reason}` });
-        fixed.add(key);
+        const seenFixed = fixed.get(key);
+        const w = whereText(def, axis);
+        if (seenFixed && n > 1 && !seenFixed.where.includes(w) && seenFixed.where.length < 4) seenFixed.where.push(w);
+        if (!seenFixed && n > 1) fixed.set(key, { where: [w], reason: `permutations: ${key}` });
         return;
       }
       const moves = c.params.map((p) => ({ param: p.name, axis: p.axis })).sort(sort);
@@ -93,10 +95,12 @@ function permutations(net: Network, out: Derivation & { candidates: Candidate[];
         claims,
         note: null,
       });
-      const alone = moves[0]!;
+      const alone = moves[moves.length - 1]!;
       out.controls.push({ id: `control_${id}`, of: id, description: `${alone.param}:${alone.axis} permuted alone`, claim: claim(net, `control_${id}`, "refuted", `permute axis ${alone.axis} of ${net.name}.${alone.param} by ${transposition}`) });
     });
   }
+  // Name at most four member axes of a fixed class; the reason is shared by all of them.
+  for (const f of fixed.values()) out.notClaimed.push({ where: f.where.join(", ") + (f.where.length === 4 ? ", ..." : ""), reason: f.reason });
 }
 
 /** Which per-unit actions an activation allows (no activation: the tensor is linear in its producers). */
@@ -252,7 +256,7 @@ function attention(net: Network, out: { candidates: Candidate[]; controls: Contr
         claims: [claim(net, `derived_${id}`, "proved", `derived_${id}`, [`symmetry derived_${id}(t[${half}]) = ${rotate}`])],
         note: [`the same rotation of each plane (m, m + ${half}) on queries and keys, every angle but the half-turn`, same].filter(Boolean).join("; "),
       });
-      out.controls.push({ id: `control_${id}`, of: id, description: `${a}: queries rotated, keys not`, claim: claim(net, `control_${id}`, "refuted", `control_${id}`, [`symmetry control_${id}(t[${half}]) = ${multiply(net, [{ moves: qSide, by: "rotation(t)" }])}`]) });
+      out.controls.push({ id: `control_${id}`, of: id, description: `${a}: keys rotated, queries not`, claim: claim(net, `control_${id}`, "refuted", `control_${id}`, [`symmetry control_${id}(t[${half}]) = ${multiply(net, [{ moves: kSide, by: "rotation(t)" }])}`]) });
       out.notClaimed.push({ where: `${a}.q, ${a}.k axis head_dim`, reason: "query/key action W_Q A, W_K A^-T: RoPE commutes only with its plane rotations, so only those are claimed" });
     } else {
       const id = `qk_${base}`;

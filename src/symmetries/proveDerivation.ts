@@ -54,7 +54,7 @@ export async function proveDerivation(d: Derivation, input: ProveInput, options:
   const controls: CheckedControl[] = d.controls.map((c) => {
     const found = of(c.claim.name);
     const verdict = found.length === 1 ? verdictOf(found[0]!) : "error";
-    return { ...c, verdict, ok: verdict === "refuted", ms: found[0]?.ms ?? 0 };
+    return { ...c, verdict, ok: verdict === "refuted", ms: found[0]?.ms ?? 0, reason: verdict === "refuted" ? null : found[0] ? reasonOf(found[0]) : "the claim is missing from the checker's report" };
   });
   const proved = generators.filter((g) => g.verdict === "proved");
   const log10Order = proved.reduce((s, g) => s + (g.log10Order ?? 0), 0);

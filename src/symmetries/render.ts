@@ -32,6 +32,7 @@ export function renderSymmetries(r: SymmetryReport): string {
   if (r.controls.length) {
     out.push("", "negative controls (wrong candidates; each must be refuted):");
     out.push(table(r.controls.map((c) => [c.ok ? "  ok" : "  FAILED", c.description, c.verdict, seconds(c.ms)])));
+    for (const c of r.controls.filter((x) => !x.ok)) out.push(`  ${c.description}: ${c.verdict}${c.reason ? ` (${c.reason})` : ""}`);
   }
   if (r.notClaimed.length) {
     out.push("", "not claimed (no rule applies; no symmetry is claimed there):");

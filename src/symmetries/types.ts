@@ -96,6 +96,8 @@ export interface CheckedControl extends Control {
   readonly verdict: SymVerdict;
   readonly ok: boolean;
   readonly ms: number;
+  /** Why it is not refuted (the checker's reason), or null. */
+  readonly reason: string | null;
 }
 
 /** The result of `neteq symmetries`. */
