@@ -95,7 +95,11 @@ function permutations(net: Network, out: Derivation & { candidates: Candidate[];
         claims,
         note: null,
       });
-      const alone = moves[moves.length - 1]!;
+      // The largest parameter (a weight, not a bias) moved alone is a wrong candidate; a bias
+      // need not be (a key bias shifts every logit of a query equally, and softmax ignores
+      // that shift). Ties go to the later parameter.
+      const entries = (m: ParamAxis) => net.params.find((p) => p.name === m.param)!.shape.reduce((x, y) => x * y, 1);
+      const alone = moves.reduce((best, m) => (entries(m) >= entries(best) ? m : best));
       out.controls.push({ id: `control_${id}`, of: id, description: `${alone.param}:${alone.axis} permuted alone`, claim: claim(net, `control_${id}`, "refuted", `permute axis ${alone.axis} of ${net.name}.${alone.param} by ${transposition}`) });
     });
   }
