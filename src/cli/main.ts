@@ -98,11 +98,19 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     const { outlineCommand } = await import("./outline.ts");
     return outlineCommand(rest, io);
   }
+  if (command === "spec") {
+    const { specCommand } = await import("./spec.ts");
+    return specCommand(rest, io);
+  }
+  if (command === "symmetries") {
+    const { symmetriesCommand } = await import("./symmetries.ts");
+    return symmetriesCommand(rest, io);
+  }
   if (command === "certify" || command === "recheck") {
     const { certifyCommand, recheckCommand } = await import("./certify.ts");
     return command === "certify" ? certifyCommand(rest, io) : recheckCommand(rest, io);
   }
-  return usageError(io, `unknown command ${JSON.stringify(command)}; commands are check, explain, bound, merge-reports, outline, certify and recheck`);
+  return usageError(io, `unknown command ${JSON.stringify(command)}; commands are check, explain, bound, merge-reports, outline, certify, recheck, symmetries and spec`);
 }
 
 function parse(args: readonly string[], io: Io, options: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>["options"]>) {
