@@ -102,6 +102,10 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     const { certifyCommand, recheckCommand } = await import("./certify.ts");
     return command === "certify" ? certifyCommand(rest, io) : recheckCommand(rest, io);
   }
+  if (command === "align" || command === "canonicalise") {
+    const { alignCommand, canonicaliseCommand } = await import("./align.ts");
+    return command === "align" ? alignCommand(rest, io) : canonicaliseCommand(rest, io);
+  }
   return usageError(io, `unknown command ${JSON.stringify(command)}; commands are check, explain, bound, merge-reports, outline, certify and recheck`);
 }
 
