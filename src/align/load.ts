@@ -20,7 +20,7 @@ export function loadNetwork(spec: string, cwd: string): { net: Network & { mlp: 
   const file = spec.slice(0, at);
   const name = spec.slice(at + 1);
   const source = readCommandLineFile(file, cwd);
-  if ("diagnostic" in source) return { messages: [renderDiagnostic(source.diagnostic, new Map()).replace(/^<command line>:1:1: /, "")] };
+  if ("diagnostic" in source) return { messages: [source.diagnostic.message] };
   const loaded = load(file, source.text, importReader(cwd));
   const module = elaborate(loaded);
   const errors = module.diagnostics.filter((d) => d.severity === "error");
