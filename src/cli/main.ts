@@ -110,7 +110,11 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     const { certifyCommand, recheckCommand } = await import("./certify.ts");
     return command === "certify" ? certifyCommand(rest, io) : recheckCommand(rest, io);
   }
-  return usageError(io, `unknown command ${JSON.stringify(command)}; commands are check, explain, bound, merge-reports, outline, certify, recheck, symmetries and spec`);
+  if (command === "align" || command === "canonicalise") {
+    const { alignCommand, canonicaliseCommand } = await import("./align.ts");
+    return command === "align" ? alignCommand(rest, io) : canonicaliseCommand(rest, io);
+  }
+  return usageError(io, `unknown command ${JSON.stringify(command)}; commands are check, explain, bound, merge-reports, outline, certify, recheck, symmetries, spec, align and canonicalise`);
 }
 
 function parse(args: readonly string[], io: Io, options: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>["options"]>) {

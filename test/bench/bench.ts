@@ -13,6 +13,7 @@
  *                                     fresh process, and conv / attention side by side
  *   npm run bench -- --only mlp       only the MLP table
  *   npm run bench -- --only startup   only start-up and rerun times (startup.ts)
+ *   npm run bench -- --only align     only neteq align on a planted 784-512-512-512-10 MLP (align.ts)
  *
  * The monolithic strategy gets a 60 s wall per claim; after its first failure at a depth it
  * is not run on wider networks of that depth. The last row checks proofs/large (2.9M
@@ -27,6 +28,7 @@ import { Session } from "../../src/session.ts";
 import { architectureTargets, sideBySide } from "./tensors.ts";
 import { permutation } from "./networks.ts";
 import { startupTargets } from "./startup.ts";
+import { alignTargets } from "./align.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const args = process.argv.slice(2);
@@ -193,4 +195,8 @@ if (only === null || only === "tensors") {
   console.log("\nMonolithic vs compositional, side by side (falsifier and cache off; monolithic wall 60 s):");
   console.log(`${"family".padEnd(30)} ${"size".padStart(4)}  ${"params".padStart(8)}  ${"monolithic".padStart(14)}  ${"compositional".padStart(10)}`);
   await sideBySide((s) => console.log(s));
+}
+if (only === null || only === "align") {
+  console.log("\nneteq align targets:");
+  alignTargets((s) => console.log(s));
 }

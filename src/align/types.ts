@@ -1,0 +1,54 @@
+/**
+ * What `neteq align` computes: a group element g (per hidden layer a permutation and a scale
+ * per unit) and the evidence that B = g A, or where B and g A differ.
+ */
+import type { Rational } from "../numeric/rational.ts";
+
+/**
+ * What a hidden layer's activation lets a unit do besides moving: nothing (any activation),
+ * rescale by c > 0 (positively homogeneous: relu, leaky_relu, identity), or flip its sign
+ * (odd: tanh).
+ */
+export type UnitAction = "none" | "scale" | "flip";
+
+/**
+ * g on one hidden layer: unit i of A is multiplied by `scales[i]` (incoming row and bias
+ * times c, outgoing column divided by c) and moved to position `perm[i]` (the convention of
+ * `permute ... by [...]`: perm[i] is the new position of unit i).
+ */
+export interface LayerMap {
+  /** 1-based hidden layer, as in N.h1. */
+  readonly layer: number;
+  readonly perm: readonly number[];
+  readonly scales: readonly Rational[];
+}
+
+/** A group element of an MLP's symmetry group. */
+export interface GroupElement {
+  readonly widths: readonly number[];
+  readonly layers: readonly LayerMap[];
+}
+
+/** One entry where B differs from g A. */
+export interface Mismatch {
+  /** Parameter name (W0, b1, ...) and index in B. */
+  readonly tensor: string;
+  readonly index: readonly number[];
+  readonly expected: Rational;
+  readonly found: Rational;
+}
+
+/** The result of the exact check B = g A. */
+export interface ExactCheck {
+  readonly entries: number;
+  readonly mismatches: number;
+  /** The first mismatches, up to 20. */
+  readonly first: readonly Mismatch[];
+}
+
+/** Why no g was found: the first unit of B that no unit of A can be mapped onto. */
+export interface NoMatch {
+  readonly layer: number;
+  readonly unit: number;
+  readonly reason: string;
+}

@@ -1,0 +1,24 @@
+/**
+ * Limits on weight files, checked before the work they bound (allocation, decompression,
+ * unpickling), so a hostile file is refused with a message instead of exhausting memory.
+ */
+export const WEIGHT_LIMITS = {
+  /** Bytes of a safetensors JSON header (the format's own reference reader uses 100 MB). */
+  safetensorsHeaderBytes: 100_000_000,
+  /** Tensors in one file. */
+  tensors: 100_000,
+  /** Entries of one tensor (as many as the parameters of one network, src/limits.ts). */
+  tensorEntries: 20_000_000,
+  /** Axes of one tensor. */
+  rank: 16,
+  /** Bytes of a .npy header. */
+  npyHeaderBytes: 1_000_000,
+  /** Bytes of a JSON weight file. */
+  jsonBytes: 256_000_000,
+  /** Bytes of one member of a zip archive (.npz, .pt) once decompressed. */
+  zipMemberBytes: 1_000_000_000,
+  /** Bytes of a pickle (data.pkl of a .pt checkpoint). */
+  pickleBytes: 64_000_000,
+  /** Shards of a sharded safetensors checkpoint. */
+  shards: 10_000,
+} as const;

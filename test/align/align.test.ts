@@ -1,0 +1,139 @@
+/**
+ * align on MLPs: align(g A, A) recovers g (fast-check), the exact check refuses a B changed
+ * in one entry, a relu network refuses a sign flip, the canonical form agrees with the
+ * covering library's canonicaliser, and the certificate appears only when the exact check
+ * and the generator theorems both hold (negative controls: a changed entry; scaling claimed
+ * for tanh, which the checker refutes).
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { canonicalGroupElement } from "../../src/align/canonicalise.ts";
+import { ExactValues } from "../../src/align/exact.ts";
+import { matchMlp } from "../../src/align/matchMlp.ts";
+import { proveTheorem, theoremFile } from "../../src/align/theorem.ts";
+import type { UnitAction } from "../../src/align/types.ts";
+import { verifyMlp } from "../../src/align/verifyMlp.ts";
+import { canonicalise } from "../../src/covering/canonicalise.ts";
+import { signFlipCanonicalise } from "../../src/covering/signFlipReduction.ts";
+import { elaborate } from "../../src/elaborate/elaborate.ts";
+import { Rational } from "../../src/numeric/rational.ts";
+import { Rng } from "../../src/numeric/rng.ts";
+import { resolveOptions } from "../../src/options.ts";
+import { load } from "../../src/syntax/load.ts";
+import { mlpSafetensors, randomGroupElement, randomMlp, transform, writePlanted } from "../weights/fixtures/planted.ts";
+import { runCli } from "../weights/runCli.ts";
+
+const values = (p: Map<string, Float64Array>) => new Map([...p].map(([name, v]) => [name, new ExactValues({ name, shape: [v.length], dtype: "F64", values: v })]));
+const widthsArb = fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 3, maxLength: 5 });
+const actionArb = fc.constantFrom<UnitAction>("scale", "flip", "none");
+
+describe("align(g A, A) recovers g", () => {
+  it("for random MLPs and random g (permutations with scales or signs)", () => {
+    fc.assert(
+      fc.property(widthsArb, actionArb, fc.integer({ min: 1, max: 1e6 }), (widths, action, seed) => {
+        const rng = new Rng(seed);
+        const A = randomMlp(widths, rng);
+        const g = randomGroupElement(widths, action, rng);
+        const found = matchMlp(widths, widths.slice(1, -1).map(() => action), values(A), values(transform(g, A)));
+        if (!("g" in found)) return false;
+        // Random units are distinct, so g is unique: the recovered one is the planted one.
+        const same = found.g.layers.every((m, l) => m.perm.every((p, i) => p === g.layers[l]!.perm[i]) && m.scales.every((c, i) => c.eq(g.layers[l]!.scales[i]!)));
+        return same && verifyMlp(found.g, values(A), values(transform(g, A))).mismatches === 0;
+      }),
+      { numRuns: 60 },
+    );
+  });
+  it("negative controls: one changed entry is caught; a relu network refuses sign flips", () => {
+    fc.assert(
+      fc.property(widthsArb, fc.integer({ min: 1, max: 1e6 }), fc.nat(), (widths, seed, pick) => {
+        const rng = new Rng(seed);
+        const A = randomMlp(widths, rng);
+        const g = randomGroupElement(widths, "scale", rng);
+        const B = transform(g, A);
+        const names = [...B.keys()];
+        const t = B.get(names[pick % names.length]!)!;
+        t[pick % t.length] = t[pick % t.length]! + 1;
+        const found = matchMlp(widths, widths.slice(1, -1).map(() => "scale"), values(A), values(B));
+        return "noMatch" in found || verifyMlp(found.g, values(A), values(B)).mismatches > 0;
+      }),
+      { numRuns: 60 },
+    );
+    const rng = new Rng(7);
+    const widths = [3, 4, 2];
+    const A = randomMlp(widths, rng);
+    const flipped = transform(randomGroupElement(widths, "flip", new Rng(3)), A);
+    expect("noMatch" in matchMlp(widths, ["scale"], values(A), values(flipped))).toBe(true);
+    expect("g" in matchMlp(widths, ["flip"], values(A), values(flipped))).toBe(true);
+  });
+});
+
+describe("canonicalise agrees with the covering library", () => {
+  it("permutations (any activation) and signed permutations (odd activations)", () => {
+    fc.assert(
+      fc.property(widthsArb, fc.boolean(), fc.integer({ min: 1, max: 1e6 }), (widths, odd, seed) => {
+        const A = randomMlp(widths, new Rng(seed));
+        const theta: number[] = [];
+        for (let l = 0; l + 1 < widths.length; l++) theta.push(...A.get(`W${l}`)!, ...A.get(`b${l}`)!);
+        const g = canonicalGroupElement(widths, widths.slice(1, -1).map(() => (odd ? "flip" : "none")), values(A));
+        const ours: number[] = [];
+        const C = transform(g, A);
+        for (let l = 0; l + 1 < widths.length; l++) ours.push(...C.get(`W${l}`)!, ...C.get(`b${l}`)!);
+        const theirs = odd ? signFlipCanonicalise(widths, theta) : canonicalise(widths, theta);
+        // Idempotent too: the canonical form of the canonical form is itself.
+        const again = canonicalGroupElement(widths, widths.slice(1, -1).map(() => (odd ? "flip" : "none")), values(C));
+        return ours.every((x, i) => x === theirs[i]) && again.layers.every((m) => m.perm.every((p, i) => p === i) && m.scales.every((c) => c.eq(Rational.ONE)));
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
+
+describe("the certificate", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "neteq-align-"));
+  it("is given for a planted image, and the exact check plus the theorem are shown", async () => {
+    writePlanted(dir, [3, 4, 5, 2], "relu", 11);
+    const r = await runCli(["align", "A.safetensors", "B.safetensors", "--net", "net.neq:N", "--no-cache"], dir);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/exact check: B = g A in all \d+ entries/);
+    expect(r.stdout).toMatch(/theorem scale_h2: .*: proved/);
+    expect(r.stdout).toMatch(/verdict: functionally identical for all inputs/);
+    expect(r.code).toBe(0);
+    // --apply with the planted g writes exactly B.
+    const a = await runCli(["align", "--apply", "g.json", "A.safetensors", "--net", "net.neq:N", "-o", "A2.safetensors"], dir);
+    expect(a.code).toBe(0);
+    expect(Buffer.compare(fs.readFileSync(path.join(dir, "A2.safetensors")), fs.readFileSync(path.join(dir, "B.safetensors")))).toBe(0);
+  }, 120_000);
+  it("negative control: B changed in one entry is not certified and the entry is named", async () => {
+    const widths = [3, 4, 5, 2];
+    const rng = new Rng(12);
+    const A = randomMlp(widths, rng);
+    const B = transform(randomGroupElement(widths, "scale", rng), A);
+    B.get("W2")![3] = B.get("W2")![3]! * 3;
+    fs.writeFileSync(path.join(dir, "A3.safetensors"), mlpSafetensors(widths, A));
+    fs.writeFileSync(path.join(dir, "B3.safetensors"), mlpSafetensors(widths, B));
+    const r = await runCli(["align", "A3.safetensors", "B3.safetensors", "--net", "net.neq:N", "--json", "--no-cache"], dir);
+    const out = JSON.parse(r.stdout);
+    expect(r.code).toBe(1);
+    expect(out.verdict).toBe("not an image");
+    expect(out.exact.first[0].tensor).toBe("W2");
+    // The changed entry: flat index 3 of W2 [2, 5] (output rows are never permuted).
+    expect(out.exact.first[0].index).toEqual([Math.floor(3 / 5), 3 % 5]);
+    expect(out.exact.mismatches).toBe(1);
+  }, 120_000);
+  it("negative control: a theorem the checker refutes gives no certificate", async () => {
+    // Claim positive scaling for tanh: the generator file is refuted, so `proved` is false.
+    const text = "network N = mlp(2 -> 3 -> 1, tanh)\n";
+    const tanh = elaborate(load("n.neq", text, () => null)).networks.get("N")!.mlp!.activations;
+    const g = { widths: [2, 3, 1], layers: [{ layer: 1, perm: [0, 1, 2], scales: [Rational.of(2), Rational.ONE, Rational.ONE] }] };
+    const file = theoremFile([2, 3, 1], tanh, g);
+    if ("problem" in file) throw new Error(file.problem);
+    const forced = { text: file.text.replace("flip N.h1[0]", "scale N.h1[0] by 2"), generators: file.generators };
+    const outcome = await proveTheorem(forced.text, forced.generators, resolveOptions({ cache: false }).options);
+    expect(outcome.proved).toBe(false);
+    const honest = await proveTheorem(file.text, file.generators, resolveOptions({ cache: false }).options);
+    expect(honest.proved).toBe(true);
+  }, 120_000);
+});
