@@ -28,6 +28,7 @@ import { replay, type Candidate } from "./verdicts/replay.ts";
 import { activationsOf } from "./elaborate/activationsOf.ts";
 import type { Verdict } from "./verdicts/types.ts";
 import { chainText, symbolicPlan } from "./symbolic/strategy.ts";
+import { networkSkeleton } from "./symbolic/skeleton.ts";
 
 /** A claim's verdict and how it was reached. */
 export interface ClaimOutcome {
@@ -159,9 +160,11 @@ async function universalProof(ctx: Ctx, u: NonNullable<Claim["universal"]>, note
     // A 1 x 1 matrix is its own transpose: whether an action was written transposed cannot
     // be seen at size 1, so the comparison leaves it out.
     const signature = (p: { chain: readonly { tensor: string; text: string }[]; obligations: readonly { statement: string }[] }) => `${chainText(p.chain).replaceAll(", transposed", "")} | ${p.obligations.map((o) => o.statement).join("; ")}`;
+    const skeleton = networkSkeleton(model.claim.lhs);
     for (const inst of u.instances) {
-      const plan = budget.run(() => symbolicPlan(inst));
       const at = inst.universal?.at ?? sizesOf(inst, u);
+      if (networkSkeleton(inst.lhs) !== skeleton) return { verdict: { kind: "unknown", reason: `proved at ${u.at}, but at ${at} the network's definitions differ in more than their sizes, so the proof is not the same at every size` }, strategy: "symbolic" };
+      const plan = budget.run(() => symbolicPlan(inst));
       if ("reason" in plan) return { verdict: { kind: "unknown", reason: `proved at ${u.at}, but at ${at} the symbolic strategy does not apply: ${plan.reason}` }, strategy: "symbolic" };
       if (signature(plan) !== signature(main)) return { verdict: { kind: "unknown", reason: `proved at ${u.at}, but at ${at} the rule chain differs (${chainText(plan.chain)}), so the proof is not the same at every size` }, strategy: "symbolic" };
     }

@@ -365,7 +365,7 @@ function claimInstance(d: Extract<A.Decl, { kind: "claim" }>, scope: Scope, st: 
     } else {
       const dims = g.group.name === "gl" ? [g.args[0]!, g.args[0]!] : [g.args[0]!];
       const zero: A.Expr = { kind: "num", text: "0", span: g.span };
-      scalarDecls.push({ name: g.name, dims, invertible: g.group.name === "gl", op: g.group.name === "pos" ? ">" : null, bound: g.group.name === "pos" ? zero : null, sign: g.group.name === "sign", span: g.span });
+      scalarDecls.push({ name: g.name, dims, invertible: g.group.name === "gl", op: g.group.name === "pos" ? ">" : null, bound: g.group.name === "pos" ? zero : null, sign: g.group.name === "sign", pos: g.group.name === "pos", span: g.span });
     }
   }
   let transform = d.transform;

@@ -362,7 +362,7 @@ function instantiate(d: Extract<A.Decl, { kind: "symmetry" }>, use: Extract<A.TE
     const id = `${d.name.name}.${s.name.name}#${ctx.scalars.length}`;
     const clash = ctx.scalars.some((x) => x.label.split(" ")[0] === s.name.name);
     const label = clash ? `${s.name.name} (from ${d.name.name}, use ${ctx.scalars.filter((x) => x.label.startsWith(s.name.name)).length + 1})` : s.name.name;
-    const conditionText = s.sign ? `${label.split(" ")[0]} = 1 or ${label.split(" ")[0]} = -1` : s.op && s.bound ? `${label.split(" ")[0]} ${s.op} ${text(s.bound.span, ctx.sources)}` : null;
+    const conditionText = s.sign ? `${label.split(" ")[0]} = 1 or ${label.split(" ")[0]} = -1` : s.pos ? `${label.split(" ")[0]} > 0` : s.op && s.bound ? `${label.split(" ")[0]} ${s.op} ${text(s.bound.span, ctx.sources)}` : null;
     const scalar: Scalar = { id, label, size, vector: shape.length > 0, shape, inverseOf: null, condition, conditionText, span: s.span };
     ctx.scalars.push(scalar);
     env.set(s.name.name, scalar);

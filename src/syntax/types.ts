@@ -79,6 +79,8 @@ export interface ScalarDecl {
   readonly bound: Expr | null;
   /** Every entry is 1 or -1 (`forall s: sign(n)`). */
   readonly sign?: boolean;
+  /** Written as `forall c: pos(n)` (its condition is `c > 0`). */
+  readonly pos?: boolean;
   readonly span: Span;
 }
 

@@ -14,6 +14,7 @@
  *   npm run bench -- --only mlp       only the MLP table
  *   npm run bench -- --only startup   only start-up and rerun times (startup.ts)
  *   npm run bench -- --only align     only neteq align on a planted 784-512-512-512-10 MLP (align.ts)
+ *   npm run bench -- --only symbolic  only the symbolic strategy against compositional (symbolic.ts)
  *
  * The monolithic strategy gets a 60 s wall per claim; after its first failure at a depth it
  * is not run on wider networks of that depth. The last row checks proofs/large (2.9M
@@ -29,6 +30,7 @@ import { architectureTargets, sideBySide } from "./tensors.ts";
 import { permutation } from "./networks.ts";
 import { startupTargets } from "./startup.ts";
 import { alignTargets } from "./align.ts";
+import { symbolicTargets } from "./symbolic.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const args = process.argv.slice(2);
@@ -196,6 +198,7 @@ if (only === null || only === "tensors") {
   console.log(`${"family".padEnd(30)} ${"size".padStart(4)}  ${"params".padStart(8)}  ${"monolithic".padStart(14)}  ${"compositional".padStart(10)}`);
   await sideBySide((s) => console.log(s));
 }
+if (only === null || only === "symbolic") symbolicTargets((s) => console.log(s));
 if (only === null || only === "align") {
   console.log("\nneteq align targets:");
   alignTargets((s) => console.log(s));

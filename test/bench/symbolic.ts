@@ -1,0 +1,75 @@
+/**
+ * Symbolic-strategy targets of the benchmark (issue 9), side by side with the compositional
+ * strategy in the same run, each claim in a fresh process (start-up included) without cache:
+ *
+ * - proofs/large (784-1024-1024-1024-10, permutation and scaling of every hidden layer):
+ *   symbolic at least 100x faster than compositional;
+ * - ResNet-20, BERT layer, VGG-16: symbolic vs compositional;
+ * - a Llama-style block at d_model 4096 (177M parameters): symbolic in under 5 s;
+ * - the whole-group, every-width claims of proofs/14 (MLP, residual, CNN, attention): each
+ *   under 1 s, start-up excluded (the claim's own time).
+ *
+ *   npm run bench -- --only symbolic
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import * as nets from "./networks.ts";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+interface Run {
+  readonly wall: number;
+  readonly claims: { name: string; verdict: string; ms: number; strategy: string | null }[];
+}
+
+/** `neteq check` of a file in a fresh process, no cache; wall seconds and the claims' reports. */
+function run(file: string, strategy: string, timeoutS: number): Run {
+  const started = process.hrtime.bigint();
+  let out = "";
+  try {
+    out = execFileSync(process.execPath, [path.join(ROOT, "src/cli/bin.mjs"), "check", "--no-cache", "--reporter", "json", "--strategy", strategy, "--timeout", String(timeoutS), file], { encoding: "utf8", maxBuffer: 1 << 28, timeout: (timeoutS + 60) * 1000 });
+  } catch (e) {
+    out = (e as { stdout?: string }).stdout ?? "";
+  }
+  const wall = Number(process.hrtime.bigint() - started) / 1e9;
+  const claims = out ? (JSON.parse(out).files[0]?.claims ?? []) : [];
+  return { wall, claims };
+}
+
+const write = (text: string): string => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "neteq-bench-")), "net.neq");
+  fs.writeFileSync(file, text);
+  return file;
+};
+
+const verdictOf = (r: Run) => (r.claims.length > 0 && r.claims.every((c) => c.verdict === "proved") ? "proved" : r.claims.map((c) => c.verdict).join(", ") || "no verdict");
+
+export function symbolicTargets(log: (s: string) => void): void {
+  log("\nsymbolic vs compositional, side by side (fresh process each, no cache; wall seconds, start-up included)");
+  log(`${"network".padEnd(52)} ${"symbolic".padStart(10)} ${"compositional".padStart(14)} ${"ratio".padStart(8)}  verdicts`);
+  const pairs: { network: string; file: string; target: number | null }[] = [
+    { network: "proofs/large 784-1024-1024-1024-10 (perm + scaling)", file: path.join(ROOT, "proofs/large"), target: 100 },
+    { network: "CIFAR ResNet-20", file: write(nets.resnet20()), target: null },
+    { network: "BERT-base layer (768, 12 heads, 3072)", file: write(nets.bertLayer()), target: null },
+    { network: "VGG-16 (CIFAR widths)", file: write(nets.vgg16()), target: null },
+    { network: "Q/K and V/O actions, d_head 64", file: write(nets.attentionActions()), target: null },
+  ];
+  for (const p of pairs) {
+    const s = run(p.file, "symbolic", 120);
+    const c = run(p.file, "compositional", 120);
+    const ratio = c.wall / s.wall;
+    const cText = verdictOf(c) === "proved" ? c.wall.toFixed(2) : `>${c.wall.toFixed(0)} (${verdictOf(c)})`;
+    const met = p.target === null ? "" : ratio >= p.target && verdictOf(s) === "proved" ? `  target >= ${p.target}x: met` : `  target >= ${p.target}x: NOT met`;
+    log(`${p.network.padEnd(52)} ${s.wall.toFixed(2).padStart(10)} ${cText.padStart(14)} ${`${ratio.toFixed(0)}x`.padStart(8)}  ${verdictOf(s)} / ${verdictOf(c)}${met}`);
+  }
+
+  const llama = run(write(nets.llamaBlock(4, 4096, 8, 4, 128, 11008, 8)), "auto", 60);
+  log(`\nLlama-style block, d_model 4096 (177M parameters), auto: ${llama.wall.toFixed(2)} s wall, ${verdictOf(llama)} by ${llama.claims[0]?.strategy ?? "-"}; target < 5 s: ${verdictOf(llama) === "proved" && llama.wall < 5 ? "met" : "NOT met"}`);
+
+  const every = run(path.join(ROOT, "proofs/14_every_width.neq"), "auto", 30);
+  log("\nwhole-group, every-width claims (proofs/14), the claim's own time (start-up excluded); target < 1 s each");
+  for (const c of every.claims) log(`  ${c.name.padEnd(24)} ${c.verdict.padEnd(9)} ${(c.ms / 1000).toFixed(2).padStart(6)} s  ${c.strategy ?? ""}${c.verdict === "proved" ? (c.ms < 1000 ? "  met" : "  NOT met") : ""}`);
+}
