@@ -26,6 +26,24 @@ export interface ClaimModel {
 export function claimModel(claim: Claim): ClaimModel {
   const lhs = identityEnv(claim.lhs);
   const rhs = applyTransform(claim.transform, lhs);
+  // Conditions and input symbols are built when a strategy first asks for them: the symbolic
+  // strategy needs neither, and A inverse(A) = I for a 64 x 64 matrix is 4096 dot products.
+  let conditions: ClaimModel["conditions"] | null = null;
+  let input: ClaimModel["input"] | null = null;
+  return {
+    claim,
+    lhs,
+    rhs,
+    get conditions() {
+      return (conditions ??= conditionsOf(claim));
+    },
+    get input() {
+      return (input ??= Array.from({ length: entries(claim.lhs.input.shape) }, (_, i) => inputSym(claim.lhs.input.name, i)));
+    },
+  };
+}
+
+function conditionsOf(claim: Claim): ClaimModel["conditions"] {
   const conditions: { label: string; formula: Formula }[] = [];
   for (const s of claim.transform.scalars) {
     if (!s.condition) continue;
@@ -38,8 +56,7 @@ export function claimModel(claim: Claim): ClaimModel {
   }
   const bySymbol = new Map(claim.transform.scalars.map((x) => [x.id, x]));
   for (const c of claim.transform.conditions) conditions.push({ label: c.label, formula: formulaOf(c.formula, { scalar: (id, k) => scalarTerm(bySymbol.get(id)!, k) }) });
-  const input = Array.from({ length: entries(claim.lhs.input.shape) }, (_, i) => inputSym(claim.lhs.input.name, i));
-  return { claim, lhs, rhs, conditions, input };
+  return conditions;
 }
 
 /**

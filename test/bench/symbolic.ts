@@ -49,7 +49,8 @@ const verdictOf = (r: Run) => (r.claims.length > 0 && r.claims.every((c) => c.ve
 
 export function symbolicTargets(log: (s: string) => void): void {
   log("\nsymbolic vs compositional, side by side (fresh process each, no cache; wall seconds, start-up included)");
-  log(`${"network".padEnd(52)} ${"symbolic".padStart(10)} ${"compositional".padStart(14)} ${"ratio".padStart(8)}  verdicts`);
+  log("(claim: the claim's own time from the report, start-up and the solver's start excluded)");
+  log(`${"network".padEnd(52)} ${"symbolic".padStart(9)} ${"claim".padStart(7)} ${"compositional".padStart(14)} ${"claim".padStart(8)} ${"ratio".padStart(7)} ${"claim ratio".padStart(11)}  verdicts`);
   const pairs: { network: string; file: string; target: number | null }[] = [
     { network: "proofs/large 784-1024-1024-1024-10 (perm + scaling)", file: path.join(ROOT, "proofs/large"), target: 100 },
     { network: "CIFAR ResNet-20", file: write(nets.resnet20()), target: null },
@@ -61,9 +62,11 @@ export function symbolicTargets(log: (s: string) => void): void {
     const s = run(p.file, "symbolic", 120);
     const c = run(p.file, "compositional", 120);
     const ratio = c.wall / s.wall;
+    const own = (r: Run) => Math.max(1, r.claims.reduce((a, x) => a + x.ms, 0)) / 1000;
+    const claimRatio = own(c) / own(s);
     const cText = verdictOf(c) === "proved" ? c.wall.toFixed(2) : `>${c.wall.toFixed(0)} (${verdictOf(c)})`;
-    const met = p.target === null ? "" : ratio >= p.target && verdictOf(s) === "proved" ? `  target >= ${p.target}x: met` : `  target >= ${p.target}x: NOT met`;
-    log(`${p.network.padEnd(52)} ${s.wall.toFixed(2).padStart(10)} ${cText.padStart(14)} ${`${ratio.toFixed(0)}x`.padStart(8)}  ${verdictOf(s)} / ${verdictOf(c)}${met}`);
+    const met = p.target === null ? "" : verdictOf(s) === "proved" && verdictOf(c) === "proved" ? `  target >= ${p.target}x: wall ${ratio >= p.target ? "met" : "NOT met"}, claim ${claimRatio >= p.target ? "met" : "NOT met"}` : "";
+    log(`${p.network.padEnd(52)} ${s.wall.toFixed(2).padStart(9)} ${own(s).toFixed(2).padStart(7)} ${cText.padStart(14)} ${own(c).toFixed(2).padStart(8)} ${`${ratio.toFixed(0)}x`.padStart(7)} ${`${claimRatio.toFixed(0)}x`.padStart(11)}  ${verdictOf(s)} / ${verdictOf(c)}${met}`);
   }
 
   const llama = run(write(nets.llamaBlock(4, 4096, 8, 4, 128, 11008, 8)), "auto", 60);
