@@ -15,6 +15,7 @@ import { elabBound } from "./bounds.ts";
 import { evalInt } from "./constants.ts";
 import { LIMITS } from "../limits.ts";
 import { elabNetwork } from "./networks.ts";
+import { checkFamilyUses, checkSizeArgs } from "./families.ts";
 import { Scope, kindWord, unknown, type Entry } from "./scope.ts";
 import { elabTransform, nameMap, type TransformCtx } from "./transforms.ts";
 import type { BoundClaim, Claim, Module, Network, Step } from "./types.ts";
@@ -150,15 +151,23 @@ function sweep(d: Extract<A.Decl, { kind: "for" }>, scope: Scope, st: State, wor
  * `familyInstance` for the sizes they name.
  */
 export function networkOf(e: Extract<Entry, { kind: "network" }>, st: { diags: Diagnostic[]; sources: Sources }): Network | null {
-  if (e.memo === undefined) e.memo = e.decl.params.length > 0 ? familyInstance(e, e.decl.params.map(() => 2), st, st.diags) : elabNetwork(e.decl, e.scope, st.diags, st.sources);
+  if (e.memo === undefined) {
+    if (e.decl.params.length > 0 && !familyOk.has(e.decl)) familyOk.set(e.decl, checkFamilyUses(e.decl, st.diags));
+    e.memo = e.decl.params.length > 0 ? familyInstance(e, e.decl.params.map(() => 2), st, st.diags) : elabNetwork(e.decl, e.scope, st.diags, st.sources);
+  }
   return e.memo;
 }
+
+/** Whether a family uses its sizes as whole dimensions only (checked once, with networkOf). */
+const familyOk = new WeakMap<A.Decl, boolean>();
 
 /** Instances of network families, by declaration and sizes. */
 const familyInstances = new WeakMap<A.Decl, Map<string, Network | null>>();
 
 /** The member of a network family at `sizes` (its declaration elaborated with the sizes bound). */
 function familyInstance(e: Extract<Entry, { kind: "network" }>, sizes: readonly number[], st: { sources: Sources }, diags: Diagnostic[]): Network | null {
+  if (!familyOk.has(e.decl)) familyOk.set(e.decl, checkFamilyUses(e.decl, diags));
+  if (familyOk.get(e.decl) === false) return null;
   const memo = familyInstances.get(e.decl) ?? new Map<string, Network | null>();
   familyInstances.set(e.decl, memo);
   const key = sizes.join(",");
@@ -349,6 +358,7 @@ function claimInstance(d: Extract<A.Decl, { kind: "claim" }>, scope: Scope, st: 
     }
     return net;
   };
+  if (sizes.size > 0 && !checkSizeArgs([...(d.lhsArgs ?? []), ...(d.rhsArgs ?? []), ...groups.flatMap((g) => g.args)], diags)) return null;
   const lhs = resolve(d.lhs, d.lhsArgs);
   const rhs = resolve(d.rhs, d.rhsArgs);
   if (!lhs || !rhs) return null;

@@ -42,7 +42,10 @@ describe("network families and quantified claims", () => {
     ["an unknown group", `${FAMILY}theorem t: forall X: perms(2). N(2, 2) ~ N(2, 2)\n`, "ELB006"],
     ["a variable quantified twice", `${FAMILY}theorem t: forall n. forall n. N(n, n) ~ N(n, n)\n`, "ELB002"],
     ["an undeclared permutation variable", `${FAMILY}theorem t: N(2, 2) ~ N(2, 2) after permute N.h1 by P\n`, "ELB006"],
-    ["a permutation of the wrong size", `${FAMILY}theorem t: forall n >= 1. forall P: perm(n + 1). N(n, 2) ~ N(n, 2) after permute N.h1 by P\n`, "ELB004"],
+    ["a permutation of the wrong size", `${FAMILY}theorem t: forall n >= 1. forall P: perm(3). N(n, 2) ~ N(n, 2) after permute N.h1 by P\n`, "ELB004"],
+    ["a size in arithmetic inside a family", "network F(n) { input x[2]; param W[n, 2], V[1, n]; h = relu(W x); out[r] = sum[o: n + (n - 2) * (n - 3)] V[r, o] * h[o] }\ntheorem t: forall n >= 1. F(n) ~ F(n)\n", "ELB033"],
+    ["a size in an index inside a family", "network F(n) { input x[2]; param W[n, 2], V[1, n]; h = relu(W x); out[r] = sum[o:n] V[r, o] * h[o + n - n] }\ntheorem t: forall n >= 1. F(n) ~ F(n)\n", "ELB033"],
+    ["arithmetic on the sizes of a quantified claim", `${FAMILY}theorem t: forall n >= 1. N(n + 1, 2) ~ N(n + 1, 2)\n`, "ELB033"],
     ["a claim that does not elaborate at a probe size", `${FAMILY}theorem t: forall n >= 1. N(n, 2) ~ N(n, 2) after permute N.h1 by (0 1)\n`, "ELB032"],
   ];
   for (const [what, text, code] of errors) {

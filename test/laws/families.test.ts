@@ -15,7 +15,6 @@ const FAMILIES: Record<string, string> = {
   "index notation": "network F(n) { input x[3]; param W[n, 3], V[1, n]; h[o] = tanh(sum[i] W[o, i] * x[i]); out[k] = sum[o] V[k, o] * h[o] }",
   conv1d: "network F(n) { input x[2, 7]; param K[n, 2, 3], b[n], V[1, n]; h = relu(conv1d(x, K, b, padding = 1, stride = 2)); out V gap(h) }",
   "conv2d, pools and batch norm": "network F(n) { input x[2, 6, 6]; param K[n, 2, 3, 3], m[n], v[n], g[n], e[n], V[1, n]; h = relu(batchnorm(conv2d(x, K, padding = 1), m, v, g, e)); p = avgpool2d(maxpool2d(h, kernel = 2), kernel = 3); out V gap(p) }",
-  "flatten and concat": "network F(n) { input x[2, 4]; param K[n, 2, 2], V[1, 4 * n]; h = relu(conv1d(x, K, stride = 2)); c = concat(h, h); out V flatten(c) }",
   "layer and RMS norm": "network F(n) { input x[3, n]; param g[n], e[n], g2[n], W[2, n]; h = rmsnorm(layernorm(x, g, e), g2); out linear(h, W) }",
   "attention, heads": "network F(n) { input x[3, 4]; param Wq[n, 2, 4], Wk[n, 2, 4], Wv[n, 2, 4], Wo[4, n, 2]; y = mha(x, Wq, Wk, Wv, Wo, causal = 1); out y }",
   "attention, head dimension": "network F(n) { input x[3, 4]; param Wq[2, n, 4], Wk[2, n, 4], Wv[2, n, 4], Wo[4, 2, n]; y = mha(x, Wq, Wk, Wv, Wo); out y }",
