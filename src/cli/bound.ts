@@ -1,6 +1,7 @@
 /**
- * `neteq bound <file> <network>`: covering-number bounds of an mlp (Lemmas 1-4), for the
- * network as declared or over a sweep of hidden widths; as a table, JSON, or an SVG plot.
+ * `neteq bound <file> <network>`: covering-number bounds (Lemmas 1-4) of an mlp, for the
+ * network as declared or over a sweep of hidden widths, as a table, JSON, or an SVG plot; and
+ * of any other network as declared (one row, its permutation classes listed).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -10,7 +11,10 @@ import { boundPanels, renderPlot } from "../covering/plot.ts";
 import { formatNumber } from "../covering/renderBoundTable.ts";
 import { renderDiagnostic } from "../diagnostics/render.ts";
 import { elaborate } from "../elaborate/elaborate.ts";
+import { networkQuantities } from "../covering/networkQuantities.ts";
+import type { Network } from "../elaborate/types.ts";
 import { Rational } from "../numeric/rational.ts";
+import { Rng } from "../numeric/rng.ts";
 import { load } from "../syntax/load.ts";
 import { LIMITS } from "../limits.ts";
 import { importReader, readCommandLineFile } from "./files.ts";
@@ -63,6 +67,35 @@ function plotTargetProblem(target: string): string | null {
   return null;
 }
 
+/**
+ * Any network not declared with mlp(...): one row, Lambda from its per-layer factors and the
+ * group from its free permutation classes (covering/networkQuantities.ts); a network without a
+ * rigorous Lambda is refused with the reason, naming the tensor.
+ */
+function otherNetwork(io: Io, net: Network, name: string, o: { B: Rational | undefined; eps: Rational | undefined; rho: Rational | undefined; samples: number; seed: number; sweep: boolean; json: boolean }): number {
+  if (o.rho) return fail(io, `--rho sets the activation constant of an mlp(...) network; the per-layer constants of ${name} come from its operations`);
+  if (o.sweep) return fail(io, `--widths and --plot sweep the hidden widths of an mlp(...) network; ${name} is not one (sweeping other networks is not implemented)`);
+  const B = o.B ?? Rational.ONE;
+  const eps = o.eps ?? Rational.of(1, 100);
+  const q = networkQuantities(net, B, eps, o.samples, new Rng(o.seed));
+  if ("refusal" in q) {
+    io.stderr(`neteq: error CLI003: no rigorous covering bound is known for ${name}: ${q.refusal}\n`);
+    return 2;
+  }
+  const classes = q.classes.map((c) => ({ where: c.where, size: c.size, key: c.key, params: c.params }));
+  if (o.json) {
+    io.stdout(JSON.stringify({ network: name, B: String(B), eps: String(eps), rows: [{ classes, ...q.values }], notes: q.notes }, null, 2) + "\n");
+    return 0;
+  }
+  const v = q.values;
+  const mc = o.samples > 0 && q.monteCarlo ? `${formatNumber(v.volume_mc)} [${formatNumber(v.volume_mc_low)}, ${formatNumber(v.volume_mc_high)}]` : "-";
+  const head = ["S", "log10 Lambda", "log10 N classical", "log10 N reduced", "gap (log10)", "log10 |G|", "volume fraction", "MC estimate [99.9%]"];
+  const row = [formatNumber(v.S), formatNumber(v.log10_Lambda), formatNumber(v.log10_classical), formatNumber(v.log10_reduced), formatNumber(v.log10_gain), formatNumber(v.log10_group_order), v.volume > 0 ? formatNumber(v.volume) : `10^${formatNumber(v.log10_volume)}`, mc];
+  const classTable = classes.length ? table([["permutation class", "size", "sorted by", "parameter axes"], ...classes.map((c) => [c.where, String(c.size), c.key ?? "- (no reduction)", c.params.join(", ")])]) : "no free permutation class";
+  io.stdout(`${name}: B = ${B}, eps = ${eps}; Lambda from the per-layer factors (README, Covering-number lemmas)\n${table([head, row])}\n${classTable}\n${q.notes.slice(1).map((n) => `note: ${n}\n`).join("")}`);
+  return 0;
+}
+
 export async function boundCommand(args: readonly string[], io: Io): Promise<number> {
   let parsed;
   try {
@@ -105,7 +138,7 @@ export async function boundCommand(args: readonly string[], io: Io): Promise<num
   }
   const net = module.networks.get(netName);
   if (!net) return fail(io, `${file} declares no network ${netName}${module.networks.size ? `; its networks are ${[...module.networks.keys()].join(", ")}` : ""}`);
-  if (!net.mlp) return fail(io, `${netName} is not declared with mlp(...); bounds are implemented for multilayer perceptrons`);
+  if (!net.mlp) return otherNetwork(io, net, netName, { B, eps, rho, samples, seed, sweep: v.widths !== undefined || v.plot !== undefined, json: v.json === true });
   const widths = net.mlp.widths;
   const depth = widths.length - 2;
   let sweep: number[][] = [[...widths]];

@@ -106,6 +106,10 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     const { symmetriesCommand } = await import("./symmetries.ts");
     return symmetriesCommand(rest, io);
   }
+  if (command === "import") {
+    const { importCommand } = await import("./import.ts");
+    return importCommand(rest, io);
+  }
   if (command === "certify" || command === "recheck") {
     const { certifyCommand, recheckCommand } = await import("./certify.ts");
     return command === "certify" ? certifyCommand(rest, io) : recheckCommand(rest, io);
@@ -114,7 +118,7 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     const { alignCommand, canonicaliseCommand } = await import("./align.ts");
     return command === "align" ? alignCommand(rest, io) : canonicaliseCommand(rest, io);
   }
-  return usageError(io, `unknown command ${JSON.stringify(command)}; commands are check, explain, bound, merge-reports, outline, certify, recheck, symmetries, spec, align and canonicalise`);
+  return usageError(io, `unknown command ${JSON.stringify(command)}; commands are check, explain, bound, merge-reports, outline, certify, recheck, symmetries, spec, import, align and canonicalise`);
 }
 
 function parse(args: readonly string[], io: Io, options: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>["options"]>) {

@@ -9,6 +9,7 @@ import { Rational } from "../numeric/rational.ts";
 import type { Rng } from "../numeric/rng.ts";
 import { activationConstants } from "./activationConstants.ts";
 import { computeQuantities, volumeInInterval, type QuantityName } from "./computeQuantities.ts";
+import { networkQuantities } from "./networkQuantities.ts";
 import type { VolumeEstimate } from "./volumeMonteCarlo.ts";
 
 export { evaluateAssertion } from "./evaluateAssertion.ts";
@@ -28,19 +29,25 @@ export interface BoundQuantities {
 }
 
 /**
- * The quantities of `claim` (an mlp with options B, eps, rho, samples resolved by
- * elaboration), drawing the Monte Carlo samples from `rng`.
+ * The quantities of `claim` (options B, eps, rho, samples resolved by elaboration): an mlp by
+ * the closed-form lemmas, any other network by `networkQuantities`; Monte Carlo draws from `rng`.
  * `volume_in_interval`: the exact volume 1/prod d_l! lies in the Monte Carlo 99.9% interval.
  */
 export function boundQuantities(claim: BoundClaim, rng: Rng): BoundQuantities {
   const mlp = claim.network.mlp;
-  if (!mlp) throw new InternalError(`bound ${claim.name}: ${claim.network.name} is not an mlp`);
   const option = (name: string): Rational => {
     const v = claim.options[name];
     if (!v) throw new InternalError(`bound ${claim.name}: option ${name} was not resolved`);
     return v;
   };
   const samples = option("samples");
+  if (!mlp) {
+    // Elaboration refused networks without a rigorous Lambda, so a refusal here is a bug.
+    const g = networkQuantities(claim.network, option("B"), option("eps"), Math.max(1, Math.round(samples.toNumber())), rng);
+    if ("refusal" in g) throw new InternalError(`bound ${claim.name}: ${g.refusal}`);
+    const inInterval = g.monteCarlo !== null && volumeInInterval(g.values.log10_volume, g.volumeExact, g.monteCarlo);
+    return { values: g.values, facts: { volume_in_interval: inInterval }, monteCarlo: g.monteCarlo, notes: g.notes };
+  }
   const q = computeQuantities(
     {
       widths: mlp.widths,

@@ -1,7 +1,8 @@
 /**
  * `bound name: Net with B = 1, eps = 1/100 assert log10_reduced < log10_classical`
  *
- * Names the covering-number quantities of an mlp (computed by src/covering) and optionally
+ * Names the covering-number quantities of a network (computed by src/covering; an mlp by the
+ * closed-form lemmas, any other network by its per-layer factors) and optionally
  * asserts a condition over them. This file only checks names and options; the numbers are
  * computed by the covering library.
  */
@@ -10,6 +11,7 @@ import type { Span } from "../diagnostics/span.ts";
 import { LIMITS } from "../limits.ts";
 import { Rational } from "../numeric/rational.ts";
 import type * as A from "../syntax/types.ts";
+import { networkLipschitz } from "../covering/networkLipschitz.ts";
 import { evalConst } from "./constants.ts";
 import type { Scope } from "./scope.ts";
 import { suggest } from "./scope.ts";
@@ -35,10 +37,6 @@ export const OPTIONS: Readonly<Record<string, Rational | null>> = {
 const CMP = new Set(["=", "!=", "<", "<=", ">", ">="]);
 
 export function elabBound(d: Extract<A.Decl, { kind: "bound" }>, name: string, net: Network, scope: Scope, diags: Diagnostic[]): BoundClaim | null {
-  if (!net.mlp) {
-    diags.push(error("ELB006", d.network.span, `${net.name} is not declared with mlp(...); covering bounds are implemented for multilayer perceptrons`));
-    return null;
-  }
   const options: Record<string, Rational> = {};
   const optionSpans: Record<string, Span> = {};
   let ok = true;
@@ -74,7 +72,21 @@ export function elabBound(d: Extract<A.Decl, { kind: "bound" }>, name: string, n
     options[o.name.name] = v;
   }
   for (const [k, v] of Object.entries(OPTIONS)) if (!(k in options) && v) options[k] = v;
-  if (!("rho" in options)) {
+  if (!net.mlp) {
+    // Any other network: Lambda comes from its operations (covering/networkLipschitz.ts), at
+    // the box radius B; where no rigorous constant is known, say where and refuse.
+    if (optionSpans.rho) {
+      diags.push(error("ELB017", optionSpans.rho, `rho sets the activation constant of an mlp(...) network; the per-layer constants of ${net.name} come from its operations`));
+      ok = false;
+    }
+    if (ok) {
+      const lip = networkLipschitz(net, options.B!.toNumber());
+      if ("refusal" in lip) {
+        diags.push(error("ELB017", d.network.span, `no rigorous covering bound is known for ${net.name}: ${lip.refusal}`));
+        ok = false;
+      }
+    }
+  } else if (!("rho" in options)) {
     const rhos = net.mlp.activations.map(lipschitz);
     if (rhos.some((r) => r === null)) {
       diags.push(error("ELB017", d.span, `the activation of ${net.name} has no known Lipschitz constant; give one with \`rho = ...\``));

@@ -1,0 +1,250 @@
+/**
+ * `neteq import model.onnx`: an ONNX model as a .neq network.
+ *
+ * The graph must have one input [batch, ...] (the first axis is the batch, of symbolic size
+ * or 1; the network computes one sample) and one output. Initializers become parameters under
+ * their own names (made into .neq identifiers, the mapping printed as a comment); every node
+ * output that is computed becomes a hidden tensor, and shape plumbing is folded into how later
+ * nodes read it (builder.ts). The operators are those of ops.ts and plumbing.ts; anything
+ * else stops the import with an OnnxError naming the op type and the node.
+ *
+ * @example importOnnx(fs.readFileSync("mlp.onnx"), { file: "mlp.onnx" }).text // "network mlp { ... }"
+ */
+import { KEYWORDS } from "../syntax/lexer.ts";
+import { BUILTINS } from "../elaborate/activations.ts";
+import { OPS } from "../elaborate/ops/index.ts";
+import { NetworkText, read, type Const, type Def, type View } from "./builder.ts";
+import { count, decodeOnnx, DATA_TYPES, OnnxError, tensorValues, type OnnxModel, type OnnxNode, type OnnxTensor } from "./onnxModel.ts";
+import { HANDLERS, nodeText, type Init, type OpEnv } from "./ops.ts";
+import { flatten, passThrough, reshape, transpose } from "./plumbing.ts";
+
+export { OnnxError } from "./onnxModel.ts";
+
+/** The oldest default-domain opset whose operator definitions the importer follows. */
+export const MIN_OPSET = 11;
+
+/** Operators the importer understands (README, "Importing from ONNX"). */
+export const SUPPORTED_OPS: readonly string[] = [...Object.keys(HANDLERS), "Identity", "Dropout", "Flatten", "Reshape", "Transpose", "Constant"].sort();
+
+/** A .neq name and the ONNX name it stands for. */
+export interface NameMapping {
+  readonly neq: string;
+  readonly onnx: string;
+  readonly kind: "input" | "param" | "hidden";
+  /** Parameters: the initializer's dims; hidden tensors: the node that computes it. */
+  readonly detail: string;
+}
+
+export interface ImportResult {
+  /** The .neq file. */
+  readonly text: string;
+  /** The network's name in it. */
+  readonly network: string;
+  readonly names: readonly NameMapping[];
+}
+
+/** Words that .neq gives a meaning (keywords, activations, operations): never parameter names. */
+const RESERVED: ReadonlySet<string> = new Set([...KEYWORDS, ...BUILTINS, ...OPS.keys(), "mlp", "inverse", "transpose", "rotation", "perm", "pos", "out", "x_"]);
+
+/** A .neq network name from a file name: `models/my-mlp.onnx` -> `my_mlp`. */
+export function networkName(file: string): string {
+  const stem = file.replace(/^.*[\\/]/, "").replace(/\.onnx$/i, "");
+  let base = stem.replace(/[^A-Za-z0-9_]+/g, "_").replace(/^_+|_+$/g, "") || "Net";
+  if (/^[0-9]/.test(base)) base = `N${base}`;
+  if (RESERVED.has(base)) base = `${base}_net`;
+  return base;
+}
+
+/**
+ * Import an ONNX model. Throws OnnxError (with the op type and node name where one is at
+ * fault) for anything outside the supported subset.
+ */
+export function importOnnx(data: Uint8Array, options: { file: string; network?: string }): ImportResult {
+  const model = decodeOnnx(data);
+  return convert(model, options.file, options.network ?? networkName(options.file));
+}
+
+/**
+ * The initializers of an ONNX model: name -> dims, data type, and data (raw little-endian
+ * bytes, or the typed fields), for checkpoint readers; `values` decodes them to float64.
+ */
+export function onnxInitializers(data: Uint8Array): Map<string, { dims: readonly number[]; dataType: string; raw: Uint8Array | null; floatData: readonly number[]; values: () => Float64Array }> {
+  const out = new Map<string, { dims: readonly number[]; dataType: string; raw: Uint8Array | null; floatData: readonly number[]; values: () => Float64Array }>();
+  for (const t of decodeOnnx(data).initializers) {
+    out.set(t.name, { dims: t.dims, dataType: DATA_TYPES[t.dataType] ?? `type ${t.dataType}`, raw: t.raw, floatData: t.floatData, values: () => tensorValues(t) });
+  }
+  return out;
+}
+
+const FLOAT_TYPES = new Set([1, 10, 11, 16]);
+
+function convert(model: OnnxModel, file: string, network: string): ImportResult {
+  if (model.opset === null) throw new OnnxError("the model imports no version of the default ONNX operator set");
+  if (model.opset < MIN_OPSET) throw new OnnxError(`the model uses opset ${model.opset}; neteq import follows the operator definitions from opset ${MIN_OPSET} on (re-export with a newer opset)`);
+  if (model.sparseInitializers > 0) throw new OnnxError("sparse initializers are not supported");
+  if (model.functions > 0) throw new OnnxError("model-local functions are not supported");
+  const inits = new Map<string, OnnxTensor>(model.initializers.map((t) => [t.name, t]));
+  const inputs = model.inputs.filter((i) => !inits.has(i.name));
+  if (inputs.length !== 1) throw new OnnxError(`the graph has ${inputs.length} inputs (${inputs.map((i) => JSON.stringify(i.name)).join(", ") || "none"}); neteq networks have exactly one`);
+  if (model.outputs.length !== 1) throw new OnnxError(`the graph has ${model.outputs.length} outputs; neteq networks have exactly one`);
+  const inp = inputs[0]!;
+  if (inp.elemType && !FLOAT_TYPES.has(inp.elemType)) throw new OnnxError(`the input ${JSON.stringify(inp.name)} has type ${DATA_TYPES[inp.elemType] ?? inp.elemType}; only real-valued inputs are supported`);
+  if (!inp.dims || inp.dims.length < 2) throw new OnnxError(`the input ${JSON.stringify(inp.name)} must have a batch axis first and at least one data axis (its dims are ${inp.dims ? `[${inp.dims.join(", ")}]` : "not given"})`);
+  const [batch, ...dataDims] = inp.dims;
+  if (typeof batch === "number" && batch !== 1) throw new OnnxError(`the input ${JSON.stringify(inp.name)} has dims [${inp.dims.join(", ")}]: its first axis is read as the batch axis, which must be symbolic or 1`);
+  if (dataDims.some((d) => typeof d !== "number")) throw new OnnxError(`the input ${JSON.stringify(inp.name)} has dims [${inp.dims.join(", ")}]: every axis after the batch axis needs a fixed size`);
+
+  const net = new NetworkText(new Set([...RESERVED, network]));
+  const inputName = net.name(inp.name, "x");
+  const values = new Map<string, View | Const>();
+  const declared = new Map<string, View>();
+  values.set(inp.name, { kind: "view", ref: inputName, shape: dataDims as number[], axes: [{ batch: true }, ...(dataDims as number[]).map((d, a) => ({ batch: false as const, size: d, parts: [a] }))] });
+
+  for (const node of model.nodes) {
+    if (node.domain !== "" && node.domain !== "ai.onnx") throw new OnnxError(`${nodeText(node)}: operators of the domain ${JSON.stringify(node.domain)} are not supported`);
+    const get = (k: number): View | Const | Init | null => {
+      const name = node.inputs[k];
+      if (!name) return null;
+      const v = values.get(name);
+      if (v) return v;
+      const t = inits.get(name);
+      if (t) return { kind: "init", name, dims: t.dims };
+      throw new OnnxError(`${nodeText(node)}: its input ${JSON.stringify(name)} is not computed before it (the graph is not in topological order, or names an unknown value)`);
+    };
+    const env: OpEnv = {
+      net,
+      opset: model.opset,
+      input: get,
+      param: (k) => {
+        const name = node.inputs[k];
+        const t = name ? inits.get(name) : undefined;
+        if (!t) return fail(node, `input ${k}${name ? ` (${JSON.stringify(name)})` : ""} must be an initializer (a weight)`);
+        if (!FLOAT_TYPES.has(t.dataType)) return fail(node, `the initializer ${JSON.stringify(name)} has type ${DATA_TYPES[t.dataType] ?? t.dataType}, not a real number type`);
+        if (t.dims.length === 0) return fail(node, `the initializer ${JSON.stringify(name)} is a scalar, which cannot be a parameter tensor`);
+        if (t.external) return fail(node, `the initializer ${JSON.stringify(name)} is stored in an external file, which neteq does not read`);
+        const v = net.param(name!, t.dims, declared.get(name!));
+        declared.set(name!, v);
+        return v;
+      },
+      constant: (k) => {
+        const v = get(k);
+        if (v?.kind === "const") return v;
+        if (v?.kind === "init") return constOf(node, inits.get(v.name)!);
+        return fail(node, `input ${k} must be a constant`);
+      },
+    };
+    const out = apply(node, env, get, net);
+    if (node.outputs[0]) values.set(node.outputs[0], out);
+  }
+
+  const outName = model.outputs[0]!.name;
+  const result = values.get(outName);
+  if (!result || result.kind !== "view") throw new OnnxError(`the graph output ${JSON.stringify(outName)} is not computed from the input`);
+  net.fuse(() => [result.ref]);
+  const { line: outLine, def: outDef } = outputLine(result, net);
+  const header = headerComment(model, file, inputName, inp.name, net);
+  header.push(`// output: out <- ${JSON.stringify(outName)}${outDef ? ` (${outDef.from.join(" + ")})` : ""}`);
+  const params = net.params.map((p) => `${p.name}[${p.dims.join(", ")}]`);
+  const lines = [
+    ...header,
+    `network ${network} {`,
+    `  input ${inputName}[${(dataDims as number[]).join(", ")}]`,
+    ...(params.length ? [`  param ${params.join(", ")}`] : []),
+    ...net.defs.map((d) => `  ${d.text}`),
+    `  ${outLine}`,
+    "}",
+    "",
+  ];
+  const names: NameMapping[] = [
+    { neq: inputName, onnx: inp.name, kind: "input", detail: `[${inp.dims.join(", ")}]` },
+    ...net.params.map((p) => ({ neq: p.name, onnx: p.onnx, kind: "param" as const, detail: `[${p.dims.join(", ")}]` })),
+    ...net.defs.map((d) => ({ neq: d.name, onnx: d.onnx, kind: "hidden" as const, detail: d.from.join(" + ") })),
+  ];
+  return { text: lines.join("\n"), network, names };
+}
+
+function fail(n: OnnxNode, why: string): never {
+  throw new OnnxError(`${nodeText(n)}: ${why}`);
+}
+
+/** A constant from an initializer (a shape, a scalar). */
+function constOf(n: OnnxNode, t: OnnxTensor): Const {
+  if (count(t.dims) > 1_000_000) fail(n, `the constant ${JSON.stringify(t.name)} is too large`);
+  return { kind: "const", dims: t.dims, values: tensorValues(t) };
+}
+
+function apply(node: OnnxNode, env: OpEnv, get: (k: number) => View | Const | Init | null, net: NetworkText): View | Const {
+  if (node.outputs.length < 1 || !node.outputs[0]) fail(node, "it has no output");
+  switch (node.opType) {
+    case "Identity":
+    case "Dropout":
+      return passThrough(node, get(0), node.inputs.map((_, k) => (k === 0 ? null : get(k))));
+    case "Flatten":
+      return flatten(node, get(0));
+    case "Transpose":
+      return transpose(node, get(0));
+    case "Reshape": {
+      const s = get(1);
+      return reshape(node, get(0), s?.kind === "init" ? env.constant(1) : s, net);
+    }
+    case "Constant":
+      return constant(node);
+    default: {
+      const h = HANDLERS[node.opType];
+      if (!h) fail(node, `the operator ${node.opType} is not supported by neteq import (supported: ${SUPPORTED_OPS.join(", ")})`);
+      return h!(node, env) as View;
+    }
+  }
+}
+
+function constant(n: OnnxNode): Const {
+  if (n.attributes.length !== 1) fail(n, "expected exactly one value attribute");
+  const a = n.attributes[0]!;
+  if (a.name === "value" && a.kind === "tensor") return constOf(n, a.t);
+  if (a.name === "value_float" && a.kind === "float") return { kind: "const", dims: [], values: Float64Array.of(a.f) };
+  if (a.name === "value_floats" && a.kind === "floats") return { kind: "const", dims: [a.floats.length], values: Float64Array.from(a.floats) };
+  if (a.name === "value_int" && a.kind === "int") return { kind: "const", dims: [], values: Float64Array.of(Number(a.i)) };
+  if (a.name === "value_ints" && a.kind === "ints") return { kind: "const", dims: [a.ints.length], values: Float64Array.from(a.ints.map(Number)) };
+  return fail(n, `the attribute ${a.name} is not supported`);
+}
+
+/** `out[i:3] = h[i]`, or the last definition turned into the output when it is read plainly. */
+function outputLine(v: View, net: NetworkText): { line: string; def: Def | null } {
+  const last = net.defs[net.defs.length - 1];
+  const isPlain = v.axes.every((a) => a.batch || a.parts.length <= 1) && v.axes.filter((a) => !a.batch && a.parts.length === 1).map((a) => (a as { parts: readonly number[] }).parts[0]).every((p, i) => p === i) && v.axes.filter((a) => !a.batch && a.parts.length === 1).length === v.shape.length;
+  if (last && last.name === v.ref && isPlain && !net.defs.slice(0, -1).some((d) => new RegExp(`\\b${last.name}\\b`).test(d.text))) {
+    net.defs.pop();
+    const rhs = last.text.slice(last.name.length);
+    return { line: rhs.startsWith(" = ") ? `out ${rhs.slice(3)}` : `out${rhs}`, def: last };
+  }
+  const heads: string[] = [];
+  const ix = v.axes.map((a) => {
+    if (a.batch) return "batch" as const;
+    const vars = (a.parts.length ? a.parts.map((p) => v.shape[p]!) : [a.size]).map((s) => {
+      const name = `i${heads.length}`;
+      heads.push(`${name}:${s}`);
+      return { name, size: s };
+    });
+    return { vars };
+  });
+  return { line: `out[${heads.join(", ")}] = ${read(v, ix, "the graph output")}`, def: null };
+}
+
+function headerComment(model: OnnxModel, file: string, inputName: string, onnxInput: string, net: NetworkText): string[] {
+  const q = (s: string) => JSON.stringify(s);
+  const base = file.replace(/^.*[\\/]/, "");
+  const lines = [
+    `// Imported by \`neteq import ${base}\` (ONNX IR ${model.irVersion}, opset ${model.opset}${model.producer ? `, from ${model.producer}` : ""}).`,
+    "// One sample: the ONNX batch axis (the input's first) is not an axis here.",
+    `// input: ${inputName} <- ${q(onnxInput)}`,
+  ];
+  if (net.params.length) {
+    lines.push("// parameters (ONNX initializers):");
+    for (const p of net.params) lines.push(`//   ${p.name} <- ${q(p.onnx)} [${p.dims.join(", ")}]`);
+  }
+  if (net.defs.length) {
+    lines.push("// hidden tensors (ONNX node outputs):");
+    for (const d of net.defs) lines.push(`//   ${d.name} <- ${q(d.onnx)} (${d.from.join(" + ")})`);
+  }
+  return lines;
+}

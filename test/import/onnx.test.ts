@@ -1,0 +1,163 @@
+/**
+ * `neteq import`: the committed fixtures round-trip. Each imported network elaborates, its
+ * derived symmetry generators are the ones its architecture has, and on random inputs it
+ * computes what an independent float64 evaluator of the ONNX graph computes (with a negative
+ * control: one weight moved must change the output). Models outside the subset are refused
+ * with the op type and node name, and the CLI reports them as CLI001 with exit 2.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { elaborate } from "../../src/elaborate/elaborate.ts";
+import type { Network } from "../../src/elaborate/types.ts";
+import { importOnnx, OnnxError, onnxInitializers, type ImportResult } from "../../src/import/onnx.ts";
+import { evaluateNetwork } from "../../src/numeric/evaluate.ts";
+import { float64 } from "../../src/numeric/field.ts";
+import { realisations } from "../../src/numeric/realise.ts";
+import { Rng } from "../../src/numeric/rng.ts";
+import { load } from "../../src/syntax/load.ts";
+import { derive } from "../../src/symmetries/derive.ts";
+import { proveText } from "../symmetries/helpers.ts";
+import { cli as runCli } from "../helpers/cli.ts";
+import { attr, FIXTURE_DIR, FIXTURES, Graph } from "./fixtures/generate.ts";
+import { evaluateOnnx } from "./reference.ts";
+
+const SEED = Number(process.env.NETEQ_LAW_SEED ?? 20240601);
+
+function imported(file: string): { result: ImportResult; net: Network; bytes: Uint8Array } {
+  const bytes = new Uint8Array(fs.readFileSync(path.join(FIXTURE_DIR, file)));
+  const result = importOnnx(bytes, { file });
+  const m = elaborate(load(`${file}.neq`, result.text, () => null));
+  const errors = m.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length) throw new Error(`${file}: ${errors.map((e) => e.message).join("; ")}\n${result.text}`);
+  return { result, net: m.networks.get(result.network)!, bytes };
+}
+
+/** The imported network's output on `x` (one sample), with the ONNX initializers as parameters (optionally altered). */
+function neqOutput(net: Network, result: ImportResult, bytes: Uint8Array, x: Float64Array, alter?: (name: string, v: Float64Array) => Float64Array): number[] {
+  const inits = onnxInitializers(bytes);
+  const params = new Map<string, Float64Array>();
+  for (const n of result.names.filter((m) => m.kind === "param")) {
+    const v = inits.get(n.onnx)!.values();
+    params.set(n.neq, alter ? alter(n.neq, v) : v);
+  }
+  const act = (a: Parameters<typeof realisations>[0], z: number) => realisations(a)[0]!.float(z);
+  return evaluateNetwork(net, (name, i) => params.get(name)![i]!, [...x], float64, act).output;
+}
+
+const CASES = [
+  { file: "mlp.onnx", dims: [4], generators: ["permute act1_Relu_output_0 S_6", "permute act2_Tanh_output_0 S_5", "scale act1_Relu_output_0 (R_>0)^6", "flip act2_Tanh_output_0 {+-1}^5"] },
+  // Conv1's channels are tied through batch norm to its statistics; ReLU scaling is not
+  // claimed (batch norm sits between conv1 and its ReLU, global pooling reads conv2's ReLU).
+  { file: "cnn.onnx", dims: [2, 6, 6], generators: ["permute conv1_Conv_output_0 axis i S_3", "permute act2_Relu_output_0 axis i S_4"] },
+  // The residual stream reaches the input and the heads are split by a Reshape (a strided
+  // read): only the MLP's units permute and rescale.
+  { file: "transformer.onnx", dims: [3, 4], generators: ["permute mlp_act_Relu_output_0 axis j S_8", "scale mlp_act_Relu_output_0 axis j (R_>0)^8"] },
+];
+
+describe("ONNX fixtures", () => {
+  it("are what the generator script writes (regenerate with npx tsx test/import/fixtures/generate.ts)", () => {
+    for (const [name, make] of Object.entries(FIXTURES)) expect(Buffer.from(make()).equals(fs.readFileSync(path.join(FIXTURE_DIR, name))), name).toBe(true);
+  });
+
+  for (const c of CASES) {
+    describe(c.file, () => {
+      it("imports to a network that elaborates, with the expected derived generators", () => {
+        const { net } = imported(c.file);
+        expect(derive(net).candidates.map((g) => `${g.title} ${g.group}`)).toEqual(c.generators);
+      });
+
+      it(`computes the ONNX graph's function on random inputs (seed ${SEED}), and a moved weight does not`, () => {
+        const { net, result, bytes } = imported(c.file);
+        const rng = new Rng(SEED);
+        let controlDiffers = false;
+        for (let draw = 0; draw < 5; draw++) {
+          const x = Float64Array.from({ length: c.dims.reduce((a, b) => a * b, 1) }, () => rng.next() * 4 - 2);
+          const ref = evaluateOnnx(bytes, { dims: [1, ...c.dims], data: x });
+          const got = neqOutput(net, result, bytes, x);
+          expect(got.length).toBe(ref.data.length);
+          got.forEach((g, i) => expect(Math.abs(g - ref.data[i]!)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(ref.data[i]!))));
+          // Negative control: the first parameter's first two entries swapped.
+          const first = result.names.find((m) => m.kind === "param")!.neq;
+          const moved = neqOutput(net, result, bytes, x, (name, v) => (name === first ? Float64Array.from(v, (e, i) => (i === 0 ? v[1]! : i === 1 ? v[0]! : e)) : v));
+          if (moved.some((g, i) => Math.abs(g - ref.data[i]!) > 1e-6)) controlDiffers = true;
+        }
+        expect(controlDiffers).toBe(true);
+      });
+    });
+  }
+
+  it("proves the MLP's derived generators and refutes their controls", async () => {
+    const { result, net } = imported("mlp.onnx");
+    const report = await proveText(result.text, derive(net));
+    expect(report.generators.map((g) => g.verdict)).toEqual(["proved", "proved", "proved", "proved"]);
+    expect(report.controls.every((k) => k.ok)).toBe(true);
+  }, 120_000);
+
+  it("lists the initializers with dims, type and values", () => {
+    const bytes = new Uint8Array(fs.readFileSync(path.join(FIXTURE_DIR, "mlp.onnx")));
+    const inits = onnxInitializers(bytes);
+    const w = inits.get("fc1.weight")!;
+    expect(w.dims).toEqual([6, 4]);
+    expect(w.dataType).toBe("FLOAT");
+    expect(w.raw!.length).toBe(24 * 4);
+    const view = new DataView(w.raw!.buffer, w.raw!.byteOffset, w.raw!.byteLength);
+    expect([...w.values()]).toEqual(Array.from({ length: 24 }, (_, i) => view.getFloat32(4 * i, true)));
+  });
+});
+
+/** A one-layer model around `node` (input [batch, ...dims]), for refusals and their controls. */
+function small(dims: number[], build: (g: Graph, x: string) => string, opset = 17): Uint8Array {
+  const g = new Graph(new Rng(1));
+  const out = build(g, "input");
+  return g.encode(["input", ["batch", ...dims]], out, ["batch"], opset);
+}
+
+describe("models outside the subset", () => {
+  const refuse = (bytes: Uint8Array, ...parts: string[]) => {
+    let message = "";
+    try {
+      importOnnx(bytes, { file: "bad.onnx" });
+    } catch (e) {
+      expect(e).toBeInstanceOf(OnnxError);
+      message = (e as Error).message;
+    }
+    for (const p of parts) expect(message).toContain(p);
+  };
+
+  it("an unknown operator is named with its node; the same model without it imports", () => {
+    refuse(small([4], (g, x) => g.node("Erf", "act", [g.node("Gemm", "fc", [x, g.weight("w", [3, 4])], [attr.int("transB", 1)])])), 'node "/act/Erf" (Erf)', "not supported");
+    expect(importOnnx(small([4], (g, x) => g.node("Tanh", "act", [g.node("Gemm", "fc", [x, g.weight("w", [3, 4])], [attr.int("transB", 1)])])), { file: "ok.onnx" }).text).toContain("tanh(");
+  });
+
+  it("max pooling with padding (ONNX pads with -infinity) is refused; without padding it imports", () => {
+    const pool = (pads: number[]) => small([1, 4, 4], (g, x) => g.node("MaxPool", "pool", [x], [attr.ints("kernel_shape", [2, 2]), attr.ints("strides", [2, 2]), attr.ints("pads", pads)]));
+    refuse(pool([1, 1, 1, 1]), 'node "/pool/MaxPool" (MaxPool)', "-infinity");
+    expect(importOnnx(pool([0, 0, 0, 0]), { file: "ok.onnx" }).text).toContain("max[");
+  });
+
+  it("softmax over a non-last axis before opset 13 (which flattens) is refused; over the last it imports", () => {
+    const sm = (axis: number) => small([2, 3], (g, x) => g.node("Softmax", "sm", [x], [attr.int("axis", axis)]), 11);
+    refuse(sm(1), 'node "/sm/Softmax" (Softmax)', "opset 11");
+    expect(importOnnx(sm(2), { file: "ok.onnx" }).text).toContain("softmax(");
+  });
+
+  it("an unknown attribute is refused rather than ignored", () => {
+    refuse(small([1, 4, 4], (g, x) => g.node("Conv", "c", [x, g.weight("k", [2, 1, 3, 3])], [attr.ints("dilations", [1, 1]), attr.int("frobnicate", 1)])), "frobnicate");
+  });
+
+  it("the CLI reports a refusal as CLI001 with exit 2 and no stack trace", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "neteq-import-"));
+    const file = path.join(dir, "bad.onnx");
+    fs.writeFileSync(file, small([4], (g, x) => g.node("Erf", "act", [x])));
+    const r = await runCli(["import", file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^neteq: error CLI001: .*bad\.onnx: node "\/act\/Erf" \(Erf\): /);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    fs.writeFileSync(file, new Uint8Array([0x0a, 0xff, 0xff]));
+    const garbage = await runCli(["import", file]);
+    expect(garbage.code).toBe(2);
+    expect(garbage.stderr).toMatch(/^neteq: error CLI001: .*not an ONNX model/);
+  });
+});

@@ -1,0 +1,191 @@
+/**
+ * A tiny float64 reference evaluator of ONNX graphs, written from the ONNX operator
+ * definitions and independent of src/import (it shares only the protobuf decoding): dense
+ * row-major tensors with the batch axis, numpy broadcasting, and the ops of the fixtures.
+ * The import test compares the imported .neq network with it.
+ */
+import { decodeOnnx, tensorValues, type OnnxNode } from "../../src/import/onnxModel.ts";
+
+export interface Tensor {
+  readonly dims: number[];
+  readonly data: Float64Array;
+}
+
+const size = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
+const strides = (dims: readonly number[]) => dims.map((_, i) => size(dims.slice(i + 1)));
+const unravel = (f: number, dims: readonly number[]): number[] => {
+  const st = strides(dims);
+  return dims.map((d, i) => Math.floor(f / st[i]!) % d);
+};
+const tensor = (dims: number[], fill: (idx: number[]) => number): Tensor => {
+  const data = new Float64Array(size(dims));
+  for (let f = 0; f < data.length; f++) data[f] = fill(unravel(f, dims));
+  return { dims, data };
+};
+const at = (t: Tensor, idx: readonly number[]): number => {
+  const st = strides(t.dims);
+  return t.data[idx.reduce((s, i, k) => s + i * st[k]!, 0)]!;
+};
+
+function broadcast(a: Tensor, b: Tensor, f: (x: number, y: number) => number): Tensor {
+  const r = Math.max(a.dims.length, b.dims.length);
+  const pa = [...Array(r - a.dims.length).fill(1), ...a.dims];
+  const pb = [...Array(r - b.dims.length).fill(1), ...b.dims];
+  const dims = pa.map((d, i) => Math.max(d, pb[i]!));
+  return tensor(dims, (idx) => f(at({ dims: pa, data: a.data }, idx.map((i, k) => (pa[k] === 1 ? 0 : i))), at({ dims: pb, data: b.data }, idx.map((i, k) => (pb[k] === 1 ? 0 : i)))));
+}
+
+function matmul(a: Tensor, b: Tensor): Tensor {
+  const r = a.dims.length;
+  const K = a.dims[r - 1]!;
+  const lead = a.dims.slice(0, -2);
+  const bLead = b.dims.length === 2 ? null : b.dims.slice(0, -2);
+  const dims = [...lead, a.dims[r - 2]!, b.dims[b.dims.length - 1]!];
+  return tensor(dims, (idx) => {
+    const l = idx.slice(0, -2);
+    let s = 0;
+    for (let k = 0; k < K; k++) s += at(a, [...l, idx[r - 2]!, k]) * at(b, [...(bLead ? l : []), k, idx[r - 1]!]);
+    return s;
+  });
+}
+
+const ints = (n: OnnxNode, name: string): number[] | null => {
+  const a = n.attributes.find((x) => x.name === name);
+  return a && a.kind === "ints" ? a.ints.map(Number) : null;
+};
+const int = (n: OnnxNode, name: string, d: number): number => {
+  const a = n.attributes.find((x) => x.name === name);
+  return a && a.kind === "int" ? Number(a.i) : d;
+};
+const float = (n: OnnxNode, name: string, d: number): number => {
+  const a = n.attributes.find((x) => x.name === name);
+  return a && a.kind === "float" ? a.f : d;
+};
+
+/** Sliding windows over [N, C, H, W]: `reduce(values)` per output entry; `pad` is the value outside. */
+function windows(x: Tensor, k: number[], s: number[], p: number[], channelsOut: number, entry: (n: number, o: number, taps: (c: number, a: number, b: number) => number) => number): Tensor {
+  const [N, , H, W] = x.dims as [number, number, number, number];
+  const oh = Math.floor((H + p[0]! + p[2]! - k[0]!) / s[0]!) + 1;
+  const ow = Math.floor((W + p[1]! + p[3]! - k[1]!) / s[1]!) + 1;
+  return tensor([N, channelsOut, oh, ow], ([n, o, i, j]) =>
+    entry(n!, o!, (c, a, b) => {
+      const y = i! * s[0]! + a - p[0]!;
+      const z = j! * s[1]! + b - p[1]!;
+      return y < 0 || z < 0 || y >= H || z >= W ? NaN : at(x, [n!, c, y, z]);
+    }),
+  );
+}
+
+function op(n: OnnxNode, ins: (Tensor | null)[]): Tensor {
+  const [x, y, z] = ins;
+  switch (n.opType) {
+    case "Gemm": {
+      const A = x!;
+      const B = int(n, "transB", 0) ? tensor([y!.dims[1]!, y!.dims[0]!], ([i, j]) => at(y!, [j!, i!])) : y!;
+      const prod = matmul(A, B);
+      return z ? broadcast(prod, z, (p, c) => p + c) : prod;
+    }
+    case "MatMul":
+      return matmul(x!, y!);
+    case "Add":
+      return broadcast(x!, y!, (a, b) => a + b);
+    case "Div":
+      return broadcast(x!, y!, (a, b) => a / b);
+    case "Relu":
+      return { dims: x!.dims, data: x!.data.map((v) => Math.max(0, v)) };
+    case "Tanh":
+      return { dims: x!.dims, data: x!.data.map(Math.tanh) };
+    case "Sigmoid":
+      return { dims: x!.dims, data: x!.data.map((v) => 1 / (1 + Math.exp(-v))) };
+    case "Conv": {
+      const K = y!;
+      const p = ints(n, "pads") ?? [0, 0, 0, 0];
+      const s = ints(n, "strides") ?? [1, 1];
+      return windows(x!, K.dims.slice(2), s, p, K.dims[0]!, (_n, o, taps) => {
+        let acc = z ? z.data[o]! : 0;
+        for (let c = 0; c < K.dims[1]!; c++)
+          for (let a = 0; a < K.dims[2]!; a++)
+            for (let b = 0; b < K.dims[3]!; b++) {
+              const v = taps(c, a, b);
+              if (!Number.isNaN(v)) acc += at(K, [o, c, a, b]) * v;
+            }
+        return acc;
+      });
+    }
+    case "MaxPool": {
+      const k = ints(n, "kernel_shape")!;
+      return windows(x!, k, ints(n, "strides") ?? [1, 1], ints(n, "pads") ?? [0, 0, 0, 0], x!.dims[1]!, (_n, o, taps) => {
+        let m = -Infinity;
+        for (let a = 0; a < k[0]!; a++) for (let b = 0; b < k[1]!; b++) m = Math.max(m, Number.isNaN(taps(o, a, b)) ? -Infinity : taps(o, a, b));
+        return m;
+      });
+    }
+    case "GlobalAveragePool": {
+      const [N, C, H, W] = x!.dims as [number, number, number, number];
+      return tensor([N, C, 1, 1], ([nn, c]) => {
+        let s = 0;
+        for (let i = 0; i < H; i++) for (let j = 0; j < W; j++) s += at(x!, [nn!, c!, i, j]);
+        return s / (H * W);
+      });
+    }
+    case "Flatten":
+      return { dims: [x!.dims[0]!, size(x!.dims.slice(1))], data: x!.data };
+    case "Reshape": {
+      const target = [...y!.data].map((v, i) => (v === 0 ? x!.dims[i]! : v));
+      const known = target.filter((v) => v > 0).reduce((a, b) => a * b, 1);
+      return { dims: target.map((v) => (v === -1 ? x!.data.length / known : v)), data: x!.data };
+    }
+    case "Transpose": {
+      const perm = ints(n, "perm")!;
+      return tensor(perm.map((p) => x!.dims[p]!), (idx) => {
+        const src = new Array<number>(perm.length);
+        perm.forEach((p, k) => (src[p] = idx[k]!));
+        return at(x!, src);
+      });
+    }
+    case "BatchNormalization": {
+      const [, scale, bias, mean, variance] = ins as Tensor[];
+      const eps = float(n, "epsilon", 1e-5);
+      return tensor(x!.dims, (idx) => {
+        const c = idx[1]!;
+        return ((at(x!, idx) - mean!.data[c]!) / Math.sqrt(variance!.data[c]! + eps)) * scale!.data[c]! + bias!.data[c]!;
+      });
+    }
+    case "LayerNormalization": {
+      const eps = float(n, "epsilon", 1e-5);
+      const D = x!.dims[x!.dims.length - 1]!;
+      const out = new Float64Array(x!.data.length);
+      for (let r = 0; r < x!.data.length / D; r++) {
+        const row = x!.data.subarray(r * D, (r + 1) * D);
+        const mu = row.reduce((a, b) => a + b, 0) / D;
+        const v = row.reduce((a, b) => a + (b - mu) ** 2, 0) / D;
+        for (let d = 0; d < D; d++) out[r * D + d] = ((row[d]! - mu) / Math.sqrt(v + eps)) * y!.data[d]! + (z ? z.data[d]! : 0);
+      }
+      return { dims: x!.dims, data: out };
+    }
+    case "Softmax": {
+      const D = x!.dims[x!.dims.length - 1]!;
+      const out = new Float64Array(x!.data.length);
+      for (let r = 0; r < x!.data.length / D; r++) {
+        const row = x!.data.subarray(r * D, (r + 1) * D);
+        const m = Math.max(...row);
+        const e = row.map((v) => Math.exp(v - m));
+        const s = e.reduce((a, b) => a + b, 0);
+        for (let d = 0; d < D; d++) out[r * D + d] = e[d]! / s;
+      }
+      return { dims: x!.dims, data: out };
+    }
+    default:
+      throw new Error(`reference evaluator: ${n.opType} is not implemented`);
+  }
+}
+
+/** Run the graph of an ONNX file on `input` (with its batch axis). */
+export function evaluateOnnx(bytes: Uint8Array, input: Tensor): Tensor {
+  const m = decodeOnnx(bytes);
+  const values = new Map<string, Tensor>();
+  for (const t of m.initializers) values.set(t.name, { dims: [...t.dims], data: tensorValues(t) });
+  values.set(m.inputs.find((i) => !values.has(i.name))!.name, input);
+  for (const n of m.nodes) values.set(n.outputs[0]!, op(n, n.inputs.map((i) => (i ? values.get(i)! : null))));
+  return values.get(m.outputs[0]!.name)!;
+}
