@@ -106,14 +106,23 @@ export function lipschitz(f: (x: number) => number, L: number): (x: Interval) =>
   };
 }
 
-/** Like `monotone`, but an overflow is an error rather than a bound (for unbounded functions). */
-export function increasing(f: (x: number) => number): (x: Interval) => Interval {
-  return (x) => {
-    const lo = bound(f, x.lo, -1);
-    const hi = bound(f, x.hi, 1);
-    if (lo === null || hi === null) throw new RangeError("the function overflows here");
-    return { lo, hi };
+/**
+ * An increasing function with positive values whose float64 implementation has a small
+ * *relative* error (exp, softplus): f(x) rounded outwards by a relative margin of 1e-12 (1 +
+ * |x|), which covers the half-ulp error of the argument (relative error |x| 2^-53 in exp)
+ * and the library's few ulps many times over, and never below 0. An absolute margin would
+ * put 0 inside the enclosure of exp(-30) and make a softmax denominator undecidable.
+ */
+export function positiveIncreasing(f: (x: number) => number): (x: Interval) => Interval {
+  const at = (x: Rational, dir: 1 | -1): Rational => {
+    const xf = x.toNumber();
+    const y = f(xf);
+    const d = 1e-12 * (Math.abs(xf) + 1);
+    if (!Number.isFinite(y) || !(d < 0.5)) throw new RangeError("the function overflows here");
+    const r = Rational.fromNumber(y).mul(Rational.fromNumber(1 + dir * d));
+    return dir < 0 && r.sign() < 0 ? Rational.ZERO : r;
   };
+  return (x) => ({ lo: at(x.lo, -1), hi: at(x.hi, 1) });
 }
 
 /** A decreasing function on (0, infinity), defined as 1 at and below 0 (rsqrt). */

@@ -14,7 +14,7 @@ import { meaningOf } from "../elaborate/meaning.ts";
 import { evalSExpr, type ActFn } from "./evaluate.ts";
 import { exact, float64 } from "./field.ts";
 import { Rational } from "./rational.ts";
-import { decreasingPositive, definitionRange, increasing, lipschitz, monotone, type Interval } from "./interval.ts";
+import { decreasingPositive, definitionRange, lipschitz, monotone, positiveIncreasing, type Interval } from "./interval.ts";
 import * as special from "./special.ts";
 
 /** A concrete function standing in for an activation. */
@@ -100,12 +100,12 @@ export function fromDefinition(description: string, def: SExpr, param = "z", nes
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 /** Built-ins without an exact form: the real function in float64, enclosed rigorously for replays. */
 export const REAL: Readonly<Record<string, Realisation>> = {
-  exp: { description: "exp (float64)", exact: null, float: Math.exp, interval: increasing(Math.exp), definition: null },
+  exp: { description: "exp (float64)", exact: null, float: Math.exp, interval: positiveIncreasing(Math.exp), definition: null },
   rsqrt: { description: "1/sqrt (float64)", exact: null, float: special.rsqrt, interval: decreasingPositive(special.rsqrt), definition: null },
   // Lipschitz constants: |gelu'| <= 1.13, |silu'| <= 1.1.
   gelu: { description: "gelu (float64)", exact: null, float: special.gelu, interval: lipschitz(special.gelu, 1.13), definition: null },
   silu: { description: "silu (float64)", exact: null, float: special.silu, interval: lipschitz(special.silu, 1.1), definition: null },
-  softplus: { description: "softplus (float64)", exact: null, float: special.softplus, interval: increasing(special.softplus), definition: null },
+  softplus: { description: "softplus (float64)", exact: null, float: special.softplus, interval: positiveIncreasing(special.softplus), definition: null },
 };
 
 export const realTanh: Realisation = { description: "tanh (float64)", exact: null, float: Math.tanh, interval: monotone(Math.tanh, { lo: Rational.of(-1), hi: Rational.ONE }), definition: null };
