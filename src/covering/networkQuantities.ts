@@ -3,8 +3,9 @@
  *   - Lambda from `networkLipschitz` (per-layer factors read off the index expressions),
  *   - S = the number of parameter entries,
  *   - the permutation group: one S_n per free axis class of elaborate/axes.ts that moves
- *     parameters (the classes `neteq symmetries` derives and proves: hidden units, channels,
- *     heads; a class tied to the input or output, or read with an offset, does not count),
+ *     parameters and whose every permutation the symbolic rules prove to preserve the network
+ *     (hidden units, channels, heads; a class tied to the input or output, or read with an
+ *     offset, does not count),
  *   - the symmetry reduction of Lemma 3 over the *keyed* classes: those with a vector
  *     parameter of their own (a bias, a norm's shift), whose entries serve as the sorting key.
  *     Sorting every keyed class by its key is a symmetry, the keys of different classes are
@@ -14,6 +15,8 @@
  * An MLP declared with mlp(...) keeps its closed-form Lemma 1 (computeQuantities).
  */
 import { axisClass } from "../elaborate/axes.ts";
+import { TRIVIAL, type AxisAction } from "../symbolic/actions.ts";
+import { push } from "../symbolic/rules.ts";
 import type { QUANTITIES } from "../elaborate/bounds.ts";
 import type { Network } from "../elaborate/types.ts";
 import type { Rational } from "../numeric/rational.ts";
@@ -47,11 +50,27 @@ export function permutationClasses(net: Network): PermutationClass[] {
       const id = [...c.nodes, ...c.params].map((r) => `${r.kind}:${r.name}#${r.axis}`).sort().join(" ");
       if (seen.has(id)) return;
       seen.add(id);
+      // Counted only when the symbolic rules prove that every permutation of the class
+      // preserves the function (a permutation needs no activation lemma, so the rule chain
+      // alone is the proof: README, "The symbolic strategy").
+      if (!everyPermutationPreserves(net, c.params, shapes)) return;
       const key = c.params.find((p) => shapes.get(p.name)?.length === 1)?.name ?? null;
       out.push({ where: n.shape.length === 1 ? n.name : `${n.name} axis ${n.axes[axis] ?? axis}`, size: c.size, params: c.params.map((p) => `${p.name}:${p.axis}`), key });
     });
   }
   return out;
+}
+
+/** Whether the symbolic rules prove that permuting these parameter axes together, by any one permutation, preserves `net`. */
+function everyPermutationPreserves(net: Network, axes: readonly { name: string; axis: number }[], shapes: ReadonlyMap<string, readonly number[]>): boolean {
+  const params = new Map<string, AxisAction[]>();
+  for (const r of axes) {
+    const acts = params.get(r.name) ?? (shapes.get(r.name) ?? []).map((): AxisAction => TRIVIAL);
+    acts[r.axis] = { perm: ["P"], atoms: [] };
+    params.set(r.name, acts);
+  }
+  const r = push(net, { params, perms: new Map([["P", "the class's permutation"]]), diags: new Map() });
+  return r.ok && r.lemmas.length === 0;
 }
 
 /** The quantities of a network at (B, eps), or why no rigorous Lambda is known. */
