@@ -10,6 +10,7 @@
  * concrete random permutation for every permutation name exactly as the spec says; all go
  * to the checker. A spec is correct when it has no problem and the checker proves all.
  */
+import { seededPermutation } from "../numeric/permutation.ts";
 import { reads } from "../elaborate/iexpr.ts";
 import type { IExpr, Network } from "../elaborate/types.ts";
 import { derive } from "./derive.ts";
@@ -82,13 +83,7 @@ export function specProblems(net: Network, spec: Spec): string[] {
 
 /** A permutation of 0..n-1 from a seeded generator, never the identity when n > 1. */
 function randomPermutation(n: number, seed: number): number[] {
-  const p = Array.from({ length: n }, (_, i) => i);
-  let s = seed >>> 0;
-  for (let i = n - 1; i > 0; i--) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    const j = s % (i + 1);
-    [p[i], p[j]] = [p[j]!, p[i]!];
-  }
+  const p = seededPermutation(n, seed);
   if (n > 1 && p.every((x, i) => x === i)) p.push(p.shift()!);
   return p;
 }

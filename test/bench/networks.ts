@@ -2,18 +2,11 @@
  * Proof files of well-known architectures for the benchmark, each with its full set of
  * permutation symmetries in one claim (and, for attention, the continuous actions).
  */
+import { seededPermutation } from "../../src/numeric/permutation.ts";
 
 /** A random permutation of 0..n-1 in one-line notation (deterministic in the seed). */
-export const permutation = (n: number, seed: number): number[] => {
-  const p = Array.from({ length: n }, (_, i) => i);
-  let s = seed >>> 0;
-  for (let i = n - 1; i > 0; i--) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    const j = s % (i + 1);
-    [p[i], p[j]] = [p[j]!, p[i]!];
-  }
-  return p;
-};
+export const permutation = seededPermutation;
+
 /** A permutation in array notation, broken over lines (lines have a length limit; brackets continue them). */
 const by = (n: number, seed: number): string => {
   const p = permutation(n, seed);
