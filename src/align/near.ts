@@ -11,7 +11,7 @@
  * (sorting is 1-Lipschitz in the max norm). MLPs: layer by layer, each unit's incoming row and
  * bias in B's column order (the previous layer's g applied, its scales divided out), divided
  * by the row's norm for positively homogeneous units (or by its leading sign for odd ones);
- * the scale is then the ratio of the norms.
+ * the scale is then the least-squares factor between the matched rows.
  */
 import munkres from "munkres";
 import type { Network } from "../elaborate/types.ts";
@@ -85,7 +85,9 @@ export function nearMatchMlp(widths: readonly number[], actions: readonly UnitAc
     const na = ra.map(normalise);
     const nb = rb.map(normalise);
     const perm = assign(na.map((x) => Float64Array.from(nb, (y) => dist2(x, y))));
-    const scales = perm.map((u, i) => (actions[l - 1] === "scale" ? Rational.fromNumber(norm(rb[u]!) / norm(ra[i]!)) : actions[l - 1] === "flip" ? Rational.of(lead(ra[i]!) * lead(rb[u]!)) : Rational.ONE));
+    // Least squares c = <a, b> / <a, a>: rounding errors average out over the row.
+    const dot = (x: Float64Array, y: Float64Array) => x.reduce((s, v, k) => s + v * y[k]!, 0);
+    const scales = perm.map((u, i) => (actions[l - 1] === "scale" ? Rational.fromNumber(dot(ra[i]!, rb[u]!) / (dot(ra[i]!, ra[i]!) || 1)) : actions[l - 1] === "flip" ? Rational.of(lead(ra[i]!) * lead(rb[u]!)) : Rational.ONE));
     layers.push({ layer: l, perm, scales });
   }
   return { widths, layers };
