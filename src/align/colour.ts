@@ -47,30 +47,41 @@ function round(layout: ColourLayout, values: ReadonlyMap<string, ExactValues>, o
     if (owned.length === 0) return;
     const v = values.get(P.name)!;
     const nd = P.shape.length;
-    for (const k of [0, 1] as const) {
-      const p = PRIMES[k];
-      // Per axis and index: the term an index contributes (its colour, or its position on a fixed axis).
-      const terms = P.shape.map((n, b) => {
+    const [p0, p1] = PRIMES;
+    // Per prime, axis and index: the term an index contributes (its colour, or its position on a fixed axis).
+    const terms = ([0, 1] as const).map((k) =>
+      P.shape.map((n, b) => {
         const w = weight(pi * 64 + b + 1, k);
         const o = P.owners[b]!;
-        return Float64Array.from({ length: n }, (_, i) => ((o >= 0 ? old[o]![k]![i]! : i + 1) * w) % p);
-      });
-      const wv = weight(pi * 64 + 63, k);
-      const salts = P.shape.map((_, a) => weight(pi * 64 + a + 32, k));
-      const idx = new Array<number>(nd).fill(0);
-      const total = v.length;
-      for (let f = 0; f < total; f++) {
-        let tot = (v.residue(f, k) * wv) % p;
-        for (let b = 0; b < nd; b++) tot += terms[b]![idx[b]!]!;
-        for (const a of owned) {
-          const t = (((tot - terms[a]![idx[a]!]! + salts[a]!) % p) + p) % p;
-          const row = acc[P.owners[a]!]![k]!;
-          row[idx[a]!] = (row[idx[a]!]! + cube(t, p)) % p;
-        }
-        for (let b = nd - 1; b >= 0; b--) {
-          if (++idx[b]! < P.shape[b]!) break;
-          idx[b] = 0;
-        }
+        return Float64Array.from({ length: n }, (_, i) => ((o >= 0 ? old[o]![k]![i]! : i + 1) * w) % PRIMES[k]);
+      }),
+    );
+    const [t0, t1] = terms as [Float64Array[], Float64Array[]];
+    const wv0 = weight(pi * 64 + 63, 0);
+    const wv1 = weight(pi * 64 + 63, 1);
+    const salts = ([0, 1] as const).map((k) => P.shape.map((_, a) => weight(pi * 64 + a + 32, k)));
+    const sinks = owned.map((a) => [acc[P.owners[a]!]![0]!, acc[P.owners[a]!]![1]!] as const);
+    const idx = new Int32Array(nd);
+    const total = v.length;
+    for (let f = 0; f < total; f++) {
+      let tot0 = (v.residue(f, 0) * wv0) % p0;
+      let tot1 = (v.residue(f, 1) * wv1) % p1;
+      for (let b = 0; b < nd; b++) {
+        tot0 += t0[b]![idx[b]!]!;
+        tot1 += t1[b]![idx[b]!]!;
+      }
+      for (let q = 0; q < owned.length; q++) {
+        const a = owned[q]!;
+        const u = idx[a]!;
+        const x0 = (((tot0 - t0[a]![u]! + salts[0]![a]!) % p0) + p0) % p0;
+        const x1 = (((tot1 - t1[a]![u]! + salts[1]![a]!) % p1) + p1) % p1;
+        const [s0, s1] = sinks[q]!;
+        s0[u] = (s0[u]! + cube(x0, p0)) % p0;
+        s1[u] = (s1[u]! + cube(x1, p1)) % p1;
+      }
+      for (let b = nd - 1; b >= 0; b--) {
+        if (++idx[b]! < P.shape[b]!) break;
+        idx[b] = 0;
       }
     }
   });
