@@ -5,8 +5,8 @@
  *   theorem group_h1: forall P: perm(512), c: pos(512). N ~ N after scale N.h1 by c then permute N.h1 by P
  *   theorem perm_s0_0: forall P: perm(16). N ~ N after permute N.s0 axis channels by P
  *
- * which the checker's symbolic strategy proves by one rule chain (README, "Whole-group and
- * every-width claims"): exactly the group g is drawn from, and fast. Where such a claim is not
+ * which the checker's symbolic strategy proves by one rule chain (proofs/14_every_width.neq;
+ * README, "The symbolic strategy"): exactly the group g is drawn from, and fast. Where such a claim is not
  * proved (the symbolic strategy does not apply, a timeout), that layer or class falls back to
  * building blocks that generate the group (a transposition and an n-cycle for S_n; scaling
  * by a symbolic c > 0; one flip). g A preserves the function when every layer or class it
