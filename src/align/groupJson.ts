@@ -1,6 +1,7 @@
 /** g as JSON (`neteq align --json`, `--apply g.json`): permutations and rational scales as strings. */
 import { Rational } from "../numeric/rational.ts";
-import type { GroupElement } from "./types.ts";
+import type { PermClass } from "./classes.ts";
+import type { GroupElement, TensorGroupElement } from "./types.ts";
 
 /** The JSON form: { widths, layers: [{ layer, perm, scales: ["1", "-1/2", ...] }] }. */
 export function groupToJson(g: GroupElement): unknown {
@@ -31,4 +32,29 @@ export function groupFromJson(raw: unknown, widths: readonly number[]): { g: Gro
     layers.push({ layer: l, perm: perm as number[], scales });
   }
   return { g: { widths, layers } };
+}
+
+/** A tensor network's g as JSON: { classes: [{ id, where, perm }] }. */
+export function tensorGroupToJson(g: TensorGroupElement): unknown {
+  return { classes: g.classes.map((c) => ({ id: c.id, where: c.where, perm: c.perm })) };
+}
+
+/** Parse a tensor network's g and check it against the network's classes; messages name the field. */
+export function tensorGroupFromJson(raw: unknown, classes: readonly PermClass[]): { g: TensorGroupElement } | { problem: string } {
+  const o = raw as { classes?: unknown; g?: unknown } | null;
+  const src = (o && typeof o === "object" && "g" in o ? (o.g as typeof o) : o) ?? null;
+  if (!src || !Array.isArray(src.classes)) return { problem: `expected { classes: [{ id, perm }] } (as written by neteq align --json); the network's classes are ${classes.map((c) => c.id).join(", ") || "none"}` };
+  const given = new Map<string, unknown>();
+  for (const c of src.classes as { id?: unknown; perm?: unknown }[]) {
+    if (!c || typeof c.id !== "string") return { problem: "every entry of classes needs an id" };
+    if (!classes.some((k) => k.id === c.id)) return { problem: `class ${c.id} is not a permutation class of the network (its classes: ${classes.map((k) => k.id).join(", ")})` };
+    given.set(c.id, c.perm);
+  }
+  const out = [];
+  for (const c of classes) {
+    const perm = given.has(c.id) ? given.get(c.id) : Array.from({ length: c.size }, (_, i) => i);
+    if (!Array.isArray(perm) || perm.length !== c.size || !perm.every((p) => Number.isInteger(p) && p >= 0 && p < c.size) || new Set(perm).size !== c.size) return { problem: `class ${c.id}: perm is not a permutation of 0..${c.size - 1}` };
+    out.push({ id: c.id, where: c.where, perm: perm as number[] });
+  }
+  return { g: { classes: out } };
 }

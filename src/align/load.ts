@@ -1,5 +1,5 @@
 /**
- * Loading what `neteq align` works on: the network (`file:Network`, an mlp) and a
+ * Loading what `neteq align` works on: the network (`file:Network`) and a
  * checkpoint's values mapped onto its parameters.
  */
 import { elaborate } from "../elaborate/elaborate.ts";
@@ -13,8 +13,8 @@ import type { Checkpoint } from "../weights/types.ts";
 import { ExactValues } from "./exact.ts";
 import type { ParamValues } from "./matchMlp.ts";
 
-/** The mlp network named by `spec` ("file.neq:Network"), or messages. */
-export function loadNetwork(spec: string, cwd: string): { net: Network & { mlp: NonNullable<Network["mlp"]> } } | { messages: string[] } {
+/** The network named by `spec` ("file.neq:Network") and its file as given, or messages. */
+export function loadNetwork(spec: string, cwd: string): { net: Network; file: string } | { messages: string[] } {
   const at = spec.lastIndexOf(":");
   if (at <= 0 || at === spec.length - 1) return { messages: [`--net: expected <file>:<network>, got ${JSON.stringify(spec)}`] };
   const file = spec.slice(0, at);
@@ -27,8 +27,7 @@ export function loadNetwork(spec: string, cwd: string): { net: Network & { mlp: 
   if (errors.length) return { messages: errors.map((d) => renderDiagnostic(d, loaded.sources)) };
   const net = module.networks.get(name);
   if (!net) return { messages: [`${file} declares no network ${name}${module.networks.size ? `; its networks are ${[...module.networks.keys()].join(", ")}` : ""}`] };
-  if (!net.mlp) return { messages: [`${name} is not declared with mlp(...): align, --apply and canonicalise are implemented for multilayer perceptrons so far`] };
-  return { net: net as Network & { mlp: NonNullable<Network["mlp"]> } };
+  return { net, file };
 }
 
 /** A checkpoint opened and mapped onto the network. */

@@ -25,6 +25,8 @@ export function unitAction(a: Activation): UnitAction {
 export interface Generator {
   readonly claim: string;
   readonly statement: string;
+  /** What it is about (a hidden layer "h1", a class id), so that a failed whole-group claim can fall back to its building blocks. */
+  readonly unit?: string;
 }
 
 /** The proof file for g (null text when g is the identity: nothing to prove). */
@@ -45,20 +47,20 @@ export function theoremFile(widths: readonly number[], activations: readonly Act
     const flips = u.scaled && unitAction(act) === "flip";
     if ((u.moved || flips) && n >= 2) {
       lines.push(`theorem swap_h${l}: N ~ N after permute N.h${l} by (0 1)`);
-      generators.push({ claim: `swap_h${l}`, statement: `permute N.h${l} by (0 1)` });
+      generators.push({ claim: `swap_h${l}`, statement: `permute N.h${l} by (0 1)`, unit: `h${l}` });
       if (n >= 3) {
         lines.push(`theorem cycle_h${l}: N ~ N after permute N.h${l} by [${Array.from({ length: n }, (_, i) => (i + 1) % n).join(", ")}]`);
-        generators.push({ claim: `cycle_h${l}`, statement: `permute N.h${l} by the cycle (0 1 ... ${n - 1})` });
+        generators.push({ claim: `cycle_h${l}`, statement: `permute N.h${l} by the cycle (0 1 ... ${n - 1})`, unit: `h${l}` });
       }
     }
     if (u.scaled && !flips) {
       if (u.negative) return;
       lines.push(`symmetry scale_h${l}_by(c[${n}] > 0) = scale N.h${l} by c`, `theorem scale_h${l}: N ~ N after scale_h${l}_by`);
-      generators.push({ claim: `scale_h${l}`, statement: `scale every unit of N.h${l} by its own c > 0` });
+      generators.push({ claim: `scale_h${l}`, statement: `scale every unit of N.h${l} by its own c > 0`, unit: `h${l}` });
     }
     if (flips) {
       lines.push(`theorem flip_h${l}: N ~ N after flip N.h${l}[0]`);
-      generators.push({ claim: `flip_h${l}`, statement: `flip the sign of unit 0 of N.h${l}` });
+      generators.push({ claim: `flip_h${l}`, statement: `flip the sign of unit 0 of N.h${l}`, unit: `h${l}` });
     }
   });
   if (used.some((u) => u.negative) && unitAction(act) !== "flip") return { problem: `g multiplies some unit by a negative number, which is no symmetry the generator theorems cover for ${act.name}` };

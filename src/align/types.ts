@@ -52,3 +52,34 @@ export interface NoMatch {
   readonly unit: number;
   readonly reason: string;
 }
+
+/** g on one permutation class of a tensor network: unit i of A moves to position `perm[i]`. */
+export interface ClassPerm {
+  /** The class's id and description (classes.ts). */
+  readonly id: string;
+  readonly where: string;
+  readonly perm: readonly number[];
+}
+
+/** A group element of a tensor network's permutation group: one permutation per class. */
+export interface TensorGroupElement {
+  readonly classes: readonly ClassPerm[];
+}
+
+/** Units of a class that could not be told apart (equal colours): matched in index order. */
+export interface Tie {
+  readonly id: string;
+  readonly where: string;
+  /** Units of A that share their colour with another unit. */
+  readonly units: number;
+  /** The largest group of units with one colour. */
+  readonly largest: number;
+}
+
+/** Why no g was found for a tensor network: a unit of B without a counterpart in A. */
+export interface ClassNoMatch {
+  readonly id: string;
+  readonly where: string;
+  readonly unit: number;
+  readonly reason: string;
+}

@@ -7,22 +7,22 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { applyMlp } from "../align/apply.ts";
-import { canonicalGroupElement } from "../align/canonicalise.ts";
-import { groupFromJson, groupToJson } from "../align/groupJson.ts";
 import { loadNetwork, loadParams, type Loaded } from "../align/load.ts";
-import { matchMlp } from "../align/matchMlp.ts";
-import { proveTheorem, theoremFile, unitAction, type TheoremOutcome } from "../align/theorem.ts";
-import type { ExactCheck, GroupElement } from "../align/types.ts";
-import { verifyMlp } from "../align/verifyMlp.ts";
+import { residuals, type Residual } from "../align/near.ts";
+import { planFor, type AnyGroup, type Plan, type Theorem, type Unmatched } from "../align/plan.ts";
+import type { ExactCheck, Tie } from "../align/types.ts";
 import { resolveOptions } from "../options.ts";
 import { table } from "../report/table.ts";
 import { readMap, type Source } from "../weights/mapping.ts";
 import { allFloat32 } from "../weights/floats.ts";
 import { encodeSafetensors } from "../weights/safetensors.ts";
+import { importReader } from "./files.ts";
 import { argsError, type Io } from "./main.ts";
 
-const USAGE_ALIGN = "usage: neteq align <A> <B> --net <file>:<network> [--map m.json] [--map-b m.json] [--json] [--no-cache]\n       neteq align --apply <g.json> <A> --net <file>:<network> -o <out.safetensors>\n       neteq canonicalise <A> --net <file>:<network> -o <out.safetensors>";
+/** Default tolerance for near-images: B within this many ulps of g A in every tensor. */
+const DEFAULT_ULPS = 8;
+
+const USAGE_ALIGN = "usage: neteq align <A> <B> --net <file>:<network> [--map m.json] [--map-b m.json] [--json] [--no-cache] [--ulps N]\n       neteq align --apply <g.json> <A> --net <file>:<network> -o <out.safetensors>\n       neteq canonicalise <A> --net <file>:<network> -o <out.safetensors>";
 
 const fail = (io: Io, message: string, code = "CLI003"): number => {
   io.stderr(`neteq: error ${code}: ${message}\n${USAGE_ALIGN}\n`);
@@ -39,7 +39,7 @@ function parse(args: readonly string[], io: Io) {
       args: [...args],
       allowPositionals: true,
       strict: true,
-      options: { net: { type: "string" }, map: { type: "string" }, "map-b": { type: "string" }, json: { type: "boolean" }, apply: { type: "string" }, o: { type: "string", short: "o" }, "no-cache": { type: "boolean" }, "cache-dir": { type: "string" } },
+      options: { net: { type: "string" }, map: { type: "string" }, "map-b": { type: "string" }, json: { type: "boolean" }, apply: { type: "string" }, o: { type: "string", short: "o" }, "no-cache": { type: "boolean" }, "cache-dir": { type: "string" }, ulps: { type: "string" } },
     });
   } catch (e) {
     fail(io, argsError(e));
@@ -75,78 +75,103 @@ export async function alignCommand(args: readonly string[], io: Io): Promise<num
   if (v.apply !== undefined) return applyCommand(v.apply, parsed.positionals, v, io);
   if (parsed.positionals.length !== 2) return fail(io, "align takes two weight files A and B");
   if (v.o !== undefined) return fail(io, "-o is for --apply (align itself writes nothing)");
+  const tolerance = v.ulps === undefined ? DEFAULT_ULPS : Number(v.ulps);
+  if (!Number.isFinite(tolerance) || tolerance < 0) return fail(io, `--ulps: expected a number of ulps >= 0, got ${JSON.stringify(v.ulps)}`);
   const m = maps(io, v);
   if (!m) return 2;
   const netR = loadNetwork(v.net, io.cwd);
   if ("messages" in netR) return inputErrors(io, netR.messages);
   const net = netR.net;
+  const plan = planFor(net, netR.file, io.cwd, importReader(io.cwd));
   const [fa, fb] = parsed.positionals as [string, string];
   const a = loadParams(fa, net, m.a, io.cwd);
   const b = loadParams(fb, net, m.b, io.cwd);
   const problems = [...("messages" in a ? a.messages : []), ...("messages" in b ? b.messages : [])];
   if (problems.length || "messages" in a || "messages" in b) return inputErrors(io, problems);
   const started = Date.now();
-  const widths = net.mlp.widths;
-  const actions = net.mlp.activations.map(unitAction);
-  const found = matchMlp(widths, actions, a.loaded.values, b.loaded.values);
   const files = { A: { path: fa, sha256: a.loaded.checkpoint.sha256 }, B: { path: fb, sha256: b.loaded.checkpoint.sha256 } };
-  if ("noMatch" in found) {
-    const report = { network: net.name, widths, files, verdict: "not an image", noMatch: found.noMatch, ms: Date.now() - started };
-    if (v.json) io.stdout(JSON.stringify(report, null, 2) + "\n");
-    else io.stdout(`${fb} is not a symmetry image of ${fa} under ${net.name}'s permutations${actions.includes("scale") ? " and positive scalings" : actions.includes("flip") ? " and sign flips" : ""}:\n  layer h${found.noMatch.layer}, unit ${found.noMatch.unit}: ${found.noMatch.reason}\n`);
-    return 1;
+  const A = a.loaded.values;
+  const B = b.loaded.values;
+  const found = plan.match(A, B);
+  const exact = "g" in found ? plan.verify(found.g, A, B) : null;
+  if ("g" in found && exact && exact.mismatches === 0) {
+    const { options } = resolveOptions({ cache: !v["no-cache"], ...(v["cache-dir"] ? { cacheDir: v["cache-dir"] } : {}) }, io.cwd);
+    const theorem = await plan.theorem(found.g, options);
+    return report(io, v, plan, { network: net.name, files, g: found.g, ties: found.ties, exact, theorem, near: null, noMatch: null, started, tolerance });
   }
-  return certify(io, v, net.name, widths, net.mlp.activations, found.g, a.loaded, b.loaded, files, started);
+  // No exact g: the nearest one by assignment, reported with its residual (never as exact).
+  const floats = [...A.values(), ...B.values()].every((x) => x.floats);
+  const near = floats ? plan.near(A, B) : null;
+  const nearReport = near && near.gA.size ? { g: near.g, residuals: residuals(near.gA, B) } : null;
+  return report(io, v, plan, { network: net.name, files, g: "g" in found ? found.g : null, ties: "g" in found ? found.ties : [], exact, theorem: null, near: nearReport, noMatch: "noMatch" in found ? found.noMatch : null, started, tolerance });
 }
 
-async function certify(io: Io, v: { json?: boolean; "no-cache"?: boolean; "cache-dir"?: string }, network: string, widths: readonly number[], activations: Parameters<typeof theoremFile>[1], g: GroupElement, A: Loaded, B: Loaded, files: unknown, started: number): Promise<number> {
-  const exact = verifyMlp(g, A.values, B.values);
-  let theorem: TheoremOutcome | { problem: string } | { identity: true } = { identity: true };
-  if (exact.mismatches === 0) {
-    const file = theoremFile(widths, activations, g);
-    if ("problem" in file) theorem = file;
-    else if (file.generators.length > 0) {
-      const { options } = resolveOptions({ cache: !v["no-cache"], ...(v["cache-dir"] ? { cacheDir: v["cache-dir"] } : {}) }, io.cwd);
-      theorem = await proveTheorem(file.text, file.generators, options);
-    }
-  }
-  const proved = "identity" in theorem || ("proved" in theorem && theorem.proved);
-  const identical = exact.mismatches === 0 && proved;
-  const verdict = identical ? "functionally identical for all inputs" : exact.mismatches > 0 ? "not an image" : "exact image, theorem not proved";
-  const ms = Date.now() - started;
+/** Everything one alignment found, for the text and JSON reports. */
+interface Outcome {
+  readonly network: string;
+  readonly files: unknown;
+  readonly g: AnyGroup | null;
+  readonly ties: readonly Tie[];
+  readonly exact: ExactCheck | null;
+  readonly theorem: Theorem | null;
+  readonly near: { readonly g: AnyGroup; readonly residuals: readonly Residual[] } | null;
+  readonly noMatch: Unmatched | null;
+  readonly started: number;
+  readonly tolerance: number;
+}
+
+/** The verdict: only an exact image with a proved theorem is "functionally identical". */
+function verdictOf(o: Outcome): { verdict: string; code: number } {
+  const proved = o.theorem !== null && ("identity" in o.theorem || ("proved" in o.theorem && o.theorem.proved));
+  if (o.exact && o.exact.mismatches === 0) return proved ? { verdict: "functionally identical for all inputs", code: 0 } : { verdict: "exact image, theorem not proved", code: 1 };
+  const worst = o.near ? Math.max(0, ...o.near.residuals.map((r) => r.maxUlps)) : Infinity;
+  if (o.near && worst <= o.tolerance) return { verdict: `image up to a per-tensor residual of ${ulpsText(worst)} ulps`, code: 1 };
+  if (o.ties.length > 0 && o.exact) return { verdict: "undecided: tied units", code: 1 };
+  return { verdict: "not an image", code: 1 };
+}
+
+const ulpsText = (x: number) => (Number.isInteger(x) ? String(x) : x < 10 ? x.toPrecision(2) : x.toFixed(0));
+
+function report(io: Io, v: { json?: boolean }, plan: Plan, o: Outcome): number {
+  const { verdict, code } = verdictOf(o);
+  const ms = Date.now() - o.started;
   if (v.json) {
-    io.stdout(JSON.stringify({ network, widths, files, verdict, g: groupToJson(g), exact: jsonExact(exact), theorem: jsonTheorem(theorem), ms }, null, 2) + "\n");
-    return identical ? 0 : 1;
+    const near = o.near && { g: plan.toJson(o.near.g), residuals: o.near.residuals, maxUlps: Math.max(0, ...o.near.residuals.map((r) => r.maxUlps)), tolerance: o.tolerance };
+    io.stdout(JSON.stringify({ network: o.network, files: o.files, verdict, g: o.g && plan.toJson(o.g), ties: o.ties, exact: o.exact && jsonExact(o.exact), theorem: o.theorem && jsonTheorem(o.theorem), near, noMatch: o.noMatch, ms }, null, 2) + "\n");
+    return code;
   }
-  io.stdout(renderTable(g, exact) + "\n");
-  if (exact.mismatches > 0) {
-    io.stdout(`B differs from g A in ${exact.mismatches} of ${exact.entries} entries, first:\n`);
-    for (const x of exact.first.slice(0, 10)) io.stdout(`  ${x.tensor}[${x.index.join(", ")}]: g A has ${x.expected}, B has ${x.found}\n`);
-    io.stdout(`verdict: not an image (the units were matched, but ${describe(exact)})\n`);
-    return 1;
+  const shown = o.g ?? o.near?.g ?? null;
+  if (shown) io.stdout(table([plan.header, ...plan.rows(shown, o.ties)]) + "\n");
+  for (const t of o.ties) io.stdout(`ties: ${t.where}: ${t.units} units share their content with another unit (largest group ${t.largest}); they were paired in index order\n`);
+  if (o.exact && o.exact.mismatches === 0) {
+    io.stdout(`residual: 0 (exact)\nexact check: B = g A in all ${o.exact.entries} entries (exact rationals)\n`);
+    const t = o.theorem!;
+    if ("identity" in t) io.stdout("theorem: none needed (g is the identity: B equals A entry by entry)\n");
+    else if ("problem" in t) io.stdout(`theorem: none (${t.problem})\n`);
+    else for (const gen of t.generators) io.stdout(`theorem ${gen.claim}: ${o.network} ~ ${o.network} after ${gen.statement}: ${gen.verdict}\n`);
+    io.stdout(code === 0 ? `verdict: functionally identical for all inputs (B = g A exactly, and g is a product of symmetries proved for all parameters and inputs) · ${ms} ms\n` : "verdict: exact image, but the symmetry theorem is not proved: no certificate\n");
+    return code;
   }
-  io.stdout(`exact check: B = g A in all ${exact.entries} entries (exact rationals)\n`);
-  if ("identity" in theorem) io.stdout("theorem: none needed (g is the identity: B equals A entry by entry)\n");
-  else if ("problem" in theorem) io.stdout(`theorem: none (${theorem.problem})\n`);
-  else for (const gen of theorem.generators) io.stdout(`theorem ${gen.claim}: ${network} ~ ${network} after ${gen.statement}: ${gen.verdict}\n`);
-  io.stdout(identical ? `verdict: functionally identical for all inputs (B = g A exactly, and g is a product of symmetries proved for all parameters and inputs) · ${ms} ms\n` : "verdict: exact image, but the symmetry theorem is not proved: no certificate\n");
-  return identical ? 0 : 1;
+  if (o.noMatch) io.stdout(`no exact g: ${o.noMatch.where}, unit ${o.noMatch.unit}: ${o.noMatch.reason}\n`);
+  if (o.exact && o.exact.mismatches > 0) {
+    io.stdout(`B differs from g A in ${o.exact.mismatches} of ${o.exact.entries} entries, first:\n`);
+    for (const x of o.exact.first.slice(0, 10)) io.stdout(`  ${x.tensor}[${x.index.join(", ")}]: g A has ${x.expected}, B has ${x.found}\n`);
+  }
+  if (o.near) {
+    io.stdout(`nearest g by assignment on distances: residual per tensor (|B - g A| in ulps of B's type)\n`);
+    io.stdout(table([["tensor", "dtype", "max ulps", "max |diff|", "entries differing"], ...o.near.residuals.map((r) => [r.tensor, r.dtype, ulpsText(r.maxUlps), r.maxAbs.toPrecision(3), `${r.differing} of ${r.entries}`])]) + "\n");
+  }
+  const why = verdict.startsWith("image up to")
+    ? `B = g A only after rounding; nothing is certified. --ulps ${o.tolerance} is the tolerance`
+    : verdict.startsWith("undecided")
+      ? "units tie, and the pairing chosen in index order does not give B = g A exactly; another pairing might"
+      : `B is not ${plan.group.startsWith("perm") ? "a" : "a"} symmetry image of A under ${o.network}'s ${plan.group}${o.near ? ` (the nearest g leaves ${ulpsText(Math.max(...o.near.residuals.map((r) => r.maxUlps)))} ulps, above --ulps ${o.tolerance})` : ""}`;
+  io.stdout(`verdict: ${verdict} (${why})\n`);
+  return code;
 }
 
-const describe = (e: ExactCheck) => `${e.mismatches} entries differ; the first in ${e.first[0]?.tensor}`;
 const jsonExact = (e: ExactCheck) => ({ entries: e.entries, mismatches: e.mismatches, first: e.first.map((x) => ({ tensor: x.tensor, index: x.index, expected: x.expected.toString(), found: x.found.toString() })) });
-const jsonTheorem = (t: TheoremOutcome | { problem: string } | { identity: true }) => ("identity" in t ? { proved: true, generators: [], note: "g is the identity" } : "problem" in t ? { proved: false, problem: t.problem } : { proved: t.proved, generators: t.generators, file: t.text });
-
-function renderTable(g: GroupElement, exact: ExactCheck): string {
-  const rows = g.layers.map((m) => {
-    const moved = m.perm.filter((p, i) => p !== i).length;
-    const distinct = [...new Set(m.scales.map((c) => c.toString()))];
-    const neg = m.scales.filter((c) => c.sign() < 0).length;
-    const scales = distinct.length === 1 ? `all ${distinct[0]}` : `${distinct.length} distinct (${distinct.slice(0, 3).join(", ")}${distinct.length > 3 ? ", ..." : ""})`;
-    return [`h${m.layer}`, String(m.perm.length), `${moved} moved`, m.perm.length <= 8 ? `[${m.perm.join(", ")}]` : `[${m.perm.slice(0, 6).join(", ")}, ...]`, scales, String(neg)];
-  });
-  return table([["layer", "units", "permutation", "perm", "scales", "sign flips"], ...rows]) + `\nresidual: ${exact.mismatches === 0 ? "0 (exact)" : `${exact.mismatches} entries differ`}`;
-}
+const jsonTheorem = (t: Theorem) => ("identity" in t ? { proved: true, generators: [], note: "g is the identity" } : "problem" in t ? { proved: false, problem: t.problem } : { proved: t.proved, generators: t.generators, file: t.text });
 
 async function applyCommand(gFile: string, positionals: readonly string[], v: { net?: string; map?: string; o?: string }, io: Io): Promise<number> {
   if (positionals.length !== 1) return fail(io, "--apply takes one weight file A");
@@ -156,21 +181,22 @@ async function applyCommand(gFile: string, positionals: readonly string[], v: { 
   if (!m) return 2;
   const netR = loadNetwork(v.net!, io.cwd);
   if ("messages" in netR) return inputErrors(io, netR.messages);
+  const plan = planFor(netR.net, netR.file, io.cwd, importReader(io.cwd));
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(path.resolve(io.cwd, gFile), "utf8"));
   } catch (e) {
     return inputErrors(io, [`--apply ${gFile}: ${(e as { code?: string }).code === "ENOENT" ? "no such file" : "not valid JSON"}`]);
   }
-  const g = groupFromJson(raw, netR.net.mlp.widths);
+  const g = plan.fromJson(raw);
   if ("problem" in g) return inputErrors(io, [`--apply ${gFile}: ${g.problem}`]);
   const a = loadParams(positionals[0]!, netR.net, m.a, io.cwd);
   if ("messages" in a) return inputErrors(io, a.messages);
-  return write(io, g.g, a.loaded, v.o!, `g A written to ${v.o}`);
+  return write(io, plan, g.g, a.loaded, v.o!, `g A written to ${v.o}`);
 }
 
-function write(io: Io, g: GroupElement, A: Loaded, out: string, done: string): number {
-  const applied = applyMlp(g, A.values);
+function write(io: Io, plan: Plan, g: AnyGroup, A: Loaded, out: string, done: string): number {
+  const applied = plan.apply(g, A.values);
   if ("problem" in applied) return inputErrors(io, [applied.problem]);
   // Written under A's tensor names and layouts, so the file replaces A wherever A was used.
   const tensors = A.params.map((p) => {
@@ -208,7 +234,9 @@ export async function canonicaliseCommand(args: readonly string[], io: Io): Prom
   if ("messages" in netR) return inputErrors(io, netR.messages);
   const a = loadParams(parsed.positionals[0]!, netR.net, m.a, io.cwd);
   if ("messages" in a) return inputErrors(io, a.messages);
-  const g = canonicalGroupElement(netR.net.mlp.widths, netR.net.mlp.activations.map(unitAction), a.loaded.values);
-  if (v.json) io.stdout(JSON.stringify({ g: groupToJson(g) }, null, 2) + "\n");
-  return write(io, g, a.loaded, v.o!, `canonical form written to ${v.o} (align it with the input to certify it)`);
+  const plan = planFor(netR.net, netR.file, io.cwd, importReader(io.cwd));
+  const c = plan.canonical(a.loaded.values);
+  if (v.json) io.stdout(JSON.stringify({ g: plan.toJson(c.g), ties: c.ties }, null, 2) + "\n");
+  for (const t of c.ties) io.stderr(`neteq: warning: ${t.where}: ${t.units} units tie and are ordered by index; the form written is not guaranteed canonical there\n`);
+  return write(io, plan, c.g, a.loaded, v.o!, `canonical form written to ${v.o} (align it with the input to certify it)`);
 }

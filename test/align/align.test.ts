@@ -98,7 +98,7 @@ describe("the certificate", () => {
     const r = await runCli(["align", "A.safetensors", "B.safetensors", "--net", "net.neq:N", "--no-cache"], dir);
     expect(r.stderr).toBe("");
     expect(r.stdout).toMatch(/exact check: B = g A in all \d+ entries/);
-    expect(r.stdout).toMatch(/theorem scale_h2: .*: proved/);
+    expect(r.stdout).toMatch(/theorem group_h2: .*every permutation of N.h2 with every positive scaling.*: proved/);
     expect(r.stdout).toMatch(/verdict: functionally identical for all inputs/);
     expect(r.code).toBe(0);
     // --apply with the planted g writes exactly B.

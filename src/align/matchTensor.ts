@@ -1,0 +1,56 @@
+/**
+ * Recovering g with B = g A for a tensor network, one permutation per class: units of A and
+ * B are coloured (colour.ts) and each unit of B is matched with a unit of A of the same
+ * colour, in index order. Equal colours within A are ties (reported: the pairing among tied
+ * units is arbitrary); a colour of B missing from A means no permutation of the classes maps
+ * A onto B. A match is a candidate only; `verifyTensor` checks every entry exactly.
+ */
+import { axisOwners, type PermClass } from "./classes.ts";
+import { unitColours, type ColourLayout } from "./colour.ts";
+import type { ParamValues } from "./matchMlp.ts";
+import type { ClassNoMatch, Tie, TensorGroupElement } from "./types.ts";
+import type { Network } from "../elaborate/types.ts";
+
+/** The colouring layout of `net` for `classes`. */
+export function colourLayout(net: Network, classes: readonly PermClass[]): ColourLayout {
+  const owners = axisOwners(net, classes);
+  return { params: net.params.map((p) => ({ name: p.name, shape: p.shape, owners: owners.get(p.name)! })), sizes: classes.map((c) => c.size) };
+}
+
+/** Ties of one class from its colours in A. */
+export function tiesOf(c: PermClass, colours: Float64Array): Tie | null {
+  const groups = new Map<number, number>();
+  for (const x of colours) groups.set(x, (groups.get(x) ?? 0) + 1);
+  const tied = [...groups.values()].filter((n) => n > 1);
+  return tied.length ? { id: c.id, where: c.where, units: tied.reduce((s, n) => s + n, 0), largest: Math.max(...tied) } : null;
+}
+
+/**
+ * g with B = g A as far as colours tell, the ties, and the colouring rounds; or the first
+ * unit of B (class by class) whose colour no unit of A has.
+ */
+export function matchTensor(net: Network, classes: readonly PermClass[], A: ParamValues, B: ParamValues): { g: TensorGroupElement; ties: Tie[]; rounds: number } | { noMatch: ClassNoMatch } {
+  const { colours, rounds } = unitColours(colourLayout(net, classes), [A, B]);
+  const [ca, cb] = colours as [Float64Array[], Float64Array[]];
+  const perms = [];
+  const ties: Tie[] = [];
+  for (let k = 0; k < classes.length; k++) {
+    const c = classes[k]!;
+    const buckets = new Map<number, number[]>();
+    ca[k]!.forEach((x, i) => {
+      const list = buckets.get(x);
+      if (list) list.push(i);
+      else buckets.set(x, [i]);
+    });
+    const perm = new Array<number>(c.size);
+    for (let u = 0; u < c.size; u++) {
+      const i = buckets.get(cb[k]![u]!)?.shift();
+      if (i === undefined) return { noMatch: { id: c.id, where: c.where, unit: u, reason: `no unit of A has the parameters of B's unit ${u} (the slices ${c.moves.map((m) => `${m.param}:${m.axis}`).join(", ")}, up to the permutations of the other classes)` } };
+      perm[i] = u;
+    }
+    const tie = tiesOf(c, ca[k]!);
+    if (tie) ties.push(tie);
+    perms.push({ id: c.id, where: c.where, perm });
+  }
+  return { g: { classes: perms }, ties, rounds };
+}

@@ -1,0 +1,98 @@
+/**
+ * g acting on a tensor network's parameters: every parameter axis in a class is permuted by
+ * that class's permutation (entry A[i0, i1, ..] goes to B[p0(i0), p1(i1), ..], identity on
+ * fixed axes). `verifyTensor` checks B = g A entry by entry, exactly; `applyTensor` writes g A.
+ */
+import type { Network } from "../elaborate/types.ts";
+import { toFloat } from "./apply.ts";
+import { axisOwners, type PermClass } from "./classes.ts";
+import type { ExactValues } from "./exact.ts";
+import type { ParamValues } from "./matchMlp.ts";
+import type { ExactCheck, Mismatch, TensorGroupElement } from "./types.ts";
+
+/**
+ * Calls `visit(from, to, index)` for every entry of parameter `shape`: `from` its flat index
+ * in A, `to` its flat index in g A, `index` its (A) multi-index (reused: copy to keep).
+ */
+function forEachMoved(shape: readonly number[], perms: readonly (readonly number[] | null)[], visit: (from: number, to: number, index: readonly number[]) => void): void {
+  const nd = shape.length;
+  const strides = new Array<number>(nd);
+  let s = 1;
+  for (let b = nd - 1; b >= 0; b--) {
+    strides[b] = s;
+    s *= shape[b]!;
+  }
+  const idx = new Array<number>(nd).fill(0);
+  // Contribution of each axis to the target index, updated incrementally.
+  const part = idx.map((_, b) => (perms[b] ? perms[b]![0]! : 0) * strides[b]!);
+  let to = part.reduce((x, y) => x + y, 0);
+  for (let from = 0; from < s; from++) {
+    visit(from, to, idx);
+    for (let b = nd - 1; b >= 0; b--) {
+      to -= part[b]!;
+      if (++idx[b]! < shape[b]!) {
+        part[b] = (perms[b] ? perms[b]![idx[b]!]! : idx[b]!) * strides[b]!;
+        to += part[b]!;
+        break;
+      }
+      idx[b] = 0;
+      part[b] = (perms[b] ? perms[b]![0]! : 0) * strides[b]!;
+      to += part[b]!;
+    }
+  }
+}
+
+/** Per parameter, the permutation of each axis (null: fixed). */
+function axisPerms(net: Network, classes: readonly PermClass[], g: TensorGroupElement): Map<string, (readonly number[] | null)[]> {
+  const owners = axisOwners(net, classes);
+  return new Map(net.params.map((p) => [p.name, owners.get(p.name)!.map((o) => (o >= 0 ? g.classes[o]!.perm : null))]));
+}
+
+/** Whether b[bi] = a[ai] exactly. */
+function same(a: ExactValues, ai: number, b: ExactValues, bi: number): boolean {
+  if (a.floats && b.floats) return a.t.values[ai] === b.t.values[bi];
+  const [an, ad] = a.fraction(ai);
+  const [bn, bd] = b.fraction(bi);
+  return an * bd === bn * ad;
+}
+
+/** Check B = g A exactly in every entry of every parameter; counts mismatches and keeps the first 20. */
+export function verifyTensor(net: Network, classes: readonly PermClass[], g: TensorGroupElement, A: ParamValues, B: ParamValues): ExactCheck {
+  const perms = axisPerms(net, classes, g);
+  let entries = 0;
+  let mismatches = 0;
+  const first: Mismatch[] = [];
+  for (const p of net.params) {
+    const a = A.get(p.name)!;
+    const b = B.get(p.name)!;
+    forEachMoved(p.shape, perms.get(p.name)!, (from, to, index) => {
+      entries++;
+      if (same(a, from, b, to)) return;
+      mismatches++;
+      if (first.length < 20) first.push({ tensor: p.name, index: index.map((i, k) => perms.get(p.name)![k]?.[i] ?? i), expected: a.rational(from), found: b.rational(to) });
+    });
+  }
+  return { entries, mismatches, first };
+}
+
+/** g A as float64 arrays, or the first value that is not a float64 (a JSON decimal such as 0.1). */
+export function applyTensor(net: Network, classes: readonly PermClass[], g: TensorGroupElement, A: ParamValues): { params: Map<string, Float64Array> } | { problem: string } {
+  const perms = axisPerms(net, classes, g);
+  const out = new Map<string, Float64Array>();
+  for (const p of net.params) {
+    const a = A.get(p.name)!;
+    const values = new Float64Array(a.length);
+    let bad = -1;
+    forEachMoved(p.shape, perms.get(p.name)!, (from, to) => {
+      if (a.floats) values[to] = a.t.values[from]!;
+      else {
+        const f = toFloat(a.rational(from));
+        if (f === null && bad < 0) bad = from;
+        values[to] = f ?? 0;
+      }
+    });
+    if (bad >= 0) return { problem: `${p.name} entry ${bad} of A is ${a.rational(bad)}, which no float64 holds; g A cannot be written as safetensors` };
+    out.set(p.name, values);
+  }
+  return { params: out };
+}

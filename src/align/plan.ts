@@ -1,0 +1,154 @@
+/**
+ * What `neteq align` does for one network, whatever its kind: an `mlp(...)` network (hidden
+ * layers permuted, rescaled or sign-flipped, matchMlp.ts) or any tensor network (one
+ * permutation per class of tied axes, matchTensor.ts). The command composes these steps:
+ * match, check exactly, cite the theorem; or, when no exact g exists, the nearest g by
+ * assignment and its residual.
+ */
+import * as path from "node:path";
+import type { Network } from "../elaborate/types.ts";
+import type { Options } from "../options.ts";
+import type { ReadFile } from "../syntax/load.ts";
+import { applyMlp } from "./apply.ts";
+import { canonicalGroupElement } from "./canonicalise.ts";
+import { canonicalTensor } from "./canonicaliseTensor.ts";
+import { permutationClasses, type FixedAxis, type PermClass } from "./classes.ts";
+import { groupFromJson, groupToJson, tensorGroupFromJson, tensorGroupToJson } from "./groupJson.ts";
+import { matchMlp, type ParamValues } from "./matchMlp.ts";
+import { matchTensor } from "./matchTensor.ts";
+import { applyMlpRounded, nearMatchMlp, nearMatchTensor } from "./near.ts";
+import { applyTensor, verifyTensor } from "./permuteTensor.ts";
+import { theoremFile, unitAction, type TheoremOutcome } from "./theorem.ts";
+import type { ExactCheck, GroupElement, Tie, TensorGroupElement } from "./types.ts";
+import { verifyMlp } from "./verifyMlp.ts";
+import { mlpWholeGroup, proveWithFallback, tensorBlocks, tensorWholeGroup } from "./wholeGroup.ts";
+
+/** g of either kind. */
+export type AnyGroup = { readonly kind: "mlp"; readonly g: GroupElement } | { readonly kind: "tensor"; readonly g: TensorGroupElement };
+
+/** Where no unit of A matches a unit of B. */
+export interface Unmatched {
+  readonly where: string;
+  readonly unit: number;
+  readonly reason: string;
+}
+
+/** One row of the readable table: per layer or class. */
+export type Row = readonly string[];
+
+export type Theorem = TheoremOutcome | { readonly problem: string } | { readonly identity: true };
+
+/** The steps of `neteq align` for one network. */
+export interface Plan {
+  /** What g can do, for messages: "permutations and positive scalings". */
+  readonly group: string;
+  readonly fixed: readonly FixedAxis[];
+  match(A: ParamValues, B: ParamValues): { g: AnyGroup; ties: readonly Tie[] } | { noMatch: Unmatched };
+  verify(g: AnyGroup, A: ParamValues, B: ParamValues): ExactCheck;
+  theorem(g: AnyGroup, options: Options): Promise<Theorem>;
+  /** The nearest g by assignment, and g A in float64 (for residuals). */
+  near(A: ParamValues, B: ParamValues): { g: AnyGroup; gA: Map<string, Float64Array> };
+  /** g A exactly as float64 values, or why not. */
+  apply(g: AnyGroup, A: ParamValues): { params: Map<string, Float64Array> } | { problem: string };
+  canonical(A: ParamValues): { g: AnyGroup; ties: readonly Tie[] };
+  toJson(g: AnyGroup): unknown;
+  fromJson(raw: unknown): { g: AnyGroup } | { problem: string };
+  header: Row;
+  rows(g: AnyGroup, ties: readonly Tie[]): Row[];
+}
+
+const preview = (perm: readonly number[]) => (perm.length <= 8 ? `[${perm.join(", ")}]` : `[${perm.slice(0, 6).join(", ")}, ...]`);
+const movedCount = (perm: readonly number[]) => perm.filter((p, i) => p !== i).length;
+const isIdentity = (g: AnyGroup) => (g.kind === "mlp" ? g.g.layers.every((m) => movedCount(m.perm) === 0 && m.scales.every((c) => c.num === c.den)) : g.g.classes.every((c) => movedCount(c.perm) === 0));
+
+function mlpPlan(net: Network & { mlp: NonNullable<Network["mlp"]> }): Plan {
+  const { widths, activations } = net.mlp;
+  const actions = activations.map(unitAction);
+  const mlp = (g: AnyGroup) => (g as { g: GroupElement }).g;
+  return {
+    group: `permutations${actions.includes("scale") ? " and positive scalings" : actions.includes("flip") ? " and sign flips" : ""}`,
+    fixed: [],
+    match(A, B) {
+      const r = matchMlp(widths, actions, A, B);
+      return "g" in r ? { g: { kind: "mlp", g: r.g }, ties: [] } : { noMatch: { where: `h${r.noMatch.layer}`, unit: r.noMatch.unit, reason: r.noMatch.reason } };
+    },
+    verify: (g, A, B) => verifyMlp(mlp(g), A, B),
+    async theorem(g, options) {
+      if (isIdentity(g)) return { identity: true };
+      const whole = mlpWholeGroup(widths, activations, mlp(g));
+      if ("problem" in whole) return whole;
+      return proveWithFallback(whole, () => {
+        const b = theoremFile(widths, activations, mlp(g));
+        return "problem" in b ? b : { path: "neteq-align-blocks.neq", ...b };
+      }, options);
+    },
+    near(A, B) {
+      const g = nearMatchMlp(widths, actions, A, B);
+      return { g: { kind: "mlp", g }, gA: applyMlpRounded(g, A) };
+    },
+    apply: (g, A) => applyMlp(mlp(g), A),
+    canonical: (A) => ({ g: { kind: "mlp", g: canonicalGroupElement(widths, actions, A) }, ties: [] }),
+    toJson: (g) => groupToJson(mlp(g)),
+    fromJson(raw) {
+      const r = groupFromJson(raw, widths);
+      return "g" in r ? { g: { kind: "mlp", g: r.g } } : r;
+    },
+    header: ["layer", "units", "permutation", "perm", "scales", "sign flips"],
+    rows: (g) =>
+      mlp(g).layers.map((m) => {
+        const distinct = [...new Set(m.scales.map((c) => c.toString()))];
+        const scales = distinct.length === 1 ? `all ${distinct[0]}` : `${distinct.length} distinct (${distinct.slice(0, 3).join(", ")}${distinct.length > 3 ? ", ..." : ""})`;
+        return [`h${m.layer}`, String(m.perm.length), `${movedCount(m.perm)} moved`, preview(m.perm), scales, String(m.scales.filter((c) => c.sign() < 0).length)];
+      }),
+  };
+}
+
+function tensorPlan(net: Network, file: string, cwd: string, read: ReadFile): Plan {
+  const { classes, fixed } = permutationClasses(net);
+  const tg = (g: AnyGroup) => (g as { g: TensorGroupElement }).g;
+  // The theorem file imports the network's file; it is checked as if it sat in cwd.
+  let importPath = path.relative(cwd, path.resolve(cwd, file)).split(path.sep).join("/");
+  if (!importPath.startsWith(".") && !path.isAbsolute(importPath)) importPath = `./${importPath}`;
+  return {
+    group: "permutations of its tied axis classes",
+    fixed,
+    match(A, B) {
+      const r = matchTensor(net, classes, A, B);
+      return "g" in r ? { g: { kind: "tensor", g: r.g }, ties: r.ties } : { noMatch: r.noMatch };
+    },
+    verify: (g, A, B) => verifyTensor(net, classes, tg(g), A, B),
+    async theorem(g, options) {
+      if (isIdentity(g)) return { identity: true };
+      const whole = tensorWholeGroup(net.name, importPath, classes, tg(g));
+      return proveWithFallback(whole, (units) => tensorBlocks(net.name, importPath, classes, units), options, read);
+    },
+    near(A, B) {
+      const g = nearMatchTensor(net, classes, A, B);
+      const applied = applyTensor(net, classes, g, A);
+      return { g: { kind: "tensor", g }, gA: "params" in applied ? applied.params : new Map() };
+    },
+    apply: (g, A) => applyTensor(net, classes, tg(g), A),
+    canonical(A) {
+      const r = canonicalTensor(net, classes, A);
+      return { g: { kind: "tensor", g: r.g }, ties: r.ties };
+    },
+    toJson: (g) => tensorGroupToJson(tg(g)),
+    fromJson(raw) {
+      const r = tensorGroupFromJson(raw, classes);
+      return "g" in r ? { g: { kind: "tensor", g: r.g } } : r;
+    },
+    header: ["class", "units", "permutation", "perm", "moves", "ties"],
+    rows: (g, ties) =>
+      tg(g).classes.map((c, k) => {
+        const cls: PermClass = classes[k]!;
+        const tie = ties.find((t) => t.id === c.id);
+        const moves = cls.moves.map((m) => `${m.param}:${m.axis}`);
+        return [c.where, String(c.perm.length), `${movedCount(c.perm)} moved`, preview(c.perm), moves.length > 4 ? `${moves.slice(0, 4).join(", ")}, ... (${moves.length})` : moves.join(", "), tie ? `${tie.units} tied` : "none"];
+      }),
+  };
+}
+
+/** The plan for `net` (`file` as the user named it, for the theorem file's import). */
+export function planFor(net: Network, file: string, cwd: string, read: ReadFile): Plan {
+  return net.mlp ? mlpPlan(net as Network & { mlp: NonNullable<Network["mlp"]> }) : tensorPlan(net, file, cwd, read);
+}
