@@ -19,7 +19,8 @@
  */
 import { InternalError } from "../diagnostics/diagnostic.ts";
 import { affineText } from "../elaborate/iexpr.ts";
-import type { Affine, IExpr } from "../elaborate/types.ts";
+import type { Activation, Affine, IExpr } from "../elaborate/types.ts";
+import type { Rational } from "../numeric/rational.ts";
 import { add, app, cmp, div, ite, mul, neg, num, ZERO } from "./build.ts";
 import type { Term } from "./types.ts";
 
@@ -36,13 +37,49 @@ export class NeedsUnits extends Error {
   }
 }
 
-/** How the reads of a definition are answered. */
-export interface GenericReads {
+/** How the reads of a definition are answered (in the algebra T; terms by default). */
+export interface GenericReads<T = Term> {
   /** A parameter entry (all indices concrete and in range). */
-  param(name: string, idx: readonly number[]): Term;
+  param(name: string, idx: readonly number[]): T;
   /** A hidden tensor or the input at a (partly) generic index; may throw NeedsUnits. */
-  tensor(src: "input" | "node", name: string, idx: readonly GIndex[], shape: readonly number[]): Term;
+  tensor(src: "input" | "node", name: string, idx: readonly GIndex[], shape: readonly number[]): T;
 }
+
+/**
+ * What a generic entry is built in. Terms are one algebra (`termAlgebra`); the compositional
+ * strategy's unit signatures (obligations/signature.ts) are another, which records the calls
+ * instead of building terms. Every value is made by calling these (`zero` included), in the
+ * same order for both. Every call takes as its arguments the values made last, in the
+ * order they were made, and each value is an argument once (a stack discipline), so the
+ * record of the calls (post-order, with arities) determines the term.
+ */
+export interface GenericAlgebra<T> {
+  zero(): T;
+  num(v: Rational): T;
+  add(xs: T[]): T;
+  mul(xs: T[]): T;
+  neg(a: T): T;
+  div(a: T, b: T): T;
+  app(act: Activation, a: T): T;
+  /** The largest of xs (at least one), as max(max(x0, x1), x2) ... */
+  max(xs: T[]): T;
+}
+
+/** Terms, with the constructors' light simplification (semantics/build.ts). */
+export const termAlgebra: GenericAlgebra<Term> = {
+  zero: () => ZERO,
+  num,
+  add: (xs) => add(...xs),
+  mul: (xs) => mul(...xs),
+  neg,
+  div,
+  app: (act, a) => app(act, a),
+  max: (xs) => {
+    let m = xs[0]!;
+    for (let k = 1; k < xs.length; k++) m = ite(cmp(">=", m, xs[k]!), m, xs[k]!);
+    return m;
+  },
+};
 
 /** Shapes of every tensor the definition may read, by "src:name". */
 export type Shapes = ReadonlyMap<string, readonly number[]>;
@@ -52,19 +89,25 @@ export type Shapes = ReadonlyMap<string, readonly number[]>;
  * variables). `positional` lists the free variables that stay symbolic.
  */
 export function genericTerm(e: IExpr, env: ReadonlyMap<string, number>, positional: ReadonlySet<string>, shapes: Shapes, reads: GenericReads): Term {
-  return new Builder(new Map(env), positional, shapes, reads).term(e);
+  return new Builder(termAlgebra, new Map(env), positional, shapes, reads).term(e);
+}
+
+/** `genericTerm` in any algebra: the same recursion, reads and index decisions. */
+export function genericValue<T>(alg: GenericAlgebra<T>, e: IExpr, env: ReadonlyMap<string, number>, positional: ReadonlySet<string>, shapes: Shapes, reads: GenericReads<T>): T {
+  return new Builder(alg, new Map(env), positional, shapes, reads).term(e);
 }
 
 /**
  * The recursion of `genericTerm`, with one mutable environment (sums bind and unbind their
  * variable) and no closures per node: this runs once per unit of every tensor.
  */
-class Builder {
+class Builder<T> {
   constructor(
+    private readonly alg: GenericAlgebra<T>,
     private readonly env: Map<string, number>,
     private readonly positional: ReadonlySet<string>,
     private readonly shapes: Shapes,
-    private readonly reads: GenericReads,
+    private readonly reads: GenericReads<T>,
   ) {}
 
   index(a: Affine): GIndex {
@@ -86,42 +129,42 @@ class Builder {
     return { k: "pos", a: { terms: sym, c } };
   }
 
-  term(e: IExpr): Term {
+  term(e: IExpr): T {
+    const alg = this.alg;
     switch (e.k) {
       case "const":
-        return num(e.v);
+        return alg.num(e.v);
       case "read":
         return this.read(e);
       case "add": {
-        const parts = new Array<Term>(e.args.length);
+        const parts = new Array<T>(e.args.length);
         for (let i = 0; i < e.args.length; i++) parts[i] = this.term(e.args[i]!);
-        return add(...parts);
+        return alg.add(parts);
       }
       case "mul": {
-        const parts = new Array<Term>(e.args.length);
+        const parts = new Array<T>(e.args.length);
         for (let i = 0; i < e.args.length; i++) parts[i] = this.term(e.args[i]!);
-        return mul(...parts);
+        return alg.mul(parts);
       }
       case "neg":
-        return neg(this.term(e.a));
-      case "div":
-        return div(this.term(e.a), this.term(e.b));
+        return alg.neg(this.term(e.a));
+      case "div": {
+        const a = this.term(e.a);
+        return alg.div(a, this.term(e.b));
+      }
       case "act":
-        return app(e.act, this.term(e.a));
+        return alg.app(e.act, this.term(e.a));
       case "sum":
       case "max": {
         const before = this.env.get(e.v);
-        const parts = new Array<Term>(e.n);
+        const parts = new Array<T>(e.n);
         for (let k = 0; k < e.n; k++) {
           this.env.set(e.v, k);
           parts[k] = this.term(e.body);
         }
         if (before === undefined) this.env.delete(e.v);
         else this.env.set(e.v, before);
-        if (e.k === "sum") return add(...parts);
-        let m = parts[0]!;
-        for (let k = 1; k < parts.length; k++) m = ite(cmp(">=", m, parts[k]!), m, parts[k]!);
-        return m;
+        return e.k === "sum" ? alg.add(parts) : alg.max(parts);
       }
       case "guard": {
         const l = this.index(e.lhs);
@@ -132,12 +175,12 @@ class Builder {
           throw new NeedsUnits(vars, `a condition compares ${[l, r].map(text).join(" and ")}`);
         }
         const holds = e.op === "<" ? diff < 0 : e.op === "<=" ? diff <= 0 : diff === 0;
-        return holds ? this.term(e.body) : ZERO;
+        return holds ? this.term(e.body) : alg.zero();
       }
     }
   }
 
-  read(e: Extract<IExpr, { k: "read" }>): Term {
+  read(e: Extract<IExpr, { k: "read" }>): T {
     const shape = this.shapes.get(`${e.src}:${e.name}`);
     if (!shape) throw new InternalError(`no tensor ${e.name}`);
     const idx = new Array<GIndex>(e.at.length);
@@ -145,7 +188,7 @@ class Builder {
     for (let a = 0; a < e.at.length; a++) {
       const g = this.index(e.at[a]!);
       if (g.k === "at") {
-        if (g.n < 0 || g.n >= shape[a]!) return ZERO;
+        if (g.n < 0 || g.n >= shape[a]!) return this.alg.zero();
       } else concrete = false;
       idx[a] = g;
     }
