@@ -28,15 +28,18 @@
 import { unreachable } from "../diagnostics/diagnostic.ts";
 import type { Activation, Claim, SFormula } from "../elaborate/types.ts";
 import type { Rational } from "../numeric/rational.ts";
-import type { GenericAlgebra } from "../semantics/generic.ts";
+import { standInName, type GenericAlgebra, type GIndex } from "../semantics/generic.ts";
+import { affineText } from "../elaborate/iexpr.ts";
 import type { Formula, Sym, Term } from "../semantics/types.ts";
 
 /** The algebra a unit obligation is written in: generic entries, plus its own leaves. */
 export interface UnitAlgebra<T> extends GenericAlgebra<T> {
   /** A precomputed term (a factor, a shift, a parameter entry of either network). */
   term(t: Term): T;
-  /** The stand-in (a free symbol) called `name`. */
-  standIn(name: string): T;
+  /** Entry `flat` of parameter `name` of the left network (its symbol). */
+  param(name: string, flat: number): T;
+  /** The stand-in (a free symbol) for reading tensor `name` at `idx`: standInName(name, idx). */
+  standIn(name: string, idx: readonly GIndex[]): T;
 }
 
 // Opcodes. Algebra calls and embedded term nodes have distinct codes: the constructors
@@ -95,7 +98,16 @@ export class Signature implements UnitAlgebra<number> {
   private readonly constOf = new WeakMap<Rational, number>();
   private readonly names = new Map<string, number>();
   private readonly scalarClass = new Map<string, number>();
+  private readonly tensors = new Map<string, number>();
+  private readonly patterns = new WeakMap<object, number>();
+  private readonly patternText = new Map<string, number>();
+  private readonly standIns = new Map<string, number>();
+  private readonly concrete = new Map<number, number>();
+  private readonly scalarIds = new WeakMap<Sym, number>();
   private size: number;
+  private otherBase: number;
+  /** Set once a record met a free symbol inside a term: from then on records must not be compared. */
+  tainted = false;
 
   constructor(
     claim: Claim,
@@ -106,9 +118,12 @@ export class Signature implements UnitAlgebra<number> {
       this.paramBase.set(p.name, n);
       n += p.shape.reduce((a, b) => a * b, 1);
     }
+    // Then the input's entries (one input tensor, shared by both sides), then other symbols.
     this.size = n;
-    this.stamp = new Int32Array(n + 1024);
-    this.local = new Int32Array(n + 1024);
+    const inputs = claim.lhs.input.shape.reduce((a, b) => a * b, 1);
+    this.otherBase = n + inputs;
+    this.stamp = new Int32Array(this.otherBase + 1024);
+    this.local = new Int32Array(this.otherBase + 1024);
   }
 
   begin(): void {
@@ -171,7 +186,7 @@ export class Signature implements UnitAlgebra<number> {
 
   private other(key: string): number {
     let id = this.ids.get(key);
-    if (id === undefined) this.ids.set(key, (id = this.size + this.ids.size));
+    if (id === undefined) this.ids.set(key, (id = this.otherBase + this.ids.size));
     return id;
   }
 
@@ -184,12 +199,19 @@ export class Signature implements UnitAlgebra<number> {
         return this.leaf(base + s.index, C_PARAM);
       }
       case "input":
-        return this.leaf(this.other(s.key), C_INPUT);
+        return this.leaf(this.size + s.index, C_INPUT);
       case "free":
-        return this.leaf(this.other(s.key), C_FREE);
+        // Stand-ins are numbered through `standIn`; a free symbol inside a precomputed term
+        // could be one of them under another number, so such records are not used at all.
+        this.tainted = true;
+        return this.put(FIXED, this.intern(this.names, `free ${s.key}`));
       case "scalar":
         if (!this.renamable.has(s.id)) return this.put(FIXED, this.intern(this.names, `scalar ${s.key}`));
-        return this.leaf(this.other(s.key), C_SCALAR + this.intern(this.scalarClass, s.id));
+      {
+        let id = this.scalarIds.get(s);
+        if (id === undefined) this.scalarIds.set(s, (id = this.other(s.key)));
+        return this.leaf(id, C_SCALAR + this.intern(this.scalarClass, s.id));
+      }
       case "slope":
         return this.put(FIXED, this.intern(this.names, `slope ${s.key}`));
       default:
@@ -230,8 +252,60 @@ export class Signature implements UnitAlgebra<number> {
     this.put(A_MAX, xs.length);
     return 0;
   }
-  standIn(name: string): number {
-    this.leaf(this.other(name), C_FREE);
+  /**
+   * A stand-in is the free symbol standInName(name, idx). Its number comes from a key that
+   * determines that name and is determined by it: the tensor, then per axis either the
+   * concrete index or the positional pattern (its terms' text) and offset -- a number when
+   * every index is concrete and small, else a short string; components that do not fit its
+   * 16-bit characters fall back to the name itself. Which key a stand-in gets depends only
+   * on the stand-in, so it always gets the same number.
+   */
+  param(name: string, flat: number): number {
+    this.leaf(this.paramBase.get(name)! + flat, C_PARAM);
+    return 0;
+  }
+
+  standIn(name: string, idx: readonly GIndex[]): number {
+    let tid = this.tensors.get(name);
+    if (tid === undefined) this.tensors.set(name, (tid = this.tensors.size));
+    // Concrete indices (at most 3, each below 2^14, at most 512 tensors): a number.
+    if (idx.length <= 3 && tid < 512) {
+      let key = tid;
+      let concrete = true;
+      for (const g of idx) {
+        if (g.k !== "at" || g.n >= 0x4000) {
+          concrete = false;
+          break;
+        }
+        key = key * 0x4000 + g.n;
+      }
+      if (concrete) {
+        key = key * 4 + idx.length;
+        let id = this.concrete.get(key);
+        if (id === undefined) this.concrete.set(key, (id = this.other(`\uffff${this.standIns.size + this.concrete.size}`)));
+        this.leaf(id, C_FREE);
+        return 0;
+      }
+    }
+    const codes: number[] = [tid];
+    let fits = tid < 0xffff;
+    for (const g of idx) {
+      if (g.k === "at") codes.push(0, g.n);
+      else {
+        let pid = this.patterns.get(g.a.terms);
+        if (pid === undefined) {
+          pid = this.intern(this.patternText, affineText({ terms: g.a.terms, c: 0 }));
+          this.patterns.set(g.a.terms, pid);
+        }
+        codes.push(1, pid, g.a.c + 0x8000);
+        fits &&= g.a.c > -0x8000 && g.a.c < 0x7fff;
+      }
+    }
+    for (const x of codes) fits &&= x >= 0 && x < 0xffff;
+    const key = fits ? String.fromCharCode(...codes) : `\uffff${standInName(name, idx)}`;
+    let id = this.standIns.get(key);
+    if (id === undefined) this.standIns.set(key, (id = this.other(`\uffff${this.standIns.size + this.concrete.size}`)));
+    this.leaf(id, C_FREE);
     return 0;
   }
   term(t: Term): number {
