@@ -6,8 +6,10 @@
  * refutation.
  */
 import type { Activation, Scalar } from "../elaborate/types.ts";
-import { evalFormula, evalTerm, evaluateNetwork, type ActFn } from "../numeric/evaluate.ts";
-import { evaluationCost } from "../elaborate/interpret.ts";
+import { evalFormula, evalTerm, type ActFn } from "../numeric/evaluate.ts";
+import { entries, evaluateFloat, evaluationCost } from "../elaborate/interpret.ts";
+import { transformed } from "./transformed.ts";
+import type { UnitAlgebra } from "./signature.ts";
 import { exact, float64 } from "../numeric/field.ts";
 import { Rational } from "../numeric/rational.ts";
 import { realisations, type Admitted, type Realisation } from "../numeric/realise.ts";
@@ -66,13 +68,12 @@ export function falsify(model: ClaimModel, rng: Rng, admitted: Admitted, stop: (
       const draw = sampleFloat(model, rng);
       if ("failed" in draw) return { kind: "skipped", reason: draw.failed };
       const value = (s: Sym): number => (s.kind === "param" ? draw.params.get(s.name)![s.index]! : s.kind === "input" ? draw.input[s.index]! : (draw.scalars.get(s.key) ?? 0));
-      const lp = (p: string, i: number) => draw.params.get(p)![i]!;
-      const rp = (p: string, i: number) => evalTerm(model.rhs.get(p, i), float64, value, act);
-      let l: number[];
-      let rr: number[];
+      const input = Float64Array.from(draw.input);
+      let l: Float64Array;
+      let rr: Float64Array;
       try {
-        l = evaluateNetwork(claim.lhs, lp, draw.input, float64, act, halt).output;
-        rr = evaluateNetwork(claim.rhs, rp, draw.input, float64, act, halt).output;
+        l = evaluateFloat(claim.lhs, { input, param: (p) => draw.params.get(p)! }, act, halt);
+        rr = evaluateFloat(claim.rhs, { input, param: rhsParams(model, draw.params, value, act, halt) }, act, halt);
       } catch (e) {
         if (e instanceof Stopped) return { kind: "skipped", reason: "the time limit was reached before it finished" };
         throw e;
@@ -85,6 +86,45 @@ export function falsify(model: ClaimModel, rng: Rng, admitted: Admitted, stop: (
     }
   }
   return { kind: "none" };
+}
+
+/**
+ * The transformed parameters' values, one array per parameter, computed when first read:
+ * through transformed.ts for permute, scale and flip steps (the calls params.ts makes, on
+ * numbers), else by evaluating params.ts's term of each entry.
+ */
+function rhsParams(model: ClaimModel, lhs: ReadonlyMap<string, Float64Array>, value: (s: Sym) => number, act: ActFn<number>, halt: () => void): (name: string) => Float64Array {
+  const memo = new Map<Term, number>();
+  const alg: UnitAlgebra<number> = {
+    zero: () => 0,
+    num: (v) => v.toNumber(),
+    add: (xs) => xs.reduce((a, b) => a + b),
+    mul: (xs) => xs.reduce((a, b) => a * b),
+    neg: (a) => -a,
+    div: (a, b) => a / b,
+    app: (a, x) => act(a, x),
+    max: (xs) => xs.reduce((a, b) => (a < b ? b : a)),
+    term: (t) => evalTerm(t, float64, value, act, memo),
+    param: (name, flat) => lhs.get(name)![flat]!,
+    standIn: () => {
+      throw new Error("no stand-ins in parameters");
+    },
+  };
+  const get = transformed(model.claim, alg) ?? ((name: string, flat: number) => evalTerm(model.rhs.get(name, flat), float64, value, act));
+  const shapes = new Map(model.claim.rhs.params.map((p) => [p.name, p.shape]));
+  const done = new Map<string, Float64Array>();
+  return (name) => {
+    let a = done.get(name);
+    if (!a) {
+      a = new Float64Array(entries(shapes.get(name)!));
+      for (let i = 0; i < a.length; i++) {
+        if ((i & 4095) === 4095) halt();
+        a[i] = get(name, i);
+      }
+      done.set(name, a);
+    }
+    return a;
+  };
 }
 
 interface FloatDraw {
