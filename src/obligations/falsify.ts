@@ -104,7 +104,8 @@ function rhsParams(model: ClaimModel, lhs: ReadonlyMap<string, Float64Array>, va
     div: (a, b) => a / b,
     app: (a, x) => act(a, x),
     max: (xs) => xs.reduce((a, b) => (a < b ? b : a)),
-    term: (t) => evalTerm(t, float64, value, act, memo),
+    // Factors are the same few terms at every entry: each is evaluated once.
+    term: (t) => memo.get(t) ?? evalTerm(t, float64, value, act, memo),
     param: (name, flat) => lhs.get(name)![flat]!,
     standIn: () => {
       throw new Error("no stand-ins in parameters");
