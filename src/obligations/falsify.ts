@@ -33,6 +33,7 @@ const SCALAR_CHOICES = [[2, 1], [1, 2], [3, 1], [-1, 1], [-2, 1], [1, 3], [-1, 2
  */
 const BUDGET = 4_000_000;
 const MAX_ONE = 40_000_000;
+const MAX_INVERSE = 8;
 
 /** Raised by the evaluation's stop hook at the time limit. */
 class Stopped extends Error {}
@@ -53,6 +54,11 @@ export function falsify(model: ClaimModel, rng: Rng, admitted: Admitted, stop: (
   const size = (net: typeof claim.lhs) => net.params.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
   const work = evaluationCost(claim.lhs) + evaluationCost(claim.rhs) + size(claim.rhs) + 1;
   if (work > MAX_ONE) return { kind: "skipped", reason: `one evaluation of the two networks takes about ${work.toExponential(1)} operations, more than its budget of ${MAX_ONE.toExponential(0)}` };
+  // Drawing a symbolic invertible matrix computes its inverse exactly, and checks the
+  // conditions on it, in rationals whose size grows with the matrix: above MAX_INVERSE rows
+  // one draw alone takes minutes (and cannot be interrupted), so the falsifier does not run.
+  const inverse = claim.transform.scalars.find((s) => s.inverseOf && s.shape[0]! > MAX_INVERSE);
+  if (inverse) return { kind: "skipped", reason: `it does not draw symbolic invertible matrices with more than ${MAX_INVERSE} rows (${inverse.label.split(" ")[0]} has ${inverse.shape[0]})` };
   const rounds = Math.max(...lists.map((l) => l.length), 1);
   const trials = Math.max(1, Math.min(8, Math.floor(BUDGET / (work * rounds))));
   const halt = () => {
