@@ -260,6 +260,16 @@ export class Signature implements UnitAlgebra<number> {
    * 16-bit characters fall back to the name itself. Which key a stand-in gets depends only
    * on the stand-in, so it always gets the same number.
    */
+  /** The number of a positional pattern (its terms' text). */
+  private pattern(terms: readonly { readonly v: string; readonly k: number }[]): number {
+    let pid = this.patterns.get(terms);
+    if (pid === undefined) {
+      pid = this.intern(this.patternText, affineText({ terms, c: 0 }));
+      this.patterns.set(terms, pid);
+    }
+    return pid;
+  }
+
   param(name: string, flat: number): number {
     this.leaf(this.paramBase.get(name)! + flat, C_PARAM);
     return 0;
@@ -268,19 +278,25 @@ export class Signature implements UnitAlgebra<number> {
   standIn(name: string, idx: readonly GIndex[]): number {
     let tid = this.tensors.get(name);
     if (tid === undefined) this.tensors.set(name, (tid = this.tensors.size));
-    // Concrete indices (at most 3, each below 2^14, at most 512 tensors): a number.
-    if (idx.length <= 3 && tid < 512) {
+    // Most keys are a number: the tensor (below 2^8), then 15 bits per axis (at most 3):
+    // a concrete index below 2^14, or a flag, a pattern below 2^5 and an offset in
+    // [-256, 256). Below 2^53, so exact.
+    if (idx.length <= 3 && tid < 0x100) {
       let key = tid;
-      let concrete = true;
+      let fits = true;
       for (const g of idx) {
-        if (g.k !== "at" || g.n >= 0x4000) {
-          concrete = false;
-          break;
+        let code: number;
+        if (g.k === "at") {
+          code = g.n;
+          fits &&= g.n >= 0 && g.n < 0x4000;
+        } else {
+          const pid = this.pattern(g.a.terms);
+          code = 0x4000 | (pid << 9) | (g.a.c + 0x100);
+          fits &&= pid < 0x20 && g.a.c >= -0x100 && g.a.c < 0x100;
         }
-        key = key * 0x4000 + g.n;
+        key = key * 0x8000 + code;
       }
-      if (concrete) {
-        key = key * 4 + idx.length;
+      if (fits) {
         let id = this.concrete.get(key);
         if (id === undefined) this.concrete.set(key, (id = this.other(`\uffff${this.standIns.size + this.concrete.size}`)));
         this.leaf(id, C_FREE);
@@ -292,11 +308,7 @@ export class Signature implements UnitAlgebra<number> {
     for (const g of idx) {
       if (g.k === "at") codes.push(0, g.n);
       else {
-        let pid = this.patterns.get(g.a.terms);
-        if (pid === undefined) {
-          pid = this.intern(this.patternText, affineText({ terms: g.a.terms, c: 0 }));
-          this.patterns.set(g.a.terms, pid);
-        }
+        const pid = this.pattern(g.a.terms);
         codes.push(1, pid, g.a.c + 0x8000);
         fits &&= g.a.c > -0x8000 && g.a.c < 0x7fff;
       }
