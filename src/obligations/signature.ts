@@ -102,7 +102,12 @@ export class Signature implements UnitAlgebra<number> {
   private readonly patterns = new WeakMap<object, number>();
   private readonly patternText = new Map<string, number>();
   private readonly standIns = new Map<string, number>();
-  private readonly concrete = new Map<number, number>();
+  private readonly concrete = new Map<number, Map<number, number>>();
+  private standInCount = 0;
+  private lastName = "";
+  private lastTid = 0;
+  private lastTerms: object | null = null;
+  private lastPid = 0;
   private readonly scalarIds = new WeakMap<Sym, number>();
   private size: number;
   private otherBase: number;
@@ -262,11 +267,14 @@ export class Signature implements UnitAlgebra<number> {
    */
   /** The number of a positional pattern (its terms' text). */
   private pattern(terms: readonly { readonly v: string; readonly k: number }[]): number {
+    if (terms === this.lastTerms) return this.lastPid;
     let pid = this.patterns.get(terms);
     if (pid === undefined) {
       pid = this.intern(this.patternText, affineText({ terms, c: 0 }));
       this.patterns.set(terms, pid);
     }
+    this.lastTerms = terms;
+    this.lastPid = pid;
     return pid;
   }
 
@@ -276,15 +284,23 @@ export class Signature implements UnitAlgebra<number> {
   }
 
   standIn(name: string, idx: readonly GIndex[]): number {
-    let tid = this.tensors.get(name);
-    if (tid === undefined) this.tensors.set(name, (tid = this.tensors.size));
-    // Most keys are a number: the tensor (below 2^8), then 15 bits per axis (at most 3):
-    // a concrete index below 2^14, or a flag, a pattern below 2^5 and an offset in
-    // [-256, 256). Below 2^53, so exact.
+    let tid: number | undefined;
+    if (name === this.lastName) tid = this.lastTid;
+    else {
+      tid = this.tensors.get(name);
+      if (tid === undefined) this.tensors.set(name, (tid = this.tensors.size));
+      this.lastName = name;
+      this.lastTid = tid;
+    }
+    // Most keys are two small integers: the tensor (below 2^8) and the first axis' code,
+    // then the other axes' codes (at most 2), 15 bits per axis: a concrete index below
+    // 2^14, or a flag, a pattern below 2^5 and an offset in [-256, 256).
     if (idx.length <= 3 && tid < 0x100) {
-      let key = tid;
+      let outer = tid;
+      let inner = 0;
       let fits = true;
-      for (const g of idx) {
+      for (let a = 0; a < idx.length; a++) {
+        const g = idx[a]!;
         let code: number;
         if (g.k === "at") {
           code = g.n;
@@ -294,11 +310,14 @@ export class Signature implements UnitAlgebra<number> {
           code = 0x4000 | (pid << 9) | (g.a.c + 0x100);
           fits &&= pid < 0x20 && g.a.c >= -0x100 && g.a.c < 0x100;
         }
-        key = key * 0x8000 + code;
+        if (a === 0) outer = outer * 0x8000 + code;
+        else inner = inner * 0x8000 + code;
       }
       if (fits) {
-        let id = this.concrete.get(key);
-        if (id === undefined) this.concrete.set(key, (id = this.other(`\uffff${this.standIns.size + this.concrete.size}`)));
+        let byInner = this.concrete.get(outer);
+        if (!byInner) this.concrete.set(outer, (byInner = new Map()));
+        let id = byInner.get(inner);
+        if (id === undefined) byInner.set(inner, (id = this.other(`\uffff${this.standInCount++}`)));
         this.leaf(id, C_FREE);
         return 0;
       }
@@ -316,7 +335,7 @@ export class Signature implements UnitAlgebra<number> {
     for (const x of codes) fits &&= x >= 0 && x < 0xffff;
     const key = fits ? String.fromCharCode(...codes) : `\uffff${standInName(name, idx)}`;
     let id = this.standIns.get(key);
-    if (id === undefined) this.standIns.set(key, (id = this.other(`\uffff${this.standIns.size + this.concrete.size}`)));
+    if (id === undefined) this.standIns.set(key, (id = this.other(`\uffff${this.standInCount++}`)));
     this.leaf(id, C_FREE);
     return 0;
   }

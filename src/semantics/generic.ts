@@ -239,6 +239,35 @@ function compile<T>(e: IExpr, ctx: Ctx<T>, slot: ReadonlyMap<string, number>): R
   }
 }
 
+/**
+ * An index without positional variables as a number (what `compileIndex` gives as a
+ * concrete index), or null when it has positional or unbound variables.
+ */
+function numericIndex(a: Affine, slot: ReadonlyMap<string, number>): ((s: Int32Array) => number) | null {
+  const bound: { i: number; k: number }[] = [];
+  for (const t of a.terms) {
+    const i = slot.get(t.v);
+    if (i === undefined) return null;
+    bound.push({ i, k: t.k });
+  }
+  const c0 = a.c;
+  const { div: d, mod: m } = a;
+  if (d === undefined && m === undefined) {
+    if (bound.length === 1 && bound[0]!.k === 1) {
+      const i = bound[0]!.i;
+      return (s) => s[i]! + c0;
+    }
+    if (bound.length === 0) return () => c0;
+  }
+  return (s) => {
+    let x = c0;
+    for (let j = 0; j < bound.length; j++) x += bound[j]!.k * s[bound[j]!.i]!;
+    if (d !== undefined) x = Math.floor(x / d);
+    if (m !== undefined) x = ((x % m) + m) % m;
+    return x;
+  };
+}
+
 /** A read: zero outside the tensor; a parameter with concrete indices; a tensor through `reads`. */
 function compileRead<T>(e: Extract<IExpr, { k: "read" }>, ctx: Ctx<T>, slot: ReadonlyMap<string, number>): Run<T> {
   const { alg, reads } = ctx;
@@ -255,6 +284,20 @@ function compileRead<T>(e: Extract<IExpr, { k: "read" }>, ctx: Ctx<T>, slot: Rea
     for (let a = r - 1, k = 1; a >= 0; a--) {
       st[a] = k;
       k *= shape[a]!;
+    }
+    // Indices without positional variables (the usual case): plain numbers.
+    const numeric = e.at.map((a) => numericIndex(a, slot));
+    if (numeric.every((f) => f !== null)) {
+      const fs = numeric as ((s: Int32Array) => number)[];
+      return (s) => {
+        let flat = 0;
+        for (let a = 0; a < r; a++) {
+          const n = fs[a]!(s);
+          if (n < 0 || n >= shape[a]!) return alg.zero();
+          flat += n * st[a]!;
+        }
+        return reads.param(name, flat);
+      };
     }
     return (s) => {
       let flat = 0;
