@@ -108,7 +108,7 @@ export class Signature implements UnitAlgebra<number> {
   private lastTid = 0;
   private lastTerms: object | null = null;
   private lastPid = 0;
-  private readonly scalarIds = new WeakMap<Sym, number>();
+  private readonly scalarIds = new WeakMap<Sym, { readonly id: number; readonly cls: number }>();
   private size: number;
   private otherBase: number;
   /** Set once a record met a free symbol inside a term: from then on records must not be compared. */
@@ -147,13 +147,16 @@ export class Signature implements UnitAlgebra<number> {
     this.put(MARK, code);
   }
 
-  private put(...xs: number[]): void {
-    if (this.len + xs.length > this.buf.length) {
-      const b = new Int32Array(Math.max(this.buf.length * 2, this.len + xs.length));
-      b.set(this.buf.subarray(0, this.len));
-      this.buf = b;
+  /** Append tokens (up to three; -2 never occurs as a token and means "none"). */
+  private put(a: number, b = -2, c = -2): void {
+    if (this.len + 3 > this.buf.length) {
+      const grown = new Int32Array(this.buf.length * 2);
+      grown.set(this.buf.subarray(0, this.len));
+      this.buf = grown;
     }
-    for (const x of xs) this.buf[this.len++] = x;
+    this.buf[this.len++] = a;
+    if (b !== -2) this.buf[this.len++] = b;
+    if (c !== -2) this.buf[this.len++] = c;
   }
 
   private intern(map: Map<string, number>, key: string): number {
@@ -210,12 +213,14 @@ export class Signature implements UnitAlgebra<number> {
         // could be one of them under another number, so such records are not used at all.
         this.tainted = true;
         return this.put(FIXED, this.intern(this.names, `free ${s.key}`));
-      case "scalar":
-        if (!this.renamable.has(s.id)) return this.put(FIXED, this.intern(this.names, `scalar ${s.key}`));
-      {
-        let id = this.scalarIds.get(s);
-        if (id === undefined) this.scalarIds.set(s, (id = this.other(s.key)));
-        return this.leaf(id, C_SCALAR + this.intern(this.scalarClass, s.id));
+      case "scalar": {
+        // Entry number and class, once per symbol object (factors are the same objects at every unit).
+        let known = this.scalarIds.get(s);
+        if (known === undefined) {
+          known = this.renamable.has(s.id) ? { id: this.other(s.key), cls: C_SCALAR + this.intern(this.scalarClass, s.id) } : { id: this.intern(this.names, `scalar ${s.key}`), cls: -1 };
+          this.scalarIds.set(s, known);
+        }
+        return known.cls < 0 ? this.put(FIXED, known.id) : this.leaf(known.id, known.cls);
       }
       case "slope":
         return this.put(FIXED, this.intern(this.names, `slope ${s.key}`));
