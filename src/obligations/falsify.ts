@@ -7,7 +7,8 @@
  */
 import type { Activation, Scalar } from "../elaborate/types.ts";
 import { evalFormula, evalTerm, type ActFn } from "../numeric/evaluate.ts";
-import { entries, evaluateFloat, evaluationCost } from "../elaborate/interpret.ts";
+import { entries, evaluationCost } from "../elaborate/interpret.ts";
+import { evaluateFloat } from "../numeric/evaluateFloat.ts";
 import { transformed } from "./transformed.ts";
 import type { UnitAlgebra } from "./signature.ts";
 import { exact, float64 } from "../numeric/field.ts";
