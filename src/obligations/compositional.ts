@@ -22,6 +22,11 @@
  * the stand-ins range over all values; a read that may fall outside its tensor (zero
  * padding) is covered only when that tensor's correspondence has no shift there, which is
  * checked (else the strategy does not apply).
+ *
+ * Units: the program that makes a unit's obligations runs first in a recording algebra
+ * (signature.ts); a unit whose record equals one already built has an alpha-equivalent
+ * obligation, so it repeats that unit's outcome instead of being built (README, "Units built
+ * once per signature").
  */
 import { strides, unflatten } from "../elaborate/interpret.ts";
 import { ix, reads, substVars } from "../elaborate/iexpr.ts";
