@@ -22,6 +22,11 @@
  * the stand-ins range over all values; a read that may fall outside its tensor (zero
  * padding) is covered only when that tensor's correspondence has no shift there, which is
  * checked (else the strategy does not apply).
+ *
+ * Units: the program that makes a unit's obligations runs first in a recording algebra
+ * (signature.ts); a unit whose record equals one already built has an alpha-equivalent
+ * obligation, so it repeats that unit's outcome instead of being built (README, "Units built
+ * once per signature").
  */
 import { strides, unflatten } from "../elaborate/interpret.ts";
 import { ix, reads, substVars } from "../elaborate/iexpr.ts";
@@ -29,7 +34,10 @@ import type { Affine, IExpr, TensorDef } from "../elaborate/types.ts";
 import { add, app, cmp, freeSym, isConst, mul, not } from "../semantics/build.ts";
 import type { ClaimModel } from "../semantics/claim.ts";
 import { analyticCorrespondences, identity, type Correspondences, type NodeCorrespondence } from "../semantics/correspondence.ts";
-import { genericTerm, mayLeave, NeedsUnits, standInName, type GenericReads, type GIndex } from "../semantics/generic.ts";
+import { at, compileGeneric, mayLeave, NeedsUnits, standInName, termAlgebra, type GenericReads, type GIndex } from "../semantics/generic.ts";
+import { transformed } from "./transformed.ts";
+import { renamableScalars, Signature, type UnitAlgebra } from "./signature.ts";
+import { SignatureTable } from "./signatureTable.ts";
 import type { Rng } from "../numeric/rng.ts";
 import type { Admitted } from "../numeric/realise.ts";
 import { Dedup } from "./dedup.ts";
@@ -41,6 +49,18 @@ import { instantiate } from "./axioms.ts";
 import { activationsOf } from "../elaborate/activationsOf.ts";
 import { names } from "./monolithic.ts";
 import type { Obligation, Tracked } from "./types.ts";
+
+/**
+ * Whether units with equal signatures are built once (default), and which signature to use
+ * (tests give a deliberately forgetful one as a negative control).
+ */
+export interface Grouping {
+  readonly group?: boolean;
+  readonly signature?: (claim: ClaimModel["claim"]) => Signature;
+}
+
+/** Doing again what a unit's obligations did (emit them, or count an identity). */
+type Action = () => void;
 
 /** Raised inside a read when the rule does not cover it; becomes the strategy's reason. */
 class NotCovered extends Error {}
@@ -63,14 +83,44 @@ function paramAxes(d: TensorDef): number[] {
  * Generate the obligations of the claim, calling `emit` for each (so that a caller can
  * deduplicate without keeping them all). Returns a reason if the rule does not apply.
  */
-export function compositional(model: ClaimModel, corr: Correspondences, emit: (ob: Obligation) => void, stop: () => boolean = () => false, onIdentity?: () => void): { reason: string } | null {
-  /** Emit `not (l = r)`, or, when `onIdentity` is given and l, r expand alike, count it proved (identical.ts). */
-  const emitIdentity = (id: string, statement: string, l: Term, r: Term) => {
-    if (onIdentity && identical(l, r)) onIdentity();
-    else emit(make(id, statement, not(cmp("=", l, r))));
+export function compositional(
+  model: ClaimModel,
+  corr: Correspondences,
+  emit: (ob: Obligation) => void,
+  stop: () => boolean = () => false,
+  onIdentity?: () => void,
+  grouping: Grouping = {},
+): { reason: string } | null {
+  /**
+   * Emit `not (l = r)`, or, when `onIdentity` is given and l, r expand alike, count it
+   * proved (identical.ts). Returns how to do the same again for a unit with the same
+   * signature.
+   */
+  const emitIdentity = (id: string, statement: string, l: Term, r: Term): Action => {
+    if (onIdentity && identical(l, r)) {
+      onIdentity();
+      return onIdentity;
+    }
+    const ob = make(id, statement, not(cmp("=", l, r)));
+    emit(ob);
+    return () => emit(ob);
   };
+
   const { claim } = model;
   const lhsDefs = new Map(claim.lhs.nodes.map((n) => [n.name, n]));
+  const signature = grouping.signature?.(claim) ?? new Signature(claim, renamableScalars(claim));
+  const group = grouping.group ?? true;
+  /** The term algebra with a unit's leaves (the left network's parameters are its symbols). */
+  const terms: UnitAlgebra<Term> = { ...termAlgebra, term: (t) => t, param: (name, flat) => model.lhs.get(name, flat), standIn: (name, idx) => freeSym(standInName(name, idx)) };
+  // Signatures read the transformed parameters without building them when the steps allow
+  // (transformed.ts); obligations are always built from the claim's own terms.
+  const recorded = transformed(claim, signature);
+  // Signatures number the left network's parameter entries as the symbols they are; the
+  // claim model makes each entry its own symbol (semantics/claim.ts), checked here.
+  for (const p of claim.lhs.params) {
+    const x = model.lhs.get(p.name, 0);
+    if (x.t !== "sym" || x.s.kind !== "param" || x.s.name !== p.name || x.s.index !== 0) signature.tainted = true;
+  }
   // Side conditions are attached to an obligation only if it mentions their scalars, so
   // that identical units stay identical (and are discharged once).
   const bySym = new Map<string, number[]>();
@@ -97,41 +147,66 @@ export function compositional(model: ClaimModel, corr: Correspondences, emit: (o
   const inputStrides = strides(claim.lhs.input.shape);
 
   /** A read of the input: its symbol when the index is concrete, else a stand-in. */
-  const inputRead = (idx: readonly GIndex[]): Term =>
-    idx.every((g) => g.k === "at") ? model.input[idx.reduce((acc, g, a) => acc + (g as { n: number }).n * inputStrides[a]!, 0)]! : freeSym(standInName("@input", idx));
-
-  const lhsReads: GenericReads = {
-    param: (name, idx) => model.lhs.get(name, join(idx, lhsShapes.get(`param:${name}`)!)),
-    tensor: (src, name, idx) => (src === "input" ? inputRead(idx) : freeSym(standInName(name, idx))),
+  const inputRead = <T>(alg: UnitAlgebra<T>, idx: readonly GIndex[]): T => {
+    let flat = 0;
+    for (let a = 0; a < idx.length; a++) {
+      const g = idx[a]!;
+      if (g.k !== "at") return alg.standIn("@input", idx);
+      flat += g.n * inputStrides[a]!;
+    }
+    return alg.term(model.input[flat]!);
   };
-  const rhsReads = (ranges: ReadonlyMap<string, number>): GenericReads => ({
-    param: (name, idx) => model.rhs.get(name, join(idx, rhsShapes.get(`param:${name}`)!)),
+  const lhsReads = <T>(alg: UnitAlgebra<T>): GenericReads<T> => ({
+    param: (name, flat) => alg.param(name, flat),
+    tensor: (src, name, idx) => (src === "input" ? inputRead(alg, idx) : alg.standIn(name, idx)),
+  });
+  const rhsReads = <T>(alg: UnitAlgebra<T>, ranges: ReadonlyMap<string, number>): GenericReads<T> => ({
+    param: (name, flat) => {
+      return recorded && alg === (signature as UnitAlgebra<unknown>) ? (recorded(name, flat) as T) : alg.term(model.rhs.get(name, flat));
+    },
     tensor: (src, name, idx, shape) => {
-      if (src === "input") return inputRead(idx);
+      if (src === "input") return inputRead(alg, idx);
       const c = corr.get(name);
       if (!c) throw new NotCovered(`${name} has no correspondence`);
-      const acted = c.axes.map((a) => idx[a]!);
-      const open = acted.flatMap((g) => (g.k === "pos" ? g.a.terms.map((t) => t.v) : []));
-      if (open.length > 0) throw new NeedsUnits(open, `${name} is read along an axis the symmetry acts on`);
-      const t = join(acted.map((g) => (g as { n: number }).n), c.sizes);
+      // The correspondence's unit t of this read (its acted axes must be concrete).
+      let t = 0;
+      for (let k = 0; k < c.axes.length; k++) {
+        const g = idx[c.axes[k]!]!;
+        if (g.k === "pos") {
+          const open = c.axes.flatMap((a) => (idx[a]!.k === "pos" ? (idx[a] as Extract<GIndex, { k: "pos" }>).a.terms.map((x) => x.v) : []));
+          throw new NeedsUnits(open, `${name} is read along an axis the symmetry acts on`);
+        }
+        t = t * c.sizes[k]! + g.n;
+      }
+      const shifted = !isZero(c.shift[t]!);
       if (c.linear) {
         // unit t = sum_j L[t][j] (unit j of the source) + shift[t].
         const { axis, n, matrix } = c.linear;
-        if (!isZero(c.shift[t]!) && idx.some((g, a) => mayLeave(g, shape[a]!, ranges))) throw new NotCovered(`${name} is read with zero padding but its correspondence shifts unit ${t}`);
-        const parts: Term[] = [];
+        if (shifted && idx.some((g, a) => mayLeave(g, shape[a]!, ranges))) throw new NotCovered(`${name} is read with zero padding but its correspondence shifts unit ${t}`);
+        const parts: T[] = [];
         for (let j = 0; j < n; j++) {
           const m = matrix[t * n + j]!;
           if (isZero(m)) continue;
-          parts.push(mul(m, freeSym(standInName(c.source, idx.map((g, a) => (a === axis ? ({ k: "at", n: j } as GIndex) : g))))));
+          const mt = alg.term(m);
+          parts.push(alg.mul([mt, alg.standIn(c.source, idx.map((g, a) => (a === axis ? at(j) : g)))]));
         }
-        return add(...parts, c.shift[t]!);
+        parts.push(alg.term(c.shift[t]!));
+        return alg.add(parts);
       }
-      const src2 = split(c.perm[t]!, c.sizes);
-      const srcIdx = idx.map((g, a) => (c.axes.includes(a) ? ({ k: "at", n: src2[c.axes.indexOf(a)]! } as GIndex) : g));
-      if (!isZero(c.shift[t]!) && idx.some((g, a) => mayLeave(g, shape[a]!, ranges))) {
+      if (shifted && idx.some((g, a) => mayLeave(g, shape[a]!, ranges))) {
         throw new NotCovered(`${name} is read with zero padding but its correspondence shifts unit ${t} (a sign flip with bias correction does not commute with padding)`);
       }
-      return add(mul(c.factor[t]!, freeSym(standInName(c.source, srcIdx))), c.shift[t]!);
+      // The source unit's coordinates replace the acted axes' indices.
+      const srcIdx = idx.slice();
+      let p = c.perm[t]!;
+      for (let k = c.axes.length - 1; k >= 0; k--) {
+        const size = c.sizes[k]!;
+        srcIdx[c.axes[k]!] = at(p % size);
+        p = Math.floor(p / size);
+      }
+      const f = alg.term(c.factor[t]!);
+      const scaled = alg.mul([f, alg.standIn(c.source, srcIdx)]);
+      return alg.add([scaled, alg.term(c.shift[t]!)]);
     },
   });
 
@@ -165,9 +240,73 @@ export function compositional(model: ClaimModel, corr: Correspondences, emit: (o
     const lhsExpr = rename(u);
     const sizes = axes.map((a) => v.shape[a]!);
     const total = sizes.reduce((a, b) => a * b, 1);
-    const rr = rhsReads(ranges);
     const everywhere = positional.length > 0 ? " at every position" : "";
     const unitText = (coords: readonly number[]) => (v.shape.length === 1 && axes.length === 1 ? `${coords[0]}` : `[${coords.map((x, k) => `${v.axes[axes[k]!] ?? axes[k]}=${x}`).join(", ")}]`);
+    const activated = !out && !c.linear && rhsExpr.k === "act" && lhsExpr.k === "act";
+    // Unit variables of each side, bound to the unit's coordinates (right) and its source's (left).
+    const varsR = axes.map((a) => v.vars[a]!);
+    const varsL = axes.map((a) => u.vars[a]!);
+    // The linear case binds the source axis' variable to each j in turn.
+    const jVar = c.linear ? u.vars[c.linear.axis]! : "";
+    const jAt = c.linear ? (varsL.includes(jVar) ? varsL.indexOf(jVar) : varsL.length) : -1;
+    const varsJ = jAt === varsL.length ? [...varsL, jVar] : varsL;
+
+    /** The definitions compiled once per algebra (semantics/generic.ts). */
+    const compiled = <T>(alg: UnitAlgebra<T>) => {
+      const r = rhsReads(alg, ranges);
+      const l = lhsReads(alg);
+      const part = (e: IExpr, vars: readonly string[], shapes: typeof rhsShapes, reads: GenericReads<T>) => compileGeneric(alg, e, vars, posNames, shapes, reads);
+      return {
+        rhs: part(rhsExpr, varsR, rhsShapes, r),
+        lhs: part(lhsExpr, varsJ, lhsShapes, l),
+        rhsPre: activated && rhsExpr.k === "act" ? part(rhsExpr.a, varsR, rhsShapes, r) : null,
+        lhsPre: activated && lhsExpr.k === "act" ? part(lhsExpr.a, varsL, lhsShapes, l) : null,
+      };
+    };
+    type Compiled<T> = ReturnType<typeof compiled<T>>;
+    const termParts = compiled(terms);
+    const sigParts = compiled(signature);
+
+    /**
+     * The values a unit's obligations are made of, in any algebra (terms, or a signature):
+     * [l, r] for the identity l = r, and for an activated tensor also the factor and shift
+     * of its lemma. Calls follow the stack discipline of semantics/generic.ts.
+     */
+    const program = <T>(alg: UnitAlgebra<T>, p: Compiled<T>, coords: readonly number[], srcCoords: readonly number[], cu: number): T[] => {
+      const f = c.factor[cu]!;
+      const t = c.shift[cu]!;
+      if (c.linear) {
+        // v'_u = sum_j L[u][j] v_j + t_u: the left side is a combination of source units.
+        const { n, matrix } = c.linear;
+        const l = p.rhs(coords);
+        const parts: T[] = [];
+        const valuesJ = [...srcCoords];
+        for (let j = 0; j < n; j++) {
+          const m = matrix[cu * n + j]!;
+          if (isZero(m)) continue;
+          valuesJ[jAt] = j;
+          const mt = alg.term(m);
+          parts.push(alg.mul([mt, p.lhs(valuesJ)]));
+        }
+        parts.push(alg.term(t));
+        return [l, alg.add(parts)];
+      }
+      if (p.rhsPre && p.lhsPre) {
+        const pre2 = p.rhsPre(coords);
+        const ft = alg.term(f);
+        const pre = p.lhsPre(srcCoords);
+        return [pre2, alg.mul([ft, pre]), alg.term(f), alg.term(t)];
+      }
+      const l = p.rhs(coords);
+      const ft = alg.term(f);
+      const r = alg.mul([ft, p.lhs(srcCoords)]);
+      return [l, alg.add([r, alg.term(t)])];
+    };
+
+    // Units whose signatures are equal have alpha-equivalent obligations (signature.ts):
+    // the first is built, the others repeat what it gave (the same obligation objects, so
+    // deduplication counts them without canonicalising again).
+    const built = new SignatureTable<Action[]>();
     for (let w = 0; w < total; w++) {
       if (w % 64 === 0 && stop()) return { reason: "time limit reached while generating obligations" };
       const coords = split(w, sizes);
@@ -175,46 +314,39 @@ export function compositional(model: ClaimModel, corr: Correspondences, emit: (o
       const cu = join(c.axes.map((a) => coords[axes.indexOf(a)]!), c.sizes);
       const srcActed = split(c.perm[cu]!, c.sizes);
       const srcCoords = axes.map((a, k) => (c.axes.includes(a) ? srcActed[c.axes.indexOf(a)]! : coords[k]!));
-      const envR = new Map(axes.map((a, k) => [v.vars[a]!, coords[k]!]));
-      const envL = new Map(axes.map((a, k) => [u.vars[a]!, srcCoords[k]!]));
-      const f = c.factor[cu]!;
-      const t = c.shift[cu]!;
-      const where = out ? `output ${unitText(coords)}${everywhere}` : `unit ${unitText(coords)} of ${v.name}${everywhere} in ${side}`;
-      const srcText = `unit ${unitText(srcCoords)} of ${u.name} in ${claim.lhs.name}`;
-      const id = `${out ? "out" : v.name}[${coords.join(",")}]`;
       try {
-        if (c.linear) {
-          // v'_u = sum_j L[u][j] v_j + t_u: the left side is a combination of source units.
-          const { axis, n, matrix } = c.linear;
-          const lhsTerm = genericTerm(rhsExpr, envR, posNames, rhsShapes, rr);
-          const parts: Term[] = [];
-          for (let j = 0; j < n; j++) {
-            const m = matrix[cu * n + j]!;
-            if (isZero(m)) continue;
-            const envJ = new Map(envL);
-            envJ.set(u.vars[axis]!, j);
-            parts.push(mul(m, genericTerm(lhsExpr, envJ, posNames, lhsShapes, lhsReads)));
-          }
-          const coordsText = unitText(coords);
-          emitIdentity(id, `unit ${coordsText} of ${v.name}${everywhere} in ${side} is a linear combination of units of ${u.name} in ${claim.lhs.name}`, lhsTerm, add(...parts, t));
+        signature.begin();
+        const results = program(signature, sigParts, coords, srcCoords, cu);
+        signature.mark(results.length);
+        const tokens = signature.tokens();
+        const same = signature.tainted || !group ? undefined : built.get(tokens);
+        if (same) {
+          for (const a of same) a();
           continue;
         }
-        if (!out && rhsExpr.k === "act" && lhsExpr.k === "act") {
-          const pre2 = genericTerm(rhsExpr.a, envR, posNames, rhsShapes, rr);
-          const pre = genericTerm(lhsExpr.a, envL, posNames, lhsShapes, lhsReads);
-          emitIdentity(`${id}/pre`, `the pre-activation of ${where} is ${isOne(f) ? "" : "the factor times "}that of ${srcText}`, pre2, mul(f, pre));
-          const trivial = rhsExpr.act.key === lhsExpr.act.key && isOne(f) && isZero(t);
+        const actions: Action[] = [];
+        const [l, r, f, t] = program(terms, termParts, coords, srcCoords, cu) as [Term, Term, Term?, Term?];
+        const where = out ? `output ${unitText(coords)}${everywhere}` : `unit ${unitText(coords)} of ${v.name}${everywhere} in ${side}`;
+        const srcText = `unit ${unitText(srcCoords)} of ${u.name} in ${claim.lhs.name}`;
+        const id = `${out ? "out" : v.name}[${coords.join(",")}]`;
+        if (c.linear) {
+          actions.push(emitIdentity(id, `unit ${unitText(coords)} of ${v.name}${everywhere} in ${side} is a linear combination of units of ${u.name} in ${claim.lhs.name}`, l, r));
+        } else if (activated && rhsExpr.k === "act" && lhsExpr.k === "act") {
+          actions.push(emitIdentity(`${id}/pre`, `the pre-activation of ${where} is ${isOne(f!) ? "" : "the factor times "}that of ${srcText}`, l, r));
+          const trivial = rhsExpr.act.key === lhsExpr.act.key && isOne(f!) && isZero(t!);
           if (!trivial) {
             const s = freeSym("s");
-            const lemma = not(cmp("=", app(rhsExpr.act, mul(f, s)), add(mul(f, app(lhsExpr.act, s)), t)));
-            emit(make(`${id}/lemma`, `${rhsExpr.act.name}(f s) = f ${lhsExpr.act.name}(s) + t for the factor f and shift t of ${where}`, lemma));
+            const lemma = not(cmp("=", app(rhsExpr.act, mul(f!, s)), add(mul(f!, app(lhsExpr.act, s)), t!)));
+            const ob = make(`${id}/lemma`, `${rhsExpr.act.name}(f s) = f ${lhsExpr.act.name}(s) + t for the factor f and shift t of ${where}`, lemma);
+            emit(ob);
+            actions.push(() => emit(ob));
           }
         } else {
-          const lhsTerm = genericTerm(rhsExpr, envR, posNames, rhsShapes, rr);
-          const rhsTerm = add(mul(f, genericTerm(lhsExpr, envL, posNames, lhsShapes, lhsReads)), t);
-          const rel = `${isOne(f) ? "" : isConst(f) ? `${f.v} * ` : "a factor times "}${srcText}${isZero(t) ? "" : " plus a constant"}`;
-          emitIdentity(id, out ? `${where} of ${side} equals ${where} of ${claim.lhs.name}` : `${where} is ${rel}`, lhsTerm, rhsTerm);
+          const f0 = c.factor[cu]!;
+          const rel = `${isOne(f0) ? "" : isConst(f0) ? `${f0.v} * ` : "a factor times "}${srcText}${isZero(c.shift[cu]!) ? "" : " plus a constant"}`;
+          actions.push(emitIdentity(id, out ? `${where} of ${side} equals ${where} of ${claim.lhs.name}` : `${where} is ${rel}`, l, r));
         }
+        if (!signature.tainted) built.set(tokens, actions);
       } catch (e) {
         if (e instanceof NeedsUnits) return { vars: e.vars, why: e.message };
         if (e instanceof NotCovered) return { reason: e.message };

@@ -26,9 +26,16 @@ export class Dedup {
     this.identities++;
   }
 
+  /** Canonical hashes of obligations already added (the compositional strategy adds one object once per unit with the same signature). */
+  private readonly hashes = new WeakMap<Obligation, string>();
+
   add(ob: Obligation): void {
     this.total++;
-    const { hash } = canonical(ob);
+    let hash = this.hashes.get(ob);
+    if (hash === undefined) {
+      hash = canonical(ob).hash;
+      this.hashes.set(ob, hash);
+    }
     const labels = ob.tracked.map((t) => t.label);
     const key = labels.join("\u0000");
     const g = this.groups.get(hash);

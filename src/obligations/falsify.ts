@@ -6,8 +6,11 @@
  * refutation.
  */
 import type { Activation, Scalar } from "../elaborate/types.ts";
-import { evalFormula, evalTerm, evaluateNetwork, type ActFn } from "../numeric/evaluate.ts";
-import { evaluationCost } from "../elaborate/interpret.ts";
+import { evalFormula, evalTerm, type ActFn } from "../numeric/evaluate.ts";
+import { entries, evaluationCost } from "../elaborate/interpret.ts";
+import { evaluateFloat } from "../numeric/evaluateFloat.ts";
+import { transformed } from "./transformed.ts";
+import type { UnitAlgebra } from "./signature.ts";
 import { exact, float64 } from "../numeric/field.ts";
 import { Rational } from "../numeric/rational.ts";
 import { realisations, type Admitted, type Realisation } from "../numeric/realise.ts";
@@ -31,6 +34,7 @@ const SCALAR_CHOICES = [[2, 1], [1, 2], [3, 1], [-1, 1], [-2, 1], [1, 3], [-1, 2
  */
 const BUDGET = 4_000_000;
 const MAX_ONE = 40_000_000;
+const MAX_INVERSE = 8;
 
 /** Raised by the evaluation's stop hook at the time limit. */
 class Stopped extends Error {}
@@ -51,6 +55,11 @@ export function falsify(model: ClaimModel, rng: Rng, admitted: Admitted, stop: (
   const size = (net: typeof claim.lhs) => net.params.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
   const work = evaluationCost(claim.lhs) + evaluationCost(claim.rhs) + size(claim.rhs) + 1;
   if (work > MAX_ONE) return { kind: "skipped", reason: `one evaluation of the two networks takes about ${work.toExponential(1)} operations, more than its budget of ${MAX_ONE.toExponential(0)}` };
+  // Drawing a symbolic invertible matrix computes its inverse exactly, and checks the
+  // conditions on it, in rationals whose size grows with the matrix: above MAX_INVERSE rows
+  // one draw alone takes minutes (and cannot be interrupted), so the falsifier does not run.
+  const inverse = claim.transform.scalars.find((s) => s.inverseOf && s.shape[0]! > MAX_INVERSE);
+  if (inverse) return { kind: "skipped", reason: `it does not draw symbolic invertible matrices with more than ${MAX_INVERSE} rows (${inverse.label.split(" ")[0]} has ${inverse.shape[0]})` };
   const rounds = Math.max(...lists.map((l) => l.length), 1);
   const trials = Math.max(1, Math.min(8, Math.floor(BUDGET / (work * rounds))));
   const halt = () => {
@@ -66,13 +75,12 @@ export function falsify(model: ClaimModel, rng: Rng, admitted: Admitted, stop: (
       const draw = sampleFloat(model, rng);
       if ("failed" in draw) return { kind: "skipped", reason: draw.failed };
       const value = (s: Sym): number => (s.kind === "param" ? draw.params.get(s.name)![s.index]! : s.kind === "input" ? draw.input[s.index]! : (draw.scalars.get(s.key) ?? 0));
-      const lp = (p: string, i: number) => draw.params.get(p)![i]!;
-      const rp = (p: string, i: number) => evalTerm(model.rhs.get(p, i), float64, value, act);
-      let l: number[];
-      let rr: number[];
+      const input = Float64Array.from(draw.input);
+      let l: Float64Array;
+      let rr: Float64Array;
       try {
-        l = evaluateNetwork(claim.lhs, lp, draw.input, float64, act, halt).output;
-        rr = evaluateNetwork(claim.rhs, rp, draw.input, float64, act, halt).output;
+        l = evaluateFloat(claim.lhs, { input, param: (p) => draw.params.get(p)! }, act, halt);
+        rr = evaluateFloat(claim.rhs, { input, param: rhsParams(model, draw.params, value, act, halt) }, act, halt);
       } catch (e) {
         if (e instanceof Stopped) return { kind: "skipped", reason: "the time limit was reached before it finished" };
         throw e;
@@ -85,6 +93,46 @@ export function falsify(model: ClaimModel, rng: Rng, admitted: Admitted, stop: (
     }
   }
   return { kind: "none" };
+}
+
+/**
+ * The transformed parameters' values, one array per parameter, computed when first read:
+ * through transformed.ts for permute, scale and flip steps (the calls params.ts makes, on
+ * numbers), else by evaluating params.ts's term of each entry.
+ */
+function rhsParams(model: ClaimModel, lhs: ReadonlyMap<string, Float64Array>, value: (s: Sym) => number, act: ActFn<number>, halt: () => void): (name: string) => Float64Array {
+  const memo = new Map<Term, number>();
+  const alg: UnitAlgebra<number> = {
+    zero: () => 0,
+    num: (v) => v.toNumber(),
+    add: (xs) => xs.reduce((a, b) => a + b),
+    mul: (xs) => xs.reduce((a, b) => a * b),
+    neg: (a) => -a,
+    div: (a, b) => a / b,
+    app: (a, x) => act(a, x),
+    max: (xs) => xs.reduce((a, b) => (a < b ? b : a)),
+    // Factors are the same few terms at every entry: each is evaluated once.
+    term: (t) => memo.get(t) ?? evalTerm(t, float64, value, act, memo),
+    param: (name, flat) => lhs.get(name)![flat]!,
+    standIn: () => {
+      throw new Error("no stand-ins in parameters");
+    },
+  };
+  const get = transformed(model.claim, alg) ?? ((name: string, flat: number) => evalTerm(model.rhs.get(name, flat), float64, value, act));
+  const shapes = new Map(model.claim.rhs.params.map((p) => [p.name, p.shape]));
+  const done = new Map<string, Float64Array>();
+  return (name) => {
+    let a = done.get(name);
+    if (!a) {
+      a = new Float64Array(entries(shapes.get(name)!));
+      for (let i = 0; i < a.length; i++) {
+        if ((i & 4095) === 4095) halt();
+        a[i] = get(name, i);
+      }
+      done.set(name, a);
+    }
+    return a;
+  };
 }
 
 interface FloatDraw {

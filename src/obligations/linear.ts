@@ -104,10 +104,19 @@ export function splitLinear(ob: Obligation, isVar: (s: Sym) => boolean): Obligat
   const name = (k: string) => k.split("*").map((x) => x.replace(/^z\./, "")).join(" ");
   const parts: { what: string; goal: Formula }[] = keys.map((k) => ({ what: `the coefficient of ${name(k)}`, goal: not(cmp("=", l.get(k) ?? ZERO, r.get(k) ?? ZERO)) }));
   parts.push({ what: "the constant part", goal: not(cmp("=", l.get("") ?? ZERO, r.get("") ?? ZERO)) });
-  const trackedSyms = ob.tracked.map((t) => ({ t, syms: symbolKeys(t.formula) }));
+  // Tracked assumptions by symbol: a part keeps those sharing a symbol with it, in their order.
+  const bySym = new Map<string, number[]>();
+  ob.tracked.forEach((t, i) => {
+    for (const x of symbolKeys(t.formula)) {
+      const list = bySym.get(x);
+      if (list) list.push(i);
+      else bySym.set(x, [i]);
+    }
+  });
   return parts.map((p, k) => {
-    const syms = symbolKeys(p.goal);
-    const tracked: Tracked[] = trackedSyms.filter(({ syms: s }) => [...s].some((x) => syms.has(x))).map(({ t }) => t);
+    const picked = new Set<number>();
+    for (const x of symbolKeys(p.goal)) for (const i of bySym.get(x) ?? []) picked.add(i);
+    const tracked: Tracked[] = [...picked].sort((a, b) => a - b).map((i) => ob.tracked[i]!);
     return { ...ob, id: `${ob.id}/${k}`, statement: `${ob.statement} (${p.what})`, goal: p.goal, tracked };
   });
 }

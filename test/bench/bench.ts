@@ -15,18 +15,22 @@
  *   npm run bench -- --only startup   only start-up and rerun times (startup.ts)
  *   npm run bench -- --only align     only neteq align on a planted 784-512-512-512-10 MLP (align.ts)
  *   npm run bench -- --only symbolic  only the symbolic strategy against compositional (symbolic.ts)
+ *   npm run bench -- --only large     only proofs/large in a fresh process
+ *   npm run bench -- --only ratios    only monolithic vs compositional on conv / attention
+ *   npm run bench -- --baseline DIR   also run the fresh-process rows (proofs/large, the
+ *                                     architectures) with the checkout at DIR (e.g. a
+ *                                     `git worktree` of main with node_modules), side by side
  *
  * The monolithic strategy gets a 60 s wall per claim; after its first failure at a depth it
  * is not run on wider networks of that depth. The last row checks proofs/large (2.9M
  * parameters) in a fresh process, start-up included.
  */
-import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkWith } from "../../src/check.ts";
 import { resolveOptions } from "../../src/options.ts";
 import { Session } from "../../src/session.ts";
-import { architectureTargets, sideBySide } from "./tensors.ts";
+import { architectureTargets, freshFile, sideBySide } from "./tensors.ts";
 import { permutation } from "./networks.ts";
 import { startupTargets } from "./startup.ts";
 import { alignTargets } from "./align.ts";
@@ -39,6 +43,9 @@ const quick = args.includes("--quick");
 const maxParamsArg = args.indexOf("--max-params");
 const MAX_PARAMS = maxParamsArg >= 0 ? Number(args[maxParamsArg + 1]) : 9e6;
 const MONOLITHIC_WALL_S = 60;
+const baselineArg = args.indexOf("--baseline");
+/** A second checkout to run the fresh-process rows with, side by side (absolute path). */
+const BASELINE = baselineArg >= 0 ? path.resolve(args[baselineArg + 1]!) : null;
 
 /**
  * relu-scaling: every hidden unit by its own symbolic factor c > 0 (the strongest claim);
@@ -144,23 +151,40 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all([mono.close(), comp.close()]);
   }
-  // The headline target: proofs/large (784-1024-1024-1024-10, permutation and per-unit
-  // ReLU scaling) in a fresh process, start-up included.
-  const started = Date.now();
-  let large = "proved";
-  try {
-    execFileSync(process.execPath, [path.join(ROOT, "src/cli/bin.mjs"), "check", "--no-cache", "--timeout", "120", path.join(ROOT, "proofs/large")], { stdio: "pipe" });
-  } catch {
-    large = "not proved";
+  largeTarget();
+  if (!json) summarise(rows);
+}
+
+/**
+ * The headline target: proofs/large (784-1024-1024-1024-10, permutation and per-unit ReLU
+ * scaling) in a fresh process, start-up included; with --baseline, the baseline checkout and
+ * this one alternately (3 runs each, medians), side by side.
+ */
+function largeTarget(): void {
+  const file = path.join(ROOT, "proofs/large");
+  const runs = BASELINE ? 3 : 1;
+  const now: number[] = [];
+  const was: number[] = [];
+  let verdict = "";
+  let before = "";
+  for (let i = 0; i < runs; i++) {
+    if (BASELINE) {
+      const b = freshFile(file, 120, BASELINE);
+      was.push(b.seconds);
+      before = b.verdicts.join(", ");
+    }
+    const r = freshFile(file, 120);
+    now.push(r.seconds);
+    verdict = r.verdicts.join(", ");
   }
-  const largeMs = Date.now() - started;
-  const largeRow = { case: "proofs/large (784-1024-1024-1024-10, cold start)", strategy: "auto (CLI)", params: 2_919_434, ms: largeMs, verdict: large };
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const row = { case: "proofs/large (784-1024-1024-1024-10, cold start)", strategy: "auto (CLI)", params: 2_919_434, ms: Math.round(median(now) * 1000), verdict, ...(BASELINE ? { baselineMs: Math.round(median(was) * 1000), baselineVerdict: before } : {}) };
   if (json) {
-    console.log(JSON.stringify(largeRow));
+    console.log(JSON.stringify(row));
     return;
   }
-  console.log(`\n${largeRow.case}: ${large} in ${(largeMs / 1000).toFixed(1)} s (target: under 60 s)`);
-  summarise(rows);
+  const side = BASELINE ? `; baseline ${before} in ${median(was).toFixed(1)} s, ${(median(was) / median(now)).toFixed(1)}x (medians of ${runs}, alternating)` : "";
+  console.log(`\n${row.case}: ${verdict} in ${median(now).toFixed(1)} s${side} (target: under 60 s)`);
 }
 
 /** The targets: linear growth of the compositional time; speed-up at monolithic's limit. */
@@ -187,14 +211,17 @@ function summarise(rows: Row[]): void {
 
 const only = args.indexOf("--only") >= 0 ? args[args.indexOf("--only") + 1] : null;
 if (only === null || only === "mlp") await main();
+if (only === "large") largeTarget();
 if (only === null || only === "startup") {
   console.log("\nStart-up and reruns (whole processes, median wall time):");
   startupTargets((s) => console.log(s));
 }
 if (only === null || only === "tensors") {
   console.log("\nTensor targets (fresh process each, start-up included; 120 s per claim):");
-  architectureTargets((s) => console.log(s));
-  console.log("\nMonolithic vs compositional, side by side (falsifier and cache off; monolithic wall 60 s):");
+  architectureTargets((s) => console.log(s), BASELINE);
+}
+if (only === null || only === "tensors" || only === "ratios") {
+  console.log("\nMonolithic vs compositional, side by side (falsifier and cache off; monolithic wall 60 s; warm sessions):");
   console.log(`${"family".padEnd(30)} ${"size".padStart(4)}  ${"params".padStart(8)}  ${"monolithic".padStart(14)}  ${"compositional".padStart(10)}`);
   await sideBySide((s) => console.log(s));
 }

@@ -27,14 +27,19 @@ export interface TargetRow {
 }
 
 /** Check one generated file in a fresh process (start-up included); verdicts of its claims. */
-function fresh(text: string, timeoutS: number): { seconds: number; verdicts: string[] } {
+export function fresh(text: string, timeoutS: number, root = ROOT): { seconds: number; verdicts: string[] } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "neteq-bench-"));
   const file = path.join(dir, "net.neq");
   fs.writeFileSync(file, text);
+  return freshFile(file, timeoutS, root);
+}
+
+/** Check a file or folder in a fresh process of the checkout at `root` (start-up included). */
+export function freshFile(file: string, timeoutS: number, root = ROOT): { seconds: number; verdicts: string[] } {
   const started = process.hrtime.bigint();
   let out = "";
   try {
-    out = execFileSync(process.execPath, [path.join(ROOT, "src/cli/bin.mjs"), "check", "--no-cache", "--reporter", "json", "--timeout", String(timeoutS), file], { encoding: "utf8", maxBuffer: 1 << 28 });
+    out = execFileSync(process.execPath, [path.join(root, "src/cli/bin.mjs"), "check", "--no-cache", "--reporter", "json", "--timeout", String(timeoutS), file], { encoding: "utf8", maxBuffer: 1 << 28, cwd: root });
   } catch (e) {
     out = (e as { stdout?: string }).stdout ?? "";
   }
@@ -44,7 +49,7 @@ function fresh(text: string, timeoutS: number): { seconds: number; verdicts: str
 }
 
 /** The architecture targets. */
-export function architectureTargets(log: (s: string) => void): TargetRow[] {
+export function architectureTargets(log: (s: string) => void, baseline: string | null = null): TargetRow[] {
   const targets: { network: string; claim: string; text: () => string; limit: number | null }[] = [
     { network: "CIFAR ResNet-20 (16/32/64, batch norm)", claim: "every permutation class together", text: nets.resnet20, limit: 10 },
     { network: "VGG-16 (CIFAR widths)", claim: "every permutation class together", text: nets.vgg16, limit: 30 },
@@ -54,11 +59,15 @@ export function architectureTargets(log: (s: string) => void): TargetRow[] {
   ];
   const rows: TargetRow[] = [];
   for (const t of targets) {
-    const r = fresh(t.text(), 120);
+    const text = t.text();
+    // With a baseline checkout, it runs first on the same file: the two figures side by side.
+    const before = baseline ? fresh(text, 120, baseline) : null;
+    const r = fresh(text, 120);
     const verdict = r.verdicts.every((v) => v === "proved") ? "proved" : r.verdicts.join(", ");
     const row = { network: t.network, claim: t.claim, target: t.limit === null ? "proved" : `< ${t.limit} s`, seconds: r.seconds, verdict, met: verdict === "proved" && (t.limit === null || r.seconds < t.limit) };
     rows.push(row);
-    log(`${row.network.padEnd(52)} ${row.claim.padEnd(52)} ${row.seconds.toFixed(1).padStart(7)} s  ${verdict.padEnd(10)} target ${row.target}: ${row.met ? "met" : "not met"}`);
+    const was = before ? `  (baseline ${before.seconds.toFixed(1)} s ${before.verdicts.every((v) => v === "proved") ? "proved" : before.verdicts.join(", ")})` : "";
+    log(`${row.network.padEnd(52)} ${row.claim.padEnd(52)} ${row.seconds.toFixed(1).padStart(7)} s  ${verdict.padEnd(10)} target ${row.target}: ${row.met ? "met" : "not met"}${was}`);
   }
   return rows;
 }
@@ -81,21 +90,30 @@ export async function sideBySide(log: (s: string) => void): Promise<RatioRow[]> 
     { family: "conv2d per-channel ReLU scaling", sizes: [1, 2, 4, 8, 16, 32], text: (c) => nets.smallCnnScaling(c), params: (c) => c * 18 + c + c * c * 9 + c + 2 * c + 2 },
     { family: "attention head permutation", sizes: [4, 8, 16, 32, 64, 128, 256], text: (d) => nets.smallAttention(d), params: (d) => 4 * d * 2 * Math.floor(d / 2) },
   ];
-  for (const f of families) {
+  // One session per strategy, warmed up (solver workers started) before measuring, as for the
+  // MLP table: the figures compare the strategies, not the start of Z3's WebAssembly.
+  const sessions = {
+    monolithic: new Session(resolveOptions({ strategy: "monolithic", timeout: 60, cache: false, falsify: false }).options),
+    compositional: new Session(resolveOptions({ strategy: "compositional", timeout: 120, cache: false, falsify: false }).options),
+  };
+  for (const session of Object.values(sessions)) await checkWith(session, [{ path: "warm-up.neq", text: "network N = mlp(2 -> 2 -> 1, tanh)\ntheorem t: N ~ N after flip N.h1[0]\n" }]);
+  try {
+    for (const f of families) await family(f);
+  } finally {
+    await Promise.all(Object.values(sessions).map((s) => s.close()));
+  }
+  return rows;
+
+  async function family(f: (typeof families)[number]): Promise<void> {
     let monolithicAlive = true;
     for (const n of f.sizes) {
-      const run = async (strategy: "monolithic" | "compositional", wall: number) => {
-        const session = new Session(resolveOptions({ strategy, timeout: wall, cache: false, falsify: false }).options);
+      const run = async (strategy: "monolithic" | "compositional") => {
         const t = Date.now();
-        try {
-          const r = await checkWith(session, [{ path: "bench.neq", text: f.text(n) }]);
-          return { ms: Date.now() - t, verdict: r.files[0]!.claims[0]?.verdict ?? "error" };
-        } finally {
-          await session.close();
-        }
+        const r = await checkWith(sessions[strategy], [{ path: "bench.neq", text: f.text(n) }]);
+        return { ms: Date.now() - t, verdict: r.files[0]!.claims[0]?.verdict ?? "error" };
       };
-      const comp = await run("compositional", 120);
-      const mono = monolithicAlive ? await run("monolithic", 60) : null;
+      const comp = await run("compositional");
+      const mono = monolithicAlive ? await run("monolithic") : null;
       if (mono && mono.verdict !== "proved") monolithicAlive = false;
       const row: RatioRow = { family: f.family, size: n, params: f.params(n), monolithicMs: mono?.verdict === "proved" ? mono.ms : null, compositionalMs: comp.ms, monolithic: mono?.verdict ?? "not run", compositional: comp.verdict };
       rows.push(row);
@@ -103,5 +121,4 @@ export async function sideBySide(log: (s: string) => void): Promise<RatioRow[]> 
       log(`${f.family.padEnd(30)} ${String(n).padStart(4)}  ${String(row.params).padStart(8)}  ${(row.monolithicMs === null ? row.monolithic : `${row.monolithicMs} ms`).padStart(14)}  ${`${row.compositionalMs} ms`.padStart(10)} ${row.compositional.padEnd(8)} ${ratio}`);
     }
   }
-  return rows;
 }

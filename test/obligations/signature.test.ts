@@ -1,0 +1,104 @@
+/**
+ * Unit signatures (src/obligations/signature.ts): building one unit per signature must give
+ * exactly the deduplicated obligations that building every unit gives -- the same canonical
+ * forms with the same counts, the same identities -- so grouping never merges units whose
+ * obligations differ. Checked on random MLP compositions (valid and broken) and random tensor
+ * networks; on networks where one unit differs (another factor, a flip, a broken permutation)
+ * that unit is not merged and the verdict is what it was. Negative control: a forgetful
+ * signature (it ignores constants and which parameter entry is read) must break the law.
+ */
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { elaborate } from "../../src/elaborate/elaborate.ts";
+import type { Claim } from "../../src/elaborate/types.ts";
+import { Rng } from "../../src/numeric/rng.ts";
+import { compositional, type Grouping } from "../../src/obligations/compositional.ts";
+import { Dedup } from "../../src/obligations/dedup.ts";
+import { inferCorrespondences } from "../../src/obligations/infer.ts";
+import { renamableScalars, Signature } from "../../src/obligations/signature.ts";
+import { resolveOptions } from "../../src/options.ts";
+import { claimModel } from "../../src/semantics/claim.ts";
+import { analyticCorrespondences, type Correspondences } from "../../src/semantics/correspondence.ts";
+import type { Term } from "../../src/semantics/types.ts";
+import { Session } from "../../src/session.ts";
+import { load } from "../../src/syntax/load.ts";
+import { brokenArb, render, validArb } from "../laws/cases.ts";
+import { renderTensor, tensorBrokenArb, tensorValidArb } from "../laws/tensorCases.ts";
+import { law, negativeControl, verdictOf } from "../laws/law.ts";
+
+/** Deduplicated obligations of every claim of `text`: canonical hash -> count, and identities. */
+function obligations(text: string, grouping: Grouping): string[] {
+  const out: string[] = [];
+  for (const claim of elaborate(load("g.neq", text, () => null)).claims as Claim[]) {
+    const model = claimModel(claim);
+    const corr = analyticCorrespondences(claim) ?? inferCorrespondences(model, new Rng(3), new Map());
+    if ("reason" in corr) {
+      out.push(`${claim.name}: ${corr.reason}`);
+      continue;
+    }
+    const dedup = new Dedup();
+    const r = compositional(model, corr as Correspondences, (ob) => dedup.add(ob), () => false, () => dedup.addIdentity(), grouping);
+    const groups = [...dedup.groups.values()].map((g) => `${g.hash}x${g.count}`).sort();
+    out.push(`${claim.name}: ${r ? r.reason : ""} total ${dedup.total} identities ${dedup.identities} ${groups.join(" ")}`);
+  }
+  return out;
+}
+
+const same = (text: string, grouping: Grouping = {}) => JSON.stringify(obligations(text, grouping)) === JSON.stringify(obligations(text, { group: false }));
+
+/** Forgets constants, products and which parameter entry is read: merges units that differ. */
+class Forgetful extends Signature {
+  override term(t: Term): number {
+    return t.t === "const" ? 0 : super.term(t);
+  }
+  override param(): number {
+    return this.zero();
+  }
+  override mul(): number {
+    return 0;
+  }
+}
+const forgetful: Grouping = { signature: (c) => new Forgetful(c, renamableScalars(c)) };
+
+const mlp = fc.oneof(validArb.map((c) => render(c)), brokenArb.map((c) => render(c, "refute")));
+const tensors = fc.oneof(tensorValidArb.map((c) => renderTensor(c)), tensorBrokenArb.map((c) => renderTensor(c, "refute")));
+
+/** One hidden layer of 8 units where unit 3 differs from the others. */
+const oneDiffers = [
+  "network N = mlp(3 -> 8 -> 2, tanh)\nrefute t: N ~ N after scale N.h1[3] by 2\n",
+  "network N = mlp(3 -> 8 -> 2, relu)\nsymmetry s(c > 0) = scale N.h1[0] by c then scale N.h1[1] by c then scale N.h1[3] by 2\ntheorem t: N ~ N after s\n",
+  "network N = mlp(3 -> 8 -> 2, relu)\nrefute t: N ~ N after flip N.h1[3]\n",
+  "network N = mlp(3 -> 8 -> 2, relu)\nrefute t: N ~ N after permute axis 0 of N.W0 by (3 4)\n",
+  "network N = mlp(3 -> 8 -> 8 -> 2, relu)\nrefute t: N ~ N after permute N.h1 by (3 4) then permute axis 1 of N.W1 by (3 4) then permute axis 1 of N.W1 by (3 5)\n",
+];
+
+const session = new Session(resolveOptions({ timeout: 20, jobs: 2, cache: false }).options);
+afterAll(() => session.close());
+
+describe("unit signatures", () => {
+  it("grouping gives the obligations of building every unit, on random MLPs (law)", () => {
+    law("grouped = ungrouped (MLP)", mlp, (t) => same(t), { numRuns: 80 });
+  });
+
+  it("grouping gives the obligations of building every unit, on random tensor networks (law)", () => {
+    law("grouped = ungrouped (tensors)", tensors, (t) => same(t), { numRuns: 40 });
+  });
+
+  it("a unit that differs is not merged, and the verdict is unchanged", async () => {
+    for (const text of oneDiffers) {
+      expect(same(text), text).toBe(true);
+      const r = obligations(text, {})[0]!;
+      // The odd unit keeps an outcome of its own: at least two kinds (distinct forms, or a
+      // form beside the identities).
+      const forms = r.split(" ").filter((x) => /x\d+$/.test(x)).length;
+      const identities = Number(/identities (\d+)/.exec(r)![1]);
+      expect(forms + (identities > 0 ? 1 : 0), `${text}\n${r}`).toBeGreaterThan(1);
+      expect(await verdictOf(session, text), text).toBe(text.includes("refute") ? "refuted" : "proved");
+    }
+  }, 120_000);
+
+  it("negative control: a forgetful signature merges units that differ", () => {
+    for (const text of oneDiffers.slice(0, 2)) expect(same(text, forgetful), text).toBe(false);
+    negativeControl("grouped with a forgetful signature = ungrouped", mlp, (t) => same(t, forgetful), { numRuns: 80 });
+  });
+});
