@@ -20,7 +20,8 @@
  * they commute with rho: the second obligation is rho(first). Its tracked assumptions are
  * rho's image too: side conditions follow the scalars in the goal, and rho maps an entry of
  * a scalar only to an entry of the same scalar (the class says which), whose condition has
- * the same form (scalars whose condition mentions other entries are never renamed); axiom
+ * the same form (a scalar whose condition mentions other scalars, and every scalar it
+ * mentions, are never renamed: a renamed entry's only condition is its own); axiom
  * instances follow the goal's activation applications. So a proof of one (unsat of goal and
  * true assumptions) is, renamed, a proof of the other, and it is discharged once. Anything
  * not recorded cannot differ between the units, because the program reads nothing else.
@@ -73,9 +74,14 @@ export function renamableScalars(claim: Claim): Set<string> {
   const ok = new Set<string>();
   for (const s of claim.transform.scalars) {
     if (s.inverseOf) tied.add(s.inverseOf).add(s.id);
+    // A condition that mentions other scalars ties them all: renaming an entry of a mentioned
+    // scalar between units would change which entry the (unrenamed) condition constrains.
     const refs = new Set<string>();
     mentions(s.condition, refs);
-    if (refs.size > 0) tied.add(s.id);
+    if (refs.size > 0) {
+      tied.add(s.id);
+      for (const r of refs) tied.add(r);
+    }
   }
   for (const s of claim.transform.scalars) if (!tied.has(s.id)) ok.add(s.id);
   return ok;

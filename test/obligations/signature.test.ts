@@ -97,6 +97,27 @@ describe("unit signatures", () => {
     }
   }, 120_000);
 
+  it("a side condition that ties scalars keeps their entries apart (review finding: a false claim was proved)", async () => {
+    // Unit 0's factor is 1 under the condition, unit 1's is not: renaming c[0] to c[1]
+    // between the units would make unit 1 reuse unit 0's proof.
+    const tied = [
+      "network T = mlp(2 -> 2 -> 1, tanh)\nsymmetry s(c[2], d = c[0] + 1/1000) = scale T.h1[0] by (1 + (d - 1/1000)*(d - 1/1000))/(1 + c[0]*c[0]) then scale T.h1[1] by (1 + (d - 1/1000)*(d - 1/1000))/(1 + c[1]*c[1])\nrefute t: T ~ T after s\n",
+      "network T = mlp(2 -> 2 -> 1, tanh)\nsymmetry s(c[2], d = c[0]) = scale T.h1[0] by (1 + d*d)/(1 + c[0]*c[0]) then scale T.h1[1] by (1 + d*d)/(1 + c[1]*c[1])\nrefute t: T ~ T after s\n",
+    ];
+    const compositionalOnly = new Session(resolveOptions({ timeout: 20, jobs: 2, cache: false, strategy: "compositional", falsify: false }).options);
+    try {
+      for (const text of tied) {
+        expect(same(text), text).toBe(true);
+        expect(await verdictOf(compositionalOnly, text), text).not.toBe("proved");
+      }
+    } finally {
+      await compositionalOnly.close();
+    }
+    // Negative control: without the tie (the old rule), the grouped obligations differ from building every unit.
+    const untied: Grouping = { signature: (c) => new Signature(c, new Set(c.transform.scalars.filter((x) => !x.inverseOf && !x.condition).map((x) => x.id))) };
+    expect(same(tied[1]!, untied)).toBe(false);
+  }, 120_000);
+
   it("negative control: a forgetful signature merges units that differ", () => {
     for (const text of oneDiffers.slice(0, 2)) expect(same(text, forgetful), text).toBe(false);
     negativeControl("grouped with a forgetful signature = ungrouped", mlp, (t) => same(t, forgetful), { numRuns: 80 });
