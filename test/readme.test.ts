@@ -2,6 +2,7 @@
  * The README's examples run: every ```neq block is a complete proof file whose claims all
  * meet their expectations, and every `npx neteq ...` line of a ```sh block succeeds.
  */
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -29,11 +30,18 @@ describe("README", () => {
     }, 120_000);
   });
 
-  const commands = blocks("sh")
+  const lines = blocks("sh")
     .flatMap((b) => b.split("\n"))
-    .map((l) => l.replace(/#.*$/, "").trim())
-    .filter((l) => l.startsWith("npx neteq "));
+    .map((l) => l.replace(/#.*$/, "").trim());
+  const commands = lines.filter((l) => l.startsWith("npx neteq "));
   it("has command lines", () => expect(commands.length).toBeGreaterThanOrEqual(3));
+  // Fixture scripts the README runs before a command (e.g. a planted checkpoint), in order.
+  for (const line of lines.filter((l) => l.startsWith("node --import tsx test/"))) {
+    it(`\`${line}\` succeeds`, () => {
+      const args = line.replace(/^node /, "").split(/\s+/);
+      expect(() => execFileSync(process.execPath, args, { cwd: ROOT, stdio: "pipe" })).not.toThrow();
+    }, 120_000);
+  }
   for (const line of commands) {
     it(`\`${line}\` succeeds`, async () => {
       const out = fs.mkdtempSync(path.join(os.tmpdir(), "neteq-readme-"));

@@ -112,7 +112,7 @@ const RULES: { rule: string; valid: string; broken: string }[] = [
   },
   {
     rule: "linear: a bias moved with its weights, through the attention-weighted sum (values and outputs)",
-    valid: "network N { input x[3, 3]; param Wq[1, 2, 3], Wk[1, 2, 3], Wv[1, 2, 3], Wo[3, 1, 2], bq[1, 2], bk[1, 2]; y = mha(x, Wq, Wk, Wv, Wo, bq = bq, bk = bk); out y }\nsymmetry s(M[2, 2] invertible, B[2, 2] invertible) = multiply axis 1 of Wq by M then multiply axis 1 of bq by M then multiply axis 1 of Wk by transpose(inverse(M)) then multiply axis 1 of bk by transpose(inverse(M)) then multiply axis 1 of Wv by B then multiply axis 2 of Wo by transpose(inverse(B))\ntheorem t: N ~ N after s\n",
+    valid: "network N { input x[2, 2]; param Wq[1, 2, 2], Wk[1, 2, 2], Wv[1, 2, 2], Wo[2, 1, 2], bq[1, 2], bk[1, 2]; y = mha(x, Wq, Wk, Wv, Wo, bq = bq, bk = bk); out y }\nsymmetry s(M[2, 2] invertible, B[2, 2] invertible) = multiply axis 1 of Wq by M then multiply axis 1 of bq by M then multiply axis 1 of Wk by transpose(inverse(M)) then multiply axis 1 of bk by transpose(inverse(M)) then multiply axis 1 of Wv by B then multiply axis 2 of Wo by transpose(inverse(B))\ntheorem t: N ~ N after s\n",
     broken: "network N { input x[3, 3]; param Wq[1, 2, 3], Wk[1, 2, 3], Wv[1, 2, 3], Wo[3, 1, 2], bq[1, 2], bk[1, 2]; y = mha(x, Wq, Wk, Wv, Wo, bq = bq, bk = bk); out y }\nsymmetry s(M[2, 2] invertible) = multiply axis 1 of Wq by M then multiply axis 1 of Wk by transpose(inverse(M)) then multiply axis 1 of bk by transpose(inverse(M))\nrefute t: N ~ N after s\n",
   },
 ];
