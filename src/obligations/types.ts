@@ -32,6 +32,12 @@ export interface Obligation {
   readonly goal: Formula;
   /** Terms whose values to ask for when the answer is sat (for a witness). */
   readonly values: readonly Term[];
+  /**
+   * The SMT-LIB logic to declare (default ALL). A narrower logic only lets the solver skip
+   * its set-up for theories the obligation does not use (QF_UFNRA is several times faster
+   * for an activation lemma); it changes no formula.
+   */
+  readonly logic?: "QF_UFNRA";
 }
 
 /** A proposed counterexample, from the falsifier or a solver model. */

@@ -38,7 +38,9 @@ function lemmaObligation(claim: Claim, l: Lemma): Obligation {
       : not(cmp("=", app(l.act, neg(z)), neg(app(l.act, z))));
   const statement = l.kind === "pos" ? `${l.act.name}(c z) = c ${l.act.name}(z) for every c > 0 and every z` : `${l.act.name}(-z) = -${l.act.name}(z) for every z`;
   const tracked = l.act.kind === "uninterpreted" ? instantiate([goal], names()) : [];
-  return { id: `${claim.name}/symbolic/${l.act.key}/${l.kind}`, claim: claim.name, strategy: "symbolic", origin: claim.span, statement, tracked, goal, values: [] };
+  // One activation applied to real arguments, its definition or instantiated axioms: no
+  // theory beyond uninterpreted functions and nonlinear real arithmetic.
+  return { id: `${claim.name}/symbolic/${l.act.key}/${l.kind}`, claim: claim.name, strategy: "symbolic", origin: claim.span, statement, tracked, goal, values: [], logic: "QF_UFNRA" };
 }
 
 /** The rule chain, one line per tensor, for reports and `explain`. */

@@ -179,7 +179,7 @@ export function printObligation(ob: Obligation, opts: PrintOptions = {}): Script
   if (!cert) lines.push("(set-option :produce-models true)");
   if (opts.timeoutMs !== undefined && !cert) lines.push(`(set-option :timeout ${Math.max(1, Math.round(opts.timeoutMs))})`);
   if (opts.seed !== undefined && !cert) lines.push(`(set-option :random-seed ${opts.seed >>> 0})`);
-  lines.push("(set-logic ALL)");
+  lines.push(`(set-logic ${ob.logic ?? "ALL"})`);
   for (const [name] of [...syms].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) lines.push(`(declare-fun ${name} () Real)`);
   for (const a of activations(roots)) {
     if (a.kind === "defined" && a.definition) {
