@@ -25,7 +25,7 @@ export interface ClaimModel {
 
 export function claimModel(claim: Claim): ClaimModel {
   const lhs = identityEnv(claim.lhs);
-  const rhs = applyTransform(claim.transform, lhs);
+  let rhs: ParamEnv | null = null;
   // Conditions and input symbols are built when a strategy first asks for them: the symbolic
   // strategy needs neither, and A inverse(A) = I for a 64 x 64 matrix is 4096 dot products.
   let conditions: ClaimModel["conditions"] | null = null;
@@ -33,7 +33,9 @@ export function claimModel(claim: Claim): ClaimModel {
   return {
     claim,
     lhs,
-    rhs,
+    get rhs() {
+      return (rhs ??= applyTransform(claim.transform, lhs));
+    },
     get conditions() {
       return (conditions ??= conditionsOf(claim));
     },

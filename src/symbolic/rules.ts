@@ -165,13 +165,13 @@ export function push(net: Network, actions: Actions): PushResult {
     const fail = (why: string): never => {
       throw new NotCovered(`${def.name}: ${why}`);
     };
-    const bindVar = (v: string, perm: readonly string[], size: number | null, what: string) => {
+    const bindVar = (v: string, perm: readonly string[], size: number | null, what: () => string) => {
       const prev = bind.get(v);
-      if (prev !== undefined && !samePerm(prev, perm)) fail(`index ${v} is moved by ${permText(prev)} in one place and by ${permText(perm)} in ${what}`);
+      if (prev !== undefined && !samePerm(prev, perm)) fail(`index ${v} is moved by ${permText(prev)} in one place and by ${permText(perm)} in ${what()}`);
       bind.set(v, perm);
-      if (size !== null && range.get(v) !== size) fail(`index ${v} ranges over ${range.get(v)} values but reads ${what} along an axis of ${size} that the symmetry acts on`);
+      if (size !== null && range.get(v) !== size) fail(`index ${v} ranges over ${range.get(v)} values but reads ${what()} along an axis of ${size} that the symmetry acts on`);
     };
-    const fixVars = (a: Affine, what: string, mentions: Set<string>) => {
+    const fixVars = (a: Affine, what: () => string, mentions: Set<string>) => {
       for (const t of a.terms) {
         bindVar(t.v, [], null, what);
         mentions.add(t.v);
@@ -188,15 +188,16 @@ export function push(net: Network, actions: Actions): PushResult {
           let diag = new Map<string, DiagEntry>();
           const lin = new Map<string, Lin>();
           const mentions = new Set<string>();
-          const what = `${e.name}[${e.at.map(affineText).join(", ")}]`;
+          // The read as text, for a reason only (built when a rule fails).
+          const what = () => `${e.name}[${e.at.map(affineText).join(", ")}]`;
           e.at.forEach((idx, a) => {
             const act = acts?.[a] ?? TRIVIAL;
             if (isTrivial(act)) return fixVars(idx, what, mentions);
             const v = plainVar(idx);
-            if (v === null) fail(`reads ${what}, whose axis ${a} the symmetry acts on, at ${affineText(idx)} (only a bare index commutes with a permutation, a scaling of units or a matrix)`);
+            if (v === null) fail(`reads ${what()}, whose axis ${a} the symmetry acts on, at ${affineText(idx)} (only a bare index commutes with a permutation, a scaling of units or a matrix)`);
             mentions.add(v!);
             if (act.lin?.length) {
-              if (lin.has(v!)) fail(`reads ${what} with two axes under a matrix at the same index ${v}`);
+              if (lin.has(v!)) fail(`reads ${what()} with two axes under a matrix at the same index ${v}`);
               bindVar(v!, [], shape[a]!, what);
               lin.set(v!, act.lin[0]!);
               return;
@@ -205,7 +206,7 @@ export function push(net: Network, actions: Actions): PushResult {
             const atoms = new Map(act.atoms.map((x) => [`${atomKey(x)}|${v}`, { atom: { id: x.id, cls: x.cls, prefix: x.prefix, label: x.label }, v: v!, exp: x.exp }]));
             diag = multiplyDiag(diag, atoms, 1);
           });
-          for (const v of lin.keys()) if (diag.size && [...diag.values()].some((x) => x.v === v)) fail(`${what} is scaled and multiplied by a matrix at the same index ${v}`);
+          for (const v of lin.keys()) if (diag.size && [...diag.values()].some((x) => x.v === v)) fail(`${what()} is scaled and multiplied by a matrix at the same index ${v}`);
           return { diag, lin, pairs: new Map(), mentions };
         }
         case "add": {
@@ -303,8 +304,8 @@ export function push(net: Network, actions: Actions): PushResult {
         }
         case "guard": {
           const mentions = new Set<string>();
-          fixVars(e.lhs, "a condition", mentions);
-          fixVars(e.rhs, "a condition", mentions);
+          fixVars(e.lhs, () => "a condition", mentions);
+          fixVars(e.rhs, () => "a condition", mentions);
           const m = factor(e.body);
           if (m === "zero") return m;
           for (const v of linVars(m)) if (mentions.has(v)) fail(`a condition on ${v}, where a matrix acts`);
