@@ -258,6 +258,8 @@ bareAtom -> %number {% ([t]) => b.num(t) %}
           | ident {% ([n]): A.Expr => ({ kind: "name", name: n.name, span: n.span }) %}
           | ident "(" exprList ")" {% ([n, , as, c]): A.Expr => ({ kind: "call", callee: n, args: as, span: b.spanOf(n, c) }) %}
           | "max" "(" exprList ")" {% ([k, , as, c]): A.Expr => ({ kind: "call", callee: b.ident(k), args: as, span: b.spanOf(k, c) }) %}
+          # The keyword `axis` is also the name of an operation's option: `softmax(x, axis = 0)`.
+          | "axis" {% ([k]): A.Expr => ({ kind: "name", name: "axis", span: b.spanOf(k) }) %}
 
 indexList -> index ("," index):* {% ([i, is]) => b.list(i, is) %}
 

@@ -49,6 +49,9 @@ function expected(parser: nearley.Parser): string[] {
     else if (sym.type === "number") words.add("a number");
     else if (sym.type === "string") words.add("a string");
   }
+  // `axis` is a keyword that also names an option (`softmax(x, axis = 0)`); where any name
+  // may come, listing it apart would only confuse.
+  if (words.has("a name")) words.delete("`axis`");
   return [...words].sort();
 }
 

@@ -269,6 +269,7 @@ const grammar: Grammar = {
     {"name": "bareAtom", "symbols": ["ident"], "postprocess": ([n]): A.Expr => ({ kind: "name", name: n.name, span: n.span })},
     {"name": "bareAtom", "symbols": ["ident", {"literal":"("}, "exprList", {"literal":")"}], "postprocess": ([n, , as, c]): A.Expr => ({ kind: "call", callee: n, args: as, span: b.spanOf(n, c) })},
     {"name": "bareAtom", "symbols": [{"literal":"max"}, {"literal":"("}, "exprList", {"literal":")"}], "postprocess": ([k, , as, c]): A.Expr => ({ kind: "call", callee: b.ident(k), args: as, span: b.spanOf(k, c) })},
+    {"name": "bareAtom", "symbols": [{"literal":"axis"}], "postprocess": ([k]): A.Expr => ({ kind: "name", name: "axis", span: b.spanOf(k) })},
     {"name": "indexList$ebnf$1", "symbols": []},
     {"name": "indexList$ebnf$1$subexpression$1", "symbols": [{"literal":","}, "index"]},
     {"name": "indexList$ebnf$1", "symbols": ["indexList$ebnf$1", "indexList$ebnf$1$subexpression$1"], "postprocess": (d) => d[0].concat([d[1]])},
