@@ -12,7 +12,7 @@ import { formatNumber } from "../covering/renderBoundTable.ts";
 import { renderDiagnostic } from "../diagnostics/render.ts";
 import { elaborate } from "../elaborate/elaborate.ts";
 import { networkQuantities } from "../covering/networkQuantities.ts";
-import type { Network } from "../elaborate/types.ts";
+import type { Module, Network } from "../elaborate/types.ts";
 import { Rational } from "../numeric/rational.ts";
 import { Rng } from "../numeric/rng.ts";
 import { load } from "../syntax/load.ts";
@@ -72,9 +72,12 @@ function plotTargetProblem(target: string): string | null {
  * group from its free permutation classes (covering/networkQuantities.ts); a network without a
  * rigorous Lambda is refused with the reason, naming the tensor.
  */
-function otherNetwork(io: Io, net: Network, name: string, o: { B: Rational | undefined; eps: Rational | undefined; rho: Rational | undefined; samples: number; seed: number; sweep: boolean; json: boolean }): number {
+function otherNetwork(io: Io, net: Network, name: string, o: { B: Rational | undefined; eps: Rational | undefined; rho: Rational | undefined; samples: number; seed: number; sweep: boolean; json: boolean; widths: string | undefined; plot: string | undefined }, family: Family | undefined): number {
   if (o.rho) return fail(io, `--rho sets the activation constant of an mlp(...) network; the per-layer constants of ${name} come from its operations`);
-  if (o.sweep) return fail(io, `--widths and --plot sweep the hidden widths of an mlp(...) network; ${name} is not one (sweeping other networks is not implemented)`);
+  if (o.sweep) {
+    if (!family) return fail(io, `--widths and --plot sweep the hidden widths of an mlp(...) network, or the sizes of a network family (network ${name}(n) = ...); ${name} is neither`);
+    return familySweep(io, name, family, o);
+  }
   const B = o.B ?? Rational.ONE;
   const eps = o.eps ?? Rational.of(1, 100);
   const q = networkQuantities(net, B, eps, o.samples, new Rng(o.seed));
@@ -93,6 +96,54 @@ function otherNetwork(io: Io, net: Network, name: string, o: { B: Rational | und
   const row = [formatNumber(v.S), formatNumber(v.log10_Lambda), formatNumber(v.log10_classical), formatNumber(v.log10_reduced), formatNumber(v.log10_gain), formatNumber(v.log10_group_order), v.volume > 0 ? formatNumber(v.volume) : `10^${formatNumber(v.log10_volume)}`, mc];
   const classTable = classes.length ? table([["permutation class", "size", "sorted by", "parameter axes"], ...classes.map((c) => [c.where, String(c.size), c.key ?? "- (no reduction)", c.params.join(", ")])]) : "no free permutation class";
   io.stdout(`${name}: B = ${B}, eps = ${eps}; Lambda from the per-layer factors (README, Covering-number lemmas)\n${table([head, row])}\n${classTable}\n${q.notes.slice(1).map((n) => `note: ${n}\n`).join("")}`);
+  return 0;
+}
+
+type Family = NonNullable<Module["families"]> extends ReadonlyMap<string, infer F> ? F : never;
+
+/**
+ * A network family swept over its sizes (every size equal to the swept width): one row per
+ * width, each member's quantities as for any network (`networkQuantities`), as a table, JSON
+ * or the plot of an mlp(...) sweep.
+ */
+function familySweep(io: Io, name: string, family: Family, o: { B: Rational | undefined; eps: Rational | undefined; samples: number; seed: number; json: boolean; widths: string | undefined; plot: string | undefined }): number {
+  const ws = parseWidths(o.widths ?? "1..64");
+  if (!ws) return fail(io, `--widths: expected a range a..b or a list w1,w2,..., got ${JSON.stringify(o.widths)}`);
+  if (ws.length > LIMITS.widths) return fail(io, `--widths: at most ${LIMITS.widths} widths, got ${ws.length}`);
+  if (ws.some((w) => w > LIMITS.dimension)) return fail(io, `--widths: widths may be at most ${LIMITS.dimension}, got ${Math.max(...ws)}`);
+  const B = o.B ?? Rational.ONE;
+  const eps = o.eps ?? Rational.of(1, 100);
+  const sizes = family.sizes.join(" = ");
+  const rows: (BoundRow & { classes: number })[] = [];
+  for (const w of ws) {
+    const member = family.at(family.sizes.map(() => w));
+    if (!member) return fail(io, `${name}(${family.sizes.map(() => w).join(", ")}) does not elaborate (${sizes} = ${w}); sweep sizes where the family is defined`);
+    const q = networkQuantities(member, B, eps, o.samples, new Rng(o.seed));
+    if ("refusal" in q) {
+      io.stderr(`neteq: error CLI003: no rigorous covering bound is known for ${name} at ${sizes} = ${w}: ${q.refusal}\n`);
+      return 2;
+    }
+    rows.push({ widths: [w], width: w, values: q.values as BoundRow["values"], classes: q.classes.length });
+  }
+  if (o.plot) {
+    const svg = renderPlot(boundPanels(rows, true), { title: `Covering numbers of the family ${name}(${family.sizes.join(", ")})`, subtitle: `B = ${B}, eps = ${eps}; every size ${sizes} = w; classical m^S (Lemma 2) vs symmetry-reduced (Lemma 3)`, xLabel: `${sizes} = w` });
+    try {
+      fs.writeFileSync(path.resolve(io.cwd, o.plot), svg);
+    } catch (e) {
+      return fail(io, `--plot: cannot write ${o.plot}: ${(e as { code?: string }).code ?? String(e)}`);
+    }
+  }
+  if (o.json) {
+    io.stdout(JSON.stringify({ network: name, sizes: family.sizes, B: String(B), eps: String(eps), rows: rows.map((r) => ({ size: r.width, classes: r.classes, ...r.values })) }, null, 2) + "\n");
+    return 0;
+  }
+  const head = [sizes, "S", "log10 Lambda", "log10 N classical", "log10 N reduced", "gap (log10)", "log10 |G|", "volume fraction"];
+  const body = rows.map((r) => {
+    const v = r.values;
+    return [String(r.width), formatNumber(v.S), formatNumber(v.log10_Lambda), formatNumber(v.log10_classical), formatNumber(v.log10_reduced), formatNumber(v.log10_gain), formatNumber(v.log10_group_order), v.volume > 0 ? formatNumber(v.volume) : `10^${formatNumber(v.log10_volume)}`];
+  });
+  io.stdout(`${name}(${family.sizes.join(", ")}): B = ${B}, eps = ${eps}; every size equal to the swept width; Lambda from the per-layer factors\n${table([head, ...body])}\n`);
+  if (o.plot) io.stdout(`plot written to ${o.plot}\n`);
   return 0;
 }
 
@@ -138,7 +189,8 @@ export async function boundCommand(args: readonly string[], io: Io): Promise<num
   }
   const net = module.networks.get(netName);
   if (!net) return fail(io, `${file} declares no network ${netName}${module.networks.size ? `; its networks are ${[...module.networks.keys()].join(", ")}` : ""}`);
-  if (!net.mlp) return otherNetwork(io, net, netName, { B, eps, rho, samples, seed, sweep: v.widths !== undefined || v.plot !== undefined, json: v.json === true });
+  const family = module.families?.get(netName);
+  if (!net.mlp || family) return otherNetwork(io, net, netName, { B, eps, rho, samples, seed, sweep: v.widths !== undefined || v.plot !== undefined, json: v.json === true, widths: v.widths as string | undefined, plot: v.plot as string | undefined }, family);
   const widths = net.mlp.widths;
   const depth = widths.length - 2;
   let sweep: number[][] = [[...widths]];

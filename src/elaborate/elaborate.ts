@@ -49,6 +49,7 @@ export function elaborate(loaded: Loaded): Module {
     const isRoot = p === root;
     register(p.decls, scope, isRoot, st, work);
   }
+  const families = new Map<string, { sizes: readonly string[]; at: (sizes: readonly number[]) => Network | null }>();
   // Elaborate every declaration, used or not, so that all mistakes are reported.
   for (const { decls, scope: s } of work) {
     for (const d of decls) {
@@ -57,7 +58,9 @@ export function elaborate(loaded: Loaded): Module {
         if (e?.kind === "activation" && e.decl === d) activationOf(e, st.diags, st.sources);
         if (e?.kind === "network" && e.decl === d) {
           const net = networkOf(e, st);
-          if (net && s.suffix === "" && loaded.programs[loaded.programs.length - 1]!.file === d.span.file) st.networks.set(net.name, net);
+          const inRoot = s.suffix === "" && loaded.programs[loaded.programs.length - 1]!.file === d.span.file;
+          if (net && inRoot) st.networks.set(net.name, net);
+          if (net && inRoot && d.params.length > 0) families.set(d.name.name, { sizes: d.params.map((p) => p.name), at: (sizes) => (sizes.length === d.params.length ? familyInstance(e, sizes, st, []) : null) });
         }
       }
     }
@@ -81,7 +84,7 @@ export function elaborate(loaded: Loaded): Module {
   }
   const networksIn = (s: Scope) => networksByScope.get(s) ?? [];
   for (const { decl, scope: s } of st.symmetries) if (!used.has(decl)) checkUnused(decl, s, st, networksIn(s));
-  return { file: root.file, claims: st.claims, bounds: st.bounds, failed: st.failed, networks: st.networks, diagnostics: shown([...loaded.diagnostics, ...st.diags], loaded.sources) };
+  return { file: root.file, claims: st.claims, bounds: st.bounds, failed: st.failed, networks: st.networks, families, diagnostics: shown([...loaded.diagnostics, ...st.diags], loaded.sources) };
 }
 
 /** The diagnostics as reported: sorted, related notes in the message, at most LIMITS.diagnostics of them. */

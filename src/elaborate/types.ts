@@ -292,5 +292,11 @@ export interface Module {
   /** Claims that could not be elaborated (their verdict is `error`). */
   readonly failed: readonly { readonly name: string; readonly expect: "proved" | "refuted" | "holds"; readonly span: Span }[];
   readonly networks: ReadonlyMap<string, Network>;
+  /**
+   * The network families of the file (`network N(n, m) = ...`): their size names, and the
+   * member at given sizes (null when it does not elaborate there). `networks` holds each
+   * family's member at size 2.
+   */
+  readonly families?: ReadonlyMap<string, { readonly sizes: readonly string[]; readonly at: (sizes: readonly number[]) => Network | null }>;
   readonly diagnostics: readonly Diagnostic[];
 }
