@@ -113,9 +113,14 @@ const RULES: { rule: string; valid: string; broken: string }[] = [
     broken: "network N { input x[3, 3]; param Wq[2, 2, 3], Wk[2, 2, 3], Wv[2, 2, 3], Wo[3, 2, 2]; y = mha(x, Wq, Wk, Wv, Wo); out y }\nsymmetry qk(M[2, 2] invertible) = multiply axis 1 of Wq by M then multiply axis 1 of Wk by inverse(M)\nrefute t: N ~ N after qk\n",
   },
   {
-    rule: "linear: a bias moved with its weights, through the attention-weighted sum (values and outputs)",
-    valid: "network N { input x[2, 2]; param Wq[1, 2, 2], Wk[1, 2, 2], Wv[1, 2, 2], Wo[2, 1, 2], bq[1, 2], bk[1, 2]; y = mha(x, Wq, Wk, Wv, Wo, bq = bq, bk = bk); out y }\nsymmetry s(M[2, 2] invertible, B[2, 2] invertible) = multiply axis 1 of Wq by M then multiply axis 1 of bq by M then multiply axis 1 of Wk by transpose(inverse(M)) then multiply axis 1 of bk by transpose(inverse(M)) then multiply axis 1 of Wv by B then multiply axis 2 of Wo by transpose(inverse(B))\ntheorem t: N ~ N after s\n",
-    broken: "network N { input x[3, 3]; param Wq[1, 2, 3], Wk[1, 2, 3], Wv[1, 2, 3], Wo[3, 1, 2], bq[1, 2], bk[1, 2]; y = mha(x, Wq, Wk, Wv, Wo, bq = bq, bk = bk); out y }\nsymmetry s(M[2, 2] invertible) = multiply axis 1 of Wq by M then multiply axis 1 of Wk by transpose(inverse(M)) then multiply axis 1 of bk by transpose(inverse(M))\nrefute t: N ~ N after s\n",
+    rule: "linear: a bias moved with its weights (queries and keys with biases)",
+    valid: "network N { input x[3, 4]; param Wq[1, 2, 4], Wk[1, 2, 4], Wv[1, 2, 4], Wo[4, 1, 2], bq[1, 2], bk[1, 2]; y = mha(x, Wq, Wk, Wv, Wo, bq = bq, bk = bk); out y }\nsymmetry s(M[2, 2] invertible) = multiply axis 1 of Wq by M then multiply axis 1 of bq by M then multiply axis 1 of Wk by transpose(inverse(M)) then multiply axis 1 of bk by transpose(inverse(M))\ntheorem t: N ~ N after s\n",
+    broken: "network N { input x[3, 4]; param Wq[1, 2, 4], Wk[1, 2, 4], Wv[1, 2, 4], Wo[4, 1, 2], bq[1, 2], bk[1, 2]; y = mha(x, Wq, Wk, Wv, Wo, bq = bq, bk = bk); out y }\nsymmetry s(M[2, 2] invertible) = multiply axis 1 of Wq by M then multiply axis 1 of Wk by transpose(inverse(M)) then multiply axis 1 of bk by transpose(inverse(M))\nrefute t: N ~ N after s\n",
+  },
+  {
+    rule: "linear: through a sum over another index (values, the attention-weighted sum, outputs)",
+    valid: "network N { input x[3, 4]; param Wq[2, 2, 4], Wk[2, 2, 4], Wv[2, 2, 4], Wo[4, 2, 2]; y = mha(x, Wq, Wk, Wv, Wo); out y }\nsymmetry vo(B[2, 2] invertible) = multiply axis 1 of Wv by B then multiply axis 2 of Wo by transpose(inverse(B))\ntheorem t: N ~ N after vo\n",
+    broken: "network N { input x[3, 4]; param Wq[2, 2, 4], Wk[2, 2, 4], Wv[2, 2, 4], Wo[4, 2, 2]; y = mha(x, Wq, Wk, Wv, Wo); out y }\nsymmetry vo(B[2, 2] invertible) = multiply axis 1 of Wv by B then multiply axis 2 of Wo by inverse(B)\nrefute t: N ~ N after vo\n",
   },
 ];
 
