@@ -15,8 +15,7 @@ const api = await z3.init({ print: log, printErr: log });
 const Z3 = api.Z3;
 const cfg = Z3.mk_config();
 Z3.set_param_value(cfg, "model", "true");
-const ctx = Z3.mk_context(cfg);
-Z3.del_config(cfg);
+let ctx = Z3.mk_context(cfg);
 
 
 // Z3.eval_smtlib2_string passes the script through ccall, which copies it onto the WASM
@@ -47,6 +46,12 @@ parentPort.postMessage({ kind: "ready", version: Z3.get_full_version() });
 parentPort.on("message", async (msg) => {
   const started = Date.now();
   try {
+    // A fresh context per job: `(reset)` leaves some of a context's state behind, and a
+    // nonlinear identity that takes a second on a fresh context once took minutes after a
+    // hundred other jobs, which made a verdict near the time limit depend on the other
+    // claims of the run. A context costs a few milliseconds.
+    Z3.del_context(ctx);
+    ctx = Z3.mk_context(cfg);
     const text = await evalScript(`(reset)\n${msg.script}`);
     parentPort.postMessage({ kind: "done", id: msg.id, text, ms: Date.now() - started });
   } catch (e) {
