@@ -11,7 +11,6 @@
  */
 import { printObligation } from "./backends/smtlib/print.ts";
 import type { Claim } from "./elaborate/types.ts";
-import { InternalError } from "./diagnostics/diagnostic.ts";
 import { canonical } from "./obligations/canonical.ts";
 import { compositionalObligations } from "./obligations/compositional.ts";
 import { Dedup, type Group } from "./obligations/dedup.ts";
@@ -153,10 +152,9 @@ type Partial = Omit<ClaimOutcome, "ms" | "waitMs" | "notes">;
  */
 async function universalProof(ctx: Ctx, u: NonNullable<Claim["universal"]>, notes: string[]): Promise<Partial> {
   const { session, model, budget } = ctx;
-  const s = await symbolicProof(ctx);
-  if (s.verdict.kind === "proved") {
-    const main = symbolicPlan(model.claim);
-    if ("reason" in main) throw new InternalError("the symbolic plan changed between two calls");
+  const main = budget.run(() => symbolicPlan(model.claim));
+  const s = await symbolicProof(ctx, main);
+  if (s.verdict.kind === "proved" && !("reason" in main)) {
     // A 1 x 1 matrix is its own transpose: whether an action was written transposed cannot
     // be seen at size 1, so the comparison leaves it out.
     const signature = (p: { chain: readonly { tensor: string; text: string }[]; obligations: readonly { statement: string }[] }) => `${chainText(p.chain).replaceAll(", transposed", "")} | ${p.obligations.map((o) => o.statement).join("; ")}`;
@@ -204,9 +202,8 @@ function permValue(claim: Claim, name: string): string {
  * The symbolic strategy (src/symbolic/): the rule chain, and each activation lemma it used
  * discharged by the solver. Its failure is never a refutation.
  */
-async function symbolicProof(ctx: Ctx): Promise<Partial> {
-  const { budget, session, model } = ctx;
-  const plan = budget.run(() => symbolicPlan(model.claim));
+async function symbolicProof(ctx: Ctx, plan = ctx.budget.run(() => symbolicPlan(ctx.model.claim))): Promise<Partial> {
+  const { session } = ctx;
   if ("reason" in plan) return { verdict: { kind: "unknown", reason: plan.reason }, strategy: "symbolic" };
   session.tick({ obligationsTotal: plan.obligations.length, distinct: plan.obligations.length });
   let cached = 0;

@@ -211,21 +211,29 @@ export function evaluateDef<T>(def: TensorDef, alg: Algebra<T>, tables: Tables<T
   // Every sum and max took its own slot while compiling (siblings too, not only nested
   // ones): the array must hold all of them.
   const slots = new Int32Array(next.n + 1);
-  const n = entries(def.shape);
-  const out = new Array<T>(n);
-  const r = def.shape.length;
+  const out = new Array<T>(entries(def.shape));
+  eachEntry(def.shape, slots, stop, (flat) => (out[flat] = f(slots)));
+  return out;
+}
+
+/**
+ * Visit every entry of `shape` in row-major order: its indices are put in the first slots of
+ * `slots` before `at(flat)` is called; `stop` is called every 1024 entries.
+ */
+export function eachEntry(shape: readonly number[], slots: Int32Array, stop: () => void, at: (flat: number) => void): void {
+  const n = entries(shape);
+  const r = shape.length;
   const idx = new Array<number>(r).fill(0);
   for (let flat = 0; flat < n; flat++) {
     if ((flat & 1023) === 1023) stop();
     for (let a = 0; a < r; a++) slots[a] = idx[a]!;
-    out[flat] = f(slots);
+    at(flat);
     // Row-major increment.
     for (let a = r - 1; a >= 0; a--) {
-      if (++idx[a]! < def.shape[a]!) break;
+      if (++idx[a]! < shape[a]!) break;
       idx[a] = 0;
     }
   }
-  return out;
 }
 
 /** Options of `interpretNetwork`. */

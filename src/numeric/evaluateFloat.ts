@@ -4,7 +4,7 @@
  * values are those of elaborate/interpret.ts with the float64 field.
  */
 import { InternalError } from "../diagnostics/diagnostic.ts";
-import { entries, strides, type TensorNetwork } from "../elaborate/interpret.ts";
+import { eachEntry, entries, strides, type TensorNetwork } from "../elaborate/interpret.ts";
 import type { Activation, Affine, IExpr, TensorDef } from "../elaborate/types.ts";
 
 /** Float64 values of a network's leaves, as flat arrays. */
@@ -133,19 +133,8 @@ export function evaluateFloat(net: TensorNetwork, leaves: FloatLeaves, act: (a: 
     const next = { n: d.vars.length };
     const f = compileF(d.expr, slot, next);
     const slots = new Int32Array(next.n + 1);
-    const n = entries(d.shape);
-    const out = new Float64Array(n);
-    const r = d.shape.length;
-    const idx = new Array<number>(r).fill(0);
-    for (let flat = 0; flat < n; flat++) {
-      if ((flat & 1023) === 1023) stop();
-      for (let a = 0; a < r; a++) slots[a] = idx[a]!;
-      out[flat] = f(slots);
-      for (let a = r - 1; a >= 0; a--) {
-        if (++idx[a]! < d.shape[a]!) break;
-        idx[a] = 0;
-      }
-    }
+    const out = new Float64Array(entries(d.shape));
+    eachEntry(d.shape, slots, stop, (flat) => (out[flat] = f(slots)));
     return out;
   };
   for (const d of net.nodes) {

@@ -11,39 +11,23 @@
  *
  *   npm run bench -- --only symbolic
  */
-import { execFileSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as nets from "./networks.ts";
+import { freshFile, writeTemp, type FreshClaim } from "./tensors.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 interface Run {
   readonly wall: number;
-  readonly claims: { name: string; verdict: string; ms: number; strategy: string | null }[];
+  readonly claims: readonly FreshClaim[];
 }
 
-/** `neteq check` of a file in a fresh process, no cache; wall seconds and the claims' reports. */
+/** `neteq check` of a file in a fresh process, no cache, with a strategy; wall seconds and the claims' reports. */
 function run(file: string, strategy: string, timeoutS: number): Run {
-  const started = process.hrtime.bigint();
-  let out = "";
-  try {
-    out = execFileSync(process.execPath, [path.join(ROOT, "src/cli/bin.mjs"), "check", "--no-cache", "--reporter", "json", "--strategy", strategy, "--timeout", String(timeoutS), file], { encoding: "utf8", maxBuffer: 1 << 28, timeout: (timeoutS + 60) * 1000 });
-  } catch (e) {
-    out = (e as { stdout?: string }).stdout ?? "";
-  }
-  const wall = Number(process.hrtime.bigint() - started) / 1e9;
-  const claims = out ? (JSON.parse(out).files[0]?.claims ?? []) : [];
-  return { wall, claims };
+  const r = freshFile(file, timeoutS, ROOT, ["--strategy", strategy]);
+  return { wall: r.seconds, claims: r.claims };
 }
-
-const write = (text: string): string => {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "neteq-bench-")), "net.neq");
-  fs.writeFileSync(file, text);
-  return file;
-};
 
 const verdictOf = (r: Run) => (r.claims.length > 0 && r.claims.every((c) => c.verdict === "proved") ? "proved" : r.claims.map((c) => c.verdict).join(", ") || "no verdict");
 
@@ -53,10 +37,10 @@ export function symbolicTargets(log: (s: string) => void): void {
   log(`${"network".padEnd(52)} ${"symbolic".padStart(9)} ${"claim".padStart(7)} ${"compositional".padStart(14)} ${"claim".padStart(8)} ${"ratio".padStart(7)} ${"claim ratio".padStart(11)}  verdicts`);
   const pairs: { network: string; file: string; target: number | null }[] = [
     { network: "proofs/large 784-1024-1024-1024-10 (perm + scaling)", file: path.join(ROOT, "proofs/large"), target: 100 },
-    { network: "CIFAR ResNet-20", file: write(nets.resnet20()), target: null },
-    { network: "BERT-base layer (768, 12 heads, 3072)", file: write(nets.bertLayer()), target: null },
-    { network: "VGG-16 (CIFAR widths)", file: write(nets.vgg16()), target: null },
-    { network: "Q/K and V/O actions, d_head 64", file: write(nets.attentionActions()), target: null },
+    { network: "CIFAR ResNet-20", file: writeTemp(nets.resnet20()), target: null },
+    { network: "BERT-base layer (768, 12 heads, 3072)", file: writeTemp(nets.bertLayer()), target: null },
+    { network: "VGG-16 (CIFAR widths)", file: writeTemp(nets.vgg16()), target: null },
+    { network: "Q/K and V/O actions, d_head 64", file: writeTemp(nets.attentionActions()), target: null },
   ];
   for (const p of pairs) {
     const s = run(p.file, "symbolic", 120);
@@ -70,7 +54,7 @@ export function symbolicTargets(log: (s: string) => void): void {
     log(`${p.network.padEnd(52)} ${s.wall.toFixed(2).padStart(9)} ${own(s).toFixed(2).padStart(7)} ${cText.padStart(14)} ${own(c).toFixed(2).padStart(8)} ${`${ratio.toFixed(0)}x`.padStart(7)} ${`${verdictOf(c) === "proved" ? "" : ">"}${claimRatio.toFixed(0)}x`.padStart(11)}  ${verdictOf(s)} / ${verdictOf(c)}${met}`);
   }
 
-  const llama = run(write(nets.llamaBlock(4, 4096, 8, 4, 128, 11008, 8)), "auto", 60);
+  const llama = run(writeTemp(nets.llamaBlock(4, 4096, 8, 4, 128, 11008, 8)), "auto", 60);
   log(`\nLlama-style block, d_model 4096 (177M parameters), auto: ${llama.wall.toFixed(2)} s wall, ${verdictOf(llama)} by ${llama.claims[0]?.strategy ?? "-"}; target < 5 s: ${verdictOf(llama) === "proved" && llama.wall < 5 ? "met" : "NOT met"}`);
 
   const every = run(path.join(ROOT, "proofs/14_every_width.neq"), "auto", 30);

@@ -28,24 +28,41 @@ export interface TargetRow {
 
 /** Check one generated file in a fresh process (start-up included); verdicts of its claims. */
 export function fresh(text: string, timeoutS: number, root = ROOT): { seconds: number; verdicts: string[] } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "neteq-bench-"));
-  const file = path.join(dir, "net.neq");
-  fs.writeFileSync(file, text);
-  return freshFile(file, timeoutS, root);
+  return freshFile(writeTemp(text), timeoutS, root);
 }
 
-/** Check a file or folder in a fresh process of the checkout at `root` (start-up included). */
-export function freshFile(file: string, timeoutS: number, root = ROOT): { seconds: number; verdicts: string[] } {
+/** `text` as net.neq in a new temporary folder; its path. */
+export function writeTemp(text: string): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "neteq-bench-")), "net.neq");
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+/** A claim of a fresh run's JSON report: what the benchmarks read. */
+export interface FreshClaim {
+  readonly name: string;
+  readonly verdict: string;
+  readonly ms: number;
+  readonly strategy: string | null;
+}
+
+/**
+ * Check a file or folder in a fresh process of the checkout at `root` (start-up included),
+ * with `extra` options (e.g. a strategy); a process still running a minute past its time
+ * limit is stopped (no verdict).
+ */
+export function freshFile(file: string, timeoutS: number, root = ROOT, extra: readonly string[] = []): { seconds: number; verdicts: string[]; claims: FreshClaim[] } {
   const started = process.hrtime.bigint();
   let out = "";
   try {
-    out = execFileSync(process.execPath, [path.join(root, "src/cli/bin.mjs"), "check", "--no-cache", "--reporter", "json", "--timeout", String(timeoutS), file], { encoding: "utf8", maxBuffer: 1 << 28, cwd: root });
+    out = execFileSync(process.execPath, [path.join(root, "src/cli/bin.mjs"), "check", "--no-cache", "--reporter", "json", "--timeout", String(timeoutS), ...extra, file], { encoding: "utf8", maxBuffer: 1 << 28, cwd: root, timeout: (timeoutS + 60) * 1000 });
   } catch (e) {
     out = (e as { stdout?: string }).stdout ?? "";
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const verdicts = out ? (JSON.parse(out).files[0]?.claims ?? []).map((c: { verdict: string }) => c.verdict) : ["error"];
-  return { seconds, verdicts };
+  const claims: FreshClaim[] = out ? (JSON.parse(out).files[0]?.claims ?? []) : [];
+  const verdicts = out ? claims.map((c) => c.verdict) : ["error"];
+  return { seconds, verdicts, claims };
 }
 
 /** The architecture targets. */
