@@ -106,7 +106,7 @@ export async function checkWith(session: Session, files: readonly { path: string
       reports.push({ path: file.path, diagnostics: module.diagnostics.map((d) => reportDiagnostic(d, sources)), claims });
     }
     // The Z3 version: from a running solver, or from the whole-claim cache when no solver ran.
-    const usedSolver = reports.some((r) => r.claims.some((c) => c.strategy === "monolithic" || c.strategy === "compositional"));
+    const usedSolver = reports.some((r) => r.claims.some((c) => c.strategy === "monolithic" || c.strategy === "compositional" || (c.strategy === "symbolic" && (c.obligations?.total ?? 0) > 0)));
     const z3 = !usedSolver ? null : session.pool.started() || !session.cachedZ3 ? await session.pool.version() : session.cachedZ3;
     return { version: 1, seed: options.seed, z3, strategy: options.strategy, timeoutMs: options.timeoutMs, files: reports, usage: [], summary: summarise(reports, Date.now() - started) };
   }
