@@ -44,6 +44,7 @@ export interface FreshClaim {
   readonly verdict: string;
   readonly ms: number;
   readonly strategy: string | null;
+  readonly obligations?: { readonly total: number; readonly distinct: number; readonly cached: number };
 }
 
 /**
