@@ -223,7 +223,7 @@ function match(g: GraphInfo, sm: OnnxNode): { instance: AttentionInstance; insid
   const { H, K, T } = q;
   const D = dimsOf(g, q.x)![2]!;
   const r = Math.round(Math.sqrt(K));
-  if (r * r !== K || !factor.eq(Rational.of(1, r))) return `the scores are scaled by ${factor.toString()}; mha scales by exactly 1/sqrt(${K})${r * r === K ? ` = 1/${r}` : ""}, so it would be another function`;
+  if (r * r !== K || !factor.eq(Rational.of(1, r))) return `the scores are scaled by ${factor.toNumber()} (exactly ${factor.toString()}); mha scales by exactly 1/sqrt(${K})${r * r === K ? ` = 1/${r}` : ""}, so it would be another function`;
   // Back to [batch, tokens, H K], then the output projection.
   const f = forward(g, mix!.outputs[0]!);
   if (typeof f === "string") return `output: ${f}`;

@@ -308,6 +308,14 @@ function outputLine(v: View, net: NetworkText): { line: string; def: Def | null 
   return { line: `out[${heads.join(", ")}] = ${read(v, ix, "the graph output")}`, def: null };
 }
 
+/** " per head: the ONNX [8, 8] read as [8, 2, 4], axes in the order (1, 2, 0)" (nothing for a plain copy). */
+function layoutText(l: Layout): string {
+  const same = l.split.join() === l.onnxDims.join() && l.perm.every((p, i) => p === i);
+  if (same) return "";
+  const order = l.perm.every((p, i) => p === i) ? "" : `, axes in the order (${l.perm.join(", ")})`;
+  return ` per head: the ONNX [${l.onnxDims.join(", ")}] read as [${l.split.join(", ")}]${order}`;
+}
+
 function headerComment(model: OnnxModel, file: string, inputName: string, onnxInput: string, net: NetworkText): string[] {
   const q = (s: string) => JSON.stringify(s);
   const base = file.replace(/^.*[\\/]/, "");
@@ -318,7 +326,7 @@ function headerComment(model: OnnxModel, file: string, inputName: string, onnxIn
   ];
   if (net.params.length) {
     lines.push("// parameters (ONNX initializers):");
-    for (const p of net.params) lines.push(`//   ${p.name} <- ${q(p.onnx)} [${p.dims.join(", ")}]`);
+    for (const p of net.params) lines.push(`//   ${p.name} <- ${q(p.onnx)} [${p.dims.join(", ")}]${p.layout ? layoutText(p.layout) : ""}`);
   }
   if (net.defs.length) {
     lines.push("// hidden tensors (ONNX node outputs):");
