@@ -176,7 +176,9 @@ function evaluate(model: OnnxModel, inits: ReadonlyMap<string, OnnxTensor>, inpu
     if (SHAPE_OPS.includes(node.opType) || (ARITHMETIC.has(node.opType) && viewsIn.length === 0)) {
       const ins = node.inputs.map((_, k) => {
         const v = raw(k);
-        return v?.kind === "init" ? constOf(node, inits.get(v.name)!) : v;
+        if (v?.kind !== "init") return v;
+        // Shape reads only the dims of an initializer (a weight need not be decoded).
+        return node.opType === "Shape" ? ({ kind: "ghost", dims: v.dims } as Ghost) : constOf(node, inits.get(v.name)!);
       });
       values.set(node.outputs[0] || "", foldShapeOp(node, ins, model.opset!));
       continue;
