@@ -310,12 +310,29 @@ function outputLine(v: View, net: NetworkText): { line: string; def: Def | null 
   return { line: `out[${heads.join(", ")}] = ${read(v, ix, "the graph output")}`, def: null };
 }
 
-/** " per head: the ONNX [8, 8] read as [8, 2, 4], axes in the order (1, 2, 0)" (nothing for a plain copy). */
+/** " per head: entry [i, j, k] = ONNX [k, 4 i + j]" (nothing for a plain copy). */
 function layoutText(l: Layout): string {
-  const same = l.split.join() === l.onnxDims.join() && l.perm.every((p, i) => p === i);
-  if (same) return "";
-  const order = l.perm.every((p, i) => p === i) ? "" : `, axes in the order (${l.perm.join(", ")})`;
-  return ` per head: the ONNX [${l.onnxDims.join(", ")}] read as [${l.split.join(", ")}]${order}`;
+  if (l.split.join() === l.onnxDims.join() && l.perm.every((p, i) => p === i)) return "";
+  const letters = ["i", "j", "k", "l", "m", "n"];
+  const varOf = (s: number) => letters[l.perm.indexOf(s)] ?? `v${l.perm.indexOf(s)}`;
+  // The split axes grouped into the ONNX axes they refine (row-major), each an affine index.
+  const onnx: string[] = [];
+  let s = 0;
+  for (const d of l.onnxDims) {
+    const group: number[] = [];
+    for (let prod = 1; (prod < d || group.length === 0) && s < l.split.length; ) {
+      prod *= l.split[s]!;
+      group.push(s++);
+    }
+    let stride = 1;
+    const terms: string[] = [];
+    for (let g = group.length - 1; g >= 0; g--) {
+      terms.unshift(stride === 1 ? varOf(group[g]!) : `${stride} ${varOf(group[g]!)}`);
+      stride *= l.split[group[g]!]!;
+    }
+    onnx.push(terms.join(" + "));
+  }
+  return ` per head: entry [${l.perm.map((_, i) => letters[i] ?? `v${i}`).join(", ")}] = ONNX [${onnx.join(", ")}]`;
 }
 
 function headerComment(model: OnnxModel, file: string, inputName: string, onnxInput: string, net: NetworkText): string[] {

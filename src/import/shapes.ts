@@ -125,10 +125,10 @@ export function foldShapeOp(n: OnnxNode, inputs: readonly In[], opset: number): 
       const data = folded(n, inputs[0]!, "the data input");
       if (data.dims.length !== 1) return fail(n, `Gather of a tensor with dims [${data.dims.join(", ")}] is not folded (only of a vector: a shape)`);
       axis(n, at.int("axis", 0)!, 1, "axis");
-      const idx = folded(n, inputs[1]!, "the indices");
+      const idx = folded(n, inputs[1]!, "the indices input");
       if (idx.dims.length > 1) fail(n, "indices with more than one axis are not folded");
       const len = data.dims[0]!;
-      const values = ints(n, inputs[1]!, "the indices").map((i) => data.values[axis(n, i, len, "the index")]!);
+      const values = ints(n, inputs[1]!, "the indices input").map((i) => data.values[axis(n, i, len, "the index")]!);
       return out(n, { dims: idx.dims, values, integer: data.integer });
     }
     case "Unsqueeze":

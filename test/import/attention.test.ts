@@ -65,7 +65,9 @@ describe("attention split by Reshape/Transpose and shape chains", () => {
     expect(result.text).toMatch(/= mha\(ln1_LayerNormalization_output_0, attn_q_weight, attn_k_weight, attn_v_weight, attn_out_weight, bq = attn_q_bias, bk = attn_k_bias, bv = attn_v_bias, bo = attn_out_bias\)/);
     expect(result.text).toContain("attn_q_weight[2, 4, 8]");
     expect(result.text).toContain("attn_out_weight[8, 2, 4]");
-    expect(result.text).toContain('attn_q_weight <- "attn.q.weight" [2, 4, 8] per head: the ONNX [8, 8] read as [8, 2, 4], axes in the order (1, 2, 0)');
+    expect(result.text).toContain('attn_q_weight <- "attn.q.weight" [2, 4, 8] per head: entry [i, j, k] = ONNX [k, 4 i + j]');
+    expect(result.text).toContain('attn_out_weight <- "attn.out.weight" [8, 2, 4] per head: entry [i, j, k] = ONNX [4 j + k, i]');
+    expect(result.text).toContain('attn_q_bias <- "attn.q.bias" [2, 4] per head: entry [i, j] = ONNX [4 i + j]');
     expect(result.notes).toEqual([]);
   });
 
