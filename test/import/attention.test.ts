@@ -114,6 +114,10 @@ describe("near misses of the attention pattern: node by node, with a note, or re
     fallback(transformerHeads({ tokens: 2, qPerm: [0, 1, 2, 3] }), [2, 8], "q: the heads are rearranged by [0, 1, 2, 3], not [0, 2, 1, 3]");
   });
 
+  it("keys projected by the query weight (one initializer, two MatMuls): the per-head layout would be declared twice", () => {
+    fallback(transformerHeads({ sharedKey: true }), [3, 8], 'q: node "/attn/q/MatMul" (MatMul) does not multiply by a weight of dims [8, 8] used only there');
+  });
+
   it("the committed transformer fixture divides by float32(sqrt 2) and keeps the strided heads", () => {
     const { result } = importBytes(new Uint8Array(fs.readFileSync(path.join(EXPECTED, "..", "fixtures", "transformer.onnx"))), "transformer.onnx");
     expect(result.notes.join()).toContain("mha scales by exactly 1/sqrt(2)");
