@@ -14,6 +14,7 @@
  * only inside the pattern (or by Shape); anything else is left to the node-by-node import
  * (heads as a strided read), with a note saying why.
  */
+import { InternalError } from "../diagnostics/diagnostic.ts";
 import { Rational } from "../numeric/rational.ts";
 import { plain, type Const, type Layout, type NetworkText, type View } from "./builder.ts";
 import type { OnnxModel, OnnxNode, OnnxTensor } from "./onnxModel.ts";
@@ -288,7 +289,7 @@ function constantScalar(g: GraphInfo, name: string): number | null {
  */
 export function emitAttention(a: AttentionInstance, net: NetworkText, lookup: (name: string) => Val | undefined, declare: (name: string, dims: readonly number[], layout: Layout) => View): View {
   const xv = lookup(a.x);
-  if (!xv || xv.kind !== "view") throw new Error(`internal: the attention input ${a.x} is not a tensor on the second pass`);
+  if (!xv || xv.kind !== "view") throw new InternalError(`the attention input ${a.x} is not a tensor on the second pass`);
   const X = plain(xv, net, a.x, a.final.name, "attention");
   const { heads: H, headDim: K, width: D } = a;
   const { q, k, v, o } = a.weights;

@@ -4,6 +4,7 @@
  * attention that the plan rewrites as `mha` (attention.ts), a ghost of known dims. An
  * operator outside the subset stops the import with an OnnxError naming the node.
  */
+import { InternalError } from "../diagnostics/diagnostic.ts";
 import { NetworkText, type Const, type Layout, type View } from "./builder.ts";
 import { emitAttention, type AttentionPlan } from "./attention.ts";
 import { count, DATA_TYPES, OnnxError, tensorValues, type OnnxModel, type OnnxNode, type OnnxTensor } from "./onnxModel.ts";
@@ -55,8 +56,15 @@ export function evaluate(model: OnnxModel, inits: ReadonlyMap<string, OnnxTensor
       values.set(node.outputs[0]!, emitAttention(instance, net, (name) => values.get(name), (name, dims, layout) => declareLayout(net, declared, inits, node, name, dims, layout)));
       continue;
     }
-    const viewsIn = node.inputs.map((_, k) => raw(k)).filter((v): v is View | Ghost => v !== null && (v.kind === "view" || v.kind === "ghost"));
-    if (SHAPE_OPS.includes(node.opType) || (ARITHMETIC.has(node.opType) && viewsIn.length === 0)) {
+    // Arithmetic is folded on shapes and constants only: a weight (a real initializer of more
+    // than one entry) goes to the handler, which refuses to fold weights.
+    const foldable = node.inputs.every((_, k) => {
+      const v = raw(k);
+      if (v === null) return true;
+      if (v.kind === "init") return INTEGER_TYPES.has(inits.get(v.name)!.dataType) || count(v.dims) === 1;
+      return v.kind === "const" || v.kind === "shape";
+    });
+    if (SHAPE_OPS.includes(node.opType) || (ARITHMETIC.has(node.opType) && foldable)) {
       const ins = node.inputs.map((_, k) => {
         const v = raw(k);
         if (v?.kind !== "init") return v;
@@ -68,7 +76,7 @@ export function evaluate(model: OnnxModel, inits: ReadonlyMap<string, OnnxTensor
     }
     const get = (k: number): View | Const | Init | null => {
       const v = raw(k);
-      if (v?.kind === "ghost") throw new Error(`internal: ${nodeText(node)} reads a tensor computed inside a rewritten attention`);
+      if (v?.kind === "ghost") throw new InternalError(`${nodeText(node)} reads a tensor computed inside a rewritten attention`);
       if (v?.kind === "shape" && !(node.opType === "Reshape" && k === 1) && !(PASS.has(node.opType) && k === 0)) {
         return fail(node, `input ${k} holds the symbolic batch size (from Shape); it may only be copied into the batch position of a Reshape target`);
       }
@@ -119,7 +127,7 @@ function checkWeight(node: OnnxNode, t: OnnxTensor): void {
 function declareLayout(net: NetworkText, declared: Map<string, View>, inits: ReadonlyMap<string, OnnxTensor>, node: OnnxNode, name: string, dims: readonly number[], layout: Layout): View {
   const t = inits.get(name)!;
   checkWeight(node, t);
-  if (declared.has(name)) throw new Error(`internal: the attention weight ${name} is declared twice`);
+  if (declared.has(name)) throw new InternalError(`the attention weight ${name} is declared twice`);
   const v = net.param(name, dims, undefined, layout);
   declared.set(name, v);
   return v;

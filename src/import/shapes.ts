@@ -30,6 +30,9 @@ export interface Ghost {
 /** Entries of a folded tensor at most (shape tensors have a handful). */
 export const FOLD_ENTRIES = 65_536;
 
+/** Axes of a folded tensor at most (checked before the axes are walked). */
+const MAX_RANK = 64;
+
 /** The operators folded here (on constants and shapes only). */
 export const SHAPE_OPS: readonly string[] = ["Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Slice", "ConstantOfShape"];
 
@@ -137,6 +140,7 @@ export function foldShapeOp(n: OnnxNode, inputs: readonly In[], opset: number): 
       const at = attr(n, opset >= 13 ? [] : ["axes"]);
       const x = folded(n, inputs[0]!, "the input");
       const given = opset >= 13 ? (inputs[1] ? ints(n, inputs[1], "the axes input") : null) : at.ints("axes");
+      if (x.dims.length + (given?.length ?? 0) > MAX_RANK) fail(n, `a tensor of more than ${MAX_RANK} axes is not folded`);
       if (!squeeze && !given) return fail(n, opset >= 13 ? "the axes input is missing" : "the axes attribute is missing");
       if (squeeze) {
         const r = x.dims.length;
