@@ -85,6 +85,8 @@ describe("shape chains that do not fold: refused at the node", () => {
     refused(flattenBy((g) => g.node("Constant", "huge", [], [attr.tensor("value", { name: "", dims: [2 ** 40], data_type: 7, int64_data: [] })]), 13, false), 'node "/huge/Constant" (Constant)', "too large");
     // A target of 2^50 x 2^50 entries.
     refused(flattenBy((g) => g.ints("huge", [0, 2 ** 50, 2 ** 50]), 13, false), 'node "/view/Reshape" (Reshape)', "cannot be reshaped");
+    // Unsqueeze asked for 100000 new axes (walked only after the rank check).
+    refused(flattenBy((g, x) => g.node("Unsqueeze", "deep", [batchOf(g, x, 11)], [attr.ints("axes", Array.from({ length: 100_000 }, (_, i) => i))]), 11, false), 'node "/deep/Unsqueeze" (Unsqueeze)', "more than 64 axes");
     // An index far outside the shape.
     refused(flattenBy((g, x) => g.node("Gather", "far", [g.node("Shape", "far", [x]), g.ints("far/i", [2 ** 40], [])], [attr.int("axis", 0)]), 13, false), 'node "/far/Gather" (Gather)', "outside a tensor");
   });
@@ -95,6 +97,13 @@ describe("shape chains that do not fold: refused at the node", () => {
     refused(flattenBy((g, x) => g.node("Add", "data", [x, g.node("Cast", "data", [g.node("Shape", "data", [x])], [attr.int("to", 1)])]), 13, false), 'node "/data/Add" (Add)', "input 1 holds the symbolic batch size");
     // Control: [batch, -1] imports.
     expect(importOnnx(flattenBy((g, x) => concat(g, [batchOf(g, x), g.ints("rest", [-1])])), { file: "ok.onnx" }).text).toContain("fc_weight[i, 4 * j + k]");
+  });
+
+  it("arithmetic on weights is not folded: refused by the operator, as before", () => {
+    const g = new Graph(new Rng(3));
+    const sum = g.node("Add", "w", [g.weight("a", [3, 8]), g.weight("b", [3, 8])]);
+    g.node("Gemm", "fc", ["input", sum], [attr.int("transB", 1)]);
+    refused(g.encode(["input", ["batch", 8]], "", ["batch", 3]), 'node "/w/Add" (Add)', "folding weights into constants is not supported");
   });
 
   it("Unsqueeze in the form of the other opset is refused", () => {
