@@ -71,6 +71,16 @@ describe("attention split by Reshape/Transpose and shape chains", () => {
     expect(result.notes).toEqual([]);
   });
 
+  it("is written the same with the scale as a Mul by 1/2 (constant first), and computes the graph's function", () => {
+    const mul = transformerHeads({ multiplier: 0.5 });
+    expect(importBytes(mul, "mul.onnx").result.text).toContain("= mha(");
+    expect(roundTripError(mul, "mul.onnx", [3, 8])).toBeLessThanOrEqual(TOLERANCE);
+  });
+
+  it("imports to the reviewed .neq text (golden)", () => {
+    golden("transformer_heads.neq", importBytes(bytes, "transformer_heads.onnx").result.text);
+  });
+
   it(`computes the ONNX graph's function (relative error <= ${TOLERANCE}); the weights in ONNX's layout do not`, () => {
     expect(roundTripError(bytes, "block.onnx", [3, 8])).toBeLessThanOrEqual(TOLERANCE);
     expect(roundTripError(bytes, "block.onnx", [3, 8], 2, { ignoreLayout: true })).toBeGreaterThan(1e-3);
