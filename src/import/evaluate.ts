@@ -18,6 +18,7 @@ export const SUPPORTED_OPS: readonly string[] = [...Object.keys(HANDLERS), ...SH
 /** A value during the import: a view of a .neq tensor, a constant, a folded shape, or a ghost. */
 export type Val = View | Const | ShapeValue | Ghost;
 
+/** What one pass produced: the network text, every ONNX value, the input's .neq name. */
 export interface Pass {
   readonly net: NetworkText;
   readonly values: ReadonlyMap<string, Val>;
