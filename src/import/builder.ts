@@ -31,6 +31,19 @@ export interface Const {
   readonly kind: "const";
   readonly dims: readonly number[];
   readonly values: Float64Array;
+  /** Of an integer type (a shape, an index): Div truncates, as ONNX's integer Div does. */
+  readonly integer?: boolean;
+}
+
+/**
+ * How a parameter's .neq layout is read from its ONNX initializer: the initializer's row-major
+ * entries reshaped to `split`, then its axes permuted (.neq axis i is `split` axis perm[i]).
+ * Attention weights get one, so that `mha` reads them per head.
+ */
+export interface Layout {
+  readonly onnxDims: readonly number[];
+  readonly split: readonly number[];
+  readonly perm: readonly number[];
 }
 
 export type Value = View | Const;
@@ -140,7 +153,7 @@ export interface Def {
 
 /** The network being written: declarations, definitions and the name mapping. */
 export class NetworkText {
-  readonly params: { name: string; dims: readonly number[]; onnx: string }[] = [];
+  readonly params: { name: string; dims: readonly number[]; onnx: string; layout?: Layout }[] = [];
   readonly defs: Def[] = [];
   private readonly taken = new Set<string>();
   private readonly reserved: ReadonlySet<string>;
@@ -161,11 +174,11 @@ export class NetworkText {
     return out;
   }
 
-  /** A parameter view of an initializer (declared once). */
-  param(onnx: string, dims: readonly number[], existing?: View): View {
+  /** A parameter view of an initializer (declared once), in its ONNX layout or re-laid out by `layout`. */
+  param(onnx: string, dims: readonly number[], existing?: View, layout?: Layout): View {
     if (existing) return existing;
     const name = this.name(onnx, "param");
-    this.params.push({ name, dims, onnx });
+    this.params.push(layout ? { name, dims, onnx, layout } : { name, dims, onnx });
     return { kind: "view", ref: name, shape: dims, axes: dims.map((d, a) => ({ batch: false, size: d, parts: [a] })) };
   }
 

@@ -13,10 +13,10 @@
 import { KEYWORDS } from "../syntax/lexer.ts";
 import { BUILTINS } from "../elaborate/activations.ts";
 import { OPS } from "../elaborate/ops/index.ts";
-import { NetworkText, read, type Const, type Def, type View } from "./builder.ts";
-import { count, decodeOnnx, DATA_TYPES, OnnxError, tensorValues, type OnnxModel, type OnnxNode, type OnnxTensor } from "./onnxModel.ts";
-import { HANDLERS, nodeText, type Init, type OpEnv } from "./ops.ts";
-import { flatten, passThrough, reshape, transpose } from "./plumbing.ts";
+import { NetworkText, read, type Def, type Layout, type View } from "./builder.ts";
+import { EMPTY_PLAN, findAttention } from "./attention.ts";
+import { evaluate } from "./evaluate.ts";
+import { decodeOnnx, DATA_TYPES, OnnxError, tensorValues, type OnnxModel, type OnnxTensor } from "./onnxModel.ts";
 
 export { OnnxError } from "./onnxModel.ts";
 
@@ -24,15 +24,17 @@ export { OnnxError } from "./onnxModel.ts";
 export const MIN_OPSET = 11;
 
 /** Operators the importer understands (README, "Importing from ONNX"). */
-export const SUPPORTED_OPS: readonly string[] = [...Object.keys(HANDLERS), "Identity", "Dropout", "Flatten", "Reshape", "Transpose", "Constant"].sort();
+export { SUPPORTED_OPS } from "./evaluate.ts";
 
 /** A .neq name and the ONNX name it stands for. */
 export interface NameMapping {
   readonly neq: string;
   readonly onnx: string;
   readonly kind: "input" | "param" | "hidden";
-  /** Parameters: the initializer's dims; hidden tensors: the node that computes it. */
+  /** Parameters: the .neq dims; hidden tensors: the node that computes it. */
   readonly detail: string;
+  /** Parameters read per head by `mha`: how the .neq entries are laid out from the initializer's. */
+  readonly layout?: Layout;
 }
 
 export interface ImportResult {
@@ -41,6 +43,8 @@ export interface ImportResult {
   /** The network's name in it. */
   readonly network: string;
   readonly names: readonly NameMapping[];
+  /** Where the attention pattern was only partly matched, and what was written instead. */
+  readonly notes: readonly string[];
 }
 
 /** Words that .neq gives a meaning (keywords, activations, operations): never parameter names. */
@@ -94,48 +98,12 @@ function convert(model: OnnxModel, file: string, network: string): ImportResult 
   if (typeof batch === "number" && batch !== 1) throw new OnnxError(`the input ${JSON.stringify(inp.name)} has dims [${inp.dims.join(", ")}]: its first axis is read as the batch axis, which must be symbolic or 1`);
   if (dataDims.some((d) => typeof d !== "number")) throw new OnnxError(`the input ${JSON.stringify(inp.name)} has dims [${inp.dims.join(", ")}]: every axis after the batch axis needs a fixed size`);
 
-  const net = new NetworkText(new Set([...RESERVED, network]));
-  const inputName = net.name(inp.name, "x");
-  const values = new Map<string, View | Const>();
-  const declared = new Map<string, View>();
-  values.set(inp.name, { kind: "view", ref: inputName, shape: dataDims as number[], axes: [{ batch: true }, ...(dataDims as number[]).map((d, a) => ({ batch: false as const, size: d, parts: [a] }))] });
-
-  for (const node of model.nodes) {
-    if (node.domain !== "" && node.domain !== "ai.onnx") throw new OnnxError(`${nodeText(node)}: operators of the domain ${JSON.stringify(node.domain)} are not supported`);
-    const get = (k: number): View | Const | Init | null => {
-      const name = node.inputs[k];
-      if (!name) return null;
-      const v = values.get(name);
-      if (v) return v;
-      const t = inits.get(name);
-      if (t) return { kind: "init", name, dims: t.dims };
-      throw new OnnxError(`${nodeText(node)}: its input ${JSON.stringify(name)} is not computed before it (the graph is not in topological order, or names an unknown value)`);
-    };
-    const env: OpEnv = {
-      net,
-      opset: model.opset,
-      input: get,
-      param: (k) => {
-        const name = node.inputs[k];
-        const t = name ? inits.get(name) : undefined;
-        if (!t) return fail(node, `input ${k}${name ? ` (${JSON.stringify(name)})` : ""} must be an initializer (a weight)`);
-        if (!FLOAT_TYPES.has(t.dataType)) return fail(node, `the initializer ${JSON.stringify(name)} has type ${DATA_TYPES[t.dataType] ?? t.dataType}, not a real number type`);
-        if (t.dims.length === 0) return fail(node, `the initializer ${JSON.stringify(name)} is a scalar, which cannot be a parameter tensor`);
-        if (t.external) return fail(node, `the initializer ${JSON.stringify(name)} is stored in an external file, which neteq does not read`);
-        const v = net.param(name!, t.dims, declared.get(name!));
-        declared.set(name!, v);
-        return v;
-      },
-      constant: (k) => {
-        const v = get(k);
-        if (v?.kind === "const") return v;
-        if (v?.kind === "init") return constOf(node, inits.get(v.name)!);
-        return fail(node, `input ${k} must be a constant`);
-      },
-    };
-    const out = apply(node, env, get, net);
-    if (node.outputs[0]) values.set(node.outputs[0], out);
-  }
+  // Pass 1 imports every node as itself; where it finds multi-head attention in the standard
+  // pattern, pass 2 writes that part as one `mha` (attention.ts), heads as an axis.
+  const reserved = new Set([...RESERVED, network]);
+  const first = evaluate(model, inits, inp.name, dataDims as number[], reserved, EMPTY_PLAN);
+  const { plan, notes } = findAttention(model, inits, first.values);
+  const { net, values, inputName } = plan.instances.length ? evaluate(model, inits, inp.name, dataDims as number[], reserved, plan) : first;
 
   const outName = model.outputs[0]!.name;
   const result = values.get(outName);
@@ -143,6 +111,7 @@ function convert(model: OnnxModel, file: string, network: string): ImportResult 
   net.fuse(() => [result.ref]);
   const { line: outLine, def: outDef } = outputLine(result, net);
   const header = headerComment(model, file, inputName, inp.name, net);
+  for (const note of notes) header.push(`// note: ${note}`);
   header.push(`// output: out <- ${JSON.stringify(outName)}${outDef ? ` (${outDef.from.join(" + ")})` : ""}`);
   const params = net.params.map((p) => `${p.name}[${p.dims.join(", ")}]`);
   const lines = [
@@ -157,55 +126,10 @@ function convert(model: OnnxModel, file: string, network: string): ImportResult 
   ];
   const names: NameMapping[] = [
     { neq: inputName, onnx: inp.name, kind: "input", detail: `[${inp.dims.join(", ")}]` },
-    ...net.params.map((p) => ({ neq: p.name, onnx: p.onnx, kind: "param" as const, detail: `[${p.dims.join(", ")}]` })),
+    ...net.params.map((p) => ({ neq: p.name, onnx: p.onnx, kind: "param" as const, detail: `[${p.dims.join(", ")}]`, ...(p.layout ? { layout: p.layout } : {}) })),
     ...net.defs.map((d) => ({ neq: d.name, onnx: d.onnx, kind: "hidden" as const, detail: d.from.join(" + ") })),
   ];
-  return { text: lines.join("\n"), network, names };
-}
-
-function fail(n: OnnxNode, why: string): never {
-  throw new OnnxError(`${nodeText(n)}: ${why}`);
-}
-
-/** A constant from an initializer (a shape, a scalar). */
-function constOf(n: OnnxNode, t: OnnxTensor): Const {
-  if (count(t.dims) > 1_000_000) fail(n, `the constant ${JSON.stringify(t.name)} is too large`);
-  return { kind: "const", dims: t.dims, values: tensorValues(t) };
-}
-
-function apply(node: OnnxNode, env: OpEnv, get: (k: number) => View | Const | Init | null, net: NetworkText): View | Const {
-  if (node.outputs.length < 1 || !node.outputs[0]) fail(node, "it has no output");
-  switch (node.opType) {
-    case "Identity":
-    case "Dropout":
-      return passThrough(node, get(0), node.inputs.map((_, k) => (k === 0 ? null : get(k))));
-    case "Flatten":
-      return flatten(node, get(0));
-    case "Transpose":
-      return transpose(node, get(0));
-    case "Reshape": {
-      const s = get(1);
-      return reshape(node, get(0), s?.kind === "init" ? env.constant(1) : s, net);
-    }
-    case "Constant":
-      return constant(node);
-    default: {
-      const h = HANDLERS[node.opType];
-      if (!h) fail(node, `the operator ${node.opType} is not supported by neteq import (supported: ${SUPPORTED_OPS.join(", ")})`);
-      return h!(node, env) as View;
-    }
-  }
-}
-
-function constant(n: OnnxNode): Const {
-  if (n.attributes.length !== 1) fail(n, "expected exactly one value attribute");
-  const a = n.attributes[0]!;
-  if (a.name === "value" && a.kind === "tensor") return constOf(n, a.t);
-  if (a.name === "value_float" && a.kind === "float") return { kind: "const", dims: [], values: Float64Array.of(a.f) };
-  if (a.name === "value_floats" && a.kind === "floats") return { kind: "const", dims: [a.floats.length], values: Float64Array.from(a.floats) };
-  if (a.name === "value_int" && a.kind === "int") return { kind: "const", dims: [], values: Float64Array.of(Number(a.i)) };
-  if (a.name === "value_ints" && a.kind === "ints") return { kind: "const", dims: [a.ints.length], values: Float64Array.from(a.ints.map(Number)) };
-  return fail(n, `the attribute ${a.name} is not supported`);
+  return { text: lines.join("\n"), network, names, notes };
 }
 
 /** `out[i:3] = h[i]`, or the last definition turned into the output when it is read plainly. */
@@ -230,6 +154,31 @@ function outputLine(v: View, net: NetworkText): { line: string; def: Def | null 
   return { line: `out[${heads.join(", ")}] = ${read(v, ix, "the graph output")}`, def: null };
 }
 
+/** " per head: entry [i, j, k] = ONNX [k, 4 i + j]" (nothing for a plain copy). */
+function layoutText(l: Layout): string {
+  if (l.split.join() === l.onnxDims.join() && l.perm.every((p, i) => p === i)) return "";
+  const letters = ["i", "j", "k", "l", "m", "n"];
+  const varOf = (s: number) => letters[l.perm.indexOf(s)] ?? `v${l.perm.indexOf(s)}`;
+  // The split axes grouped into the ONNX axes they refine (row-major), each an affine index.
+  const onnx: string[] = [];
+  let s = 0;
+  for (const d of l.onnxDims) {
+    const group: number[] = [];
+    for (let prod = 1; (prod < d || group.length === 0) && s < l.split.length; ) {
+      prod *= l.split[s]!;
+      group.push(s++);
+    }
+    let stride = 1;
+    const terms: string[] = [];
+    for (let g = group.length - 1; g >= 0; g--) {
+      terms.unshift(stride === 1 ? varOf(group[g]!) : `${stride} ${varOf(group[g]!)}`);
+      stride *= l.split[group[g]!]!;
+    }
+    onnx.push(terms.join(" + "));
+  }
+  return ` per head: entry [${l.perm.map((_, i) => letters[i] ?? `v${i}`).join(", ")}] = ONNX [${onnx.join(", ")}]`;
+}
+
 function headerComment(model: OnnxModel, file: string, inputName: string, onnxInput: string, net: NetworkText): string[] {
   const q = (s: string) => JSON.stringify(s);
   const base = file.replace(/^.*[\\/]/, "");
@@ -240,7 +189,7 @@ function headerComment(model: OnnxModel, file: string, inputName: string, onnxIn
   ];
   if (net.params.length) {
     lines.push("// parameters (ONNX initializers):");
-    for (const p of net.params) lines.push(`//   ${p.name} <- ${q(p.onnx)} [${p.dims.join(", ")}]`);
+    for (const p of net.params) lines.push(`//   ${p.name} <- ${q(p.onnx)} [${p.dims.join(", ")}]${p.layout ? layoutText(p.layout) : ""}`);
   }
   if (net.defs.length) {
     lines.push("// hidden tensors (ONNX node outputs):");

@@ -6,6 +6,7 @@
 import { OnnxError, type OnnxNode } from "./onnxModel.ts";
 import { affine, Vars, type Const, type NetworkText, type View, type ViewAxis } from "./builder.ts";
 import { nodeText, type Init } from "./ops.ts";
+import type { ShapeValue } from "./shapes.ts";
 
 const fail = (n: OnnxNode, why: string): never => {
   throw new OnnxError(`${nodeText(n)}: ${why}`);
@@ -68,12 +69,15 @@ export function transpose(n: OnnxNode, v: View | Const | Init | null): View {
  * ONNX order, after splitting .neq axes where a new axis boundary falls inside one (which
  * defines a finer copy of the tensor, read at affine indices). `allowzero = 1` is refused.
  */
-export function reshape(n: OnnxNode, v: View | Const | Init | null, s: View | Const | Init | null, net: NetworkText): View {
+export function reshape(n: OnnxNode, v: View | Const | Init | null, s: View | Const | ShapeValue | Init | null, net: NetworkText): View {
   known(n, ["allowzero"]);
   if (intAttr(n, "allowzero", 0) !== 0) fail(n, "allowzero = 1 is not supported");
   const x = input(n, v);
-  if (!s || s.kind !== "const") return fail(n, "the target shape is not a constant (a Shape/Gather computation is not folded yet; export with a fixed shape)");
-  const target = [...s.values].map((t) => Math.round(t));
+  if (!s || (s.kind !== "const" && s.kind !== "shape")) return fail(n, "the target shape is not a constant and not computed from shapes and constants only");
+  // The symbolic batch size (from Shape) may stand only where the batch axis is kept.
+  const target = s.kind === "shape" ? s.values.map((t, i) => (t === null ? (i === 0 ? 0 : fail(n, `the symbolic batch size reaches position ${i} of the target shape; only position 0 (the batch axis) may hold it`)) : t)) : [...s.values];
+  if (s.dims.length !== 1) fail(n, `the target shape has dims [${s.dims.join(", ")}], not one axis`);
+  if (target.some((t) => !Number.isSafeInteger(t))) fail(n, `the target shape [${target.join(", ")}] holds a number that is not a whole number`);
   if (!x.axes[0]!.batch || x.axes.slice(1).some((a) => a.batch)) fail(n, "the batch axis is not the first axis of its input");
   if (target.length < 1 || (target[0] !== 0 && target[0] !== -1)) fail(n, `the target shape [${target.join(", ")}] does not keep the batch axis first (write 0 or -1 there)`);
   const data = x.axes.slice(1) as Extract<ViewAxis, { batch: false }>[];

@@ -9,6 +9,8 @@ import { decodeOnnx, tensorValues, type OnnxNode } from "../../src/import/onnxMo
 export interface Tensor {
   readonly dims: number[];
   readonly data: Float64Array;
+  /** Of an integer type (shapes, indices): Div truncates. */
+  readonly int?: boolean;
 }
 
 const size = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
@@ -76,9 +78,59 @@ function windows(x: Tensor, k: number[], s: number[], p: number[], channelsOut: 
   );
 }
 
-function op(n: OnnxNode, ins: (Tensor | null)[]): Tensor {
+const INT_TYPES = new Set([2, 3, 4, 5, 6, 7, 9, 12, 13]);
+const vec = (values: number[], int = true, dims: number[] = [values.length]): Tensor => ({ dims, data: Float64Array.from(values), int });
+
+function op(n: OnnxNode, ins: (Tensor | null)[], opset: number): Tensor {
   const [x, y, z] = ins;
   switch (n.opType) {
+    case "Constant": {
+      const a = n.attributes[0]!;
+      if (a.kind !== "tensor") throw new Error("reference evaluator: Constant without a tensor");
+      return { dims: [...a.t.dims], data: tensorValues(a.t), int: INT_TYPES.has(a.t.dataType) };
+    }
+    case "Identity":
+      return x!;
+    case "Shape":
+      return vec(x!.dims);
+    case "Gather": {
+      // axis 0 of a vector (the shapes of the fixtures)
+      const idx = [...y!.data].map((i) => (i < 0 ? i + x!.dims[0]! : i));
+      return vec(idx.map((i) => x!.data[i]!), x!.int, y!.dims);
+    }
+    case "Unsqueeze": {
+      const axes = opset >= 13 ? [...y!.data] : ints(n, "axes")!;
+      const r = x!.dims.length + axes.length;
+      const norm = axes.map((a) => (a < 0 ? a + r : a));
+      const dims: number[] = [];
+      let k = 0;
+      for (let a = 0; a < r; a++) dims.push(norm.includes(a) ? 1 : x!.dims[k++]!);
+      return { ...x!, dims };
+    }
+    case "Slice": {
+      // one axis of a vector, step 1 or given (the shape slices of the tests)
+      const len = x!.dims[0]!;
+      const step = ins[4] ? ins[4].data[0]! : 1;
+      const clamp = (p: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, p < 0 ? p + len : p));
+      const [lo, hi] = step > 0 ? [0, len] : [-1, len - 1];
+      const out: number[] = [];
+      for (let i = clamp(y!.data[0]!, lo, hi); step > 0 ? i < clamp(z!.data[0]!, lo, hi) : i > clamp(z!.data[0]!, lo, hi); i += step) out.push(x!.data[i]!);
+      return vec(out, x!.int);
+    }
+    case "Squeeze":
+      return { ...x!, dims: x!.dims.filter((d) => d !== 1) };
+    case "Concat":
+      return vec((ins as Tensor[]).flatMap((t) => [...t.data]), (ins as Tensor[]).every((t) => t.int));
+    case "Cast": {
+      const to = int(n, "to", 1);
+      return INT_TYPES.has(to) ? vec([...x!.data].map(Math.trunc), true, x!.dims) : { ...x!, int: false };
+    }
+    case "ConstantOfShape":
+      return { dims: [...x!.data], data: new Float64Array(size([...x!.data])), int: false };
+    case "Sub":
+      return { ...broadcast(x!, y!, (a, b) => a - b), int: !!(x!.int && y!.int) };
+    case "Mul":
+      return { ...broadcast(x!, y!, (a, b) => a * b), int: !!(x!.int && y!.int) };
     case "Gemm": {
       const A = x!;
       const B = int(n, "transB", 0) ? tensor([y!.dims[1]!, y!.dims[0]!], ([i, j]) => at(y!, [j!, i!])) : y!;
@@ -88,9 +140,9 @@ function op(n: OnnxNode, ins: (Tensor | null)[]): Tensor {
     case "MatMul":
       return matmul(x!, y!);
     case "Add":
-      return broadcast(x!, y!, (a, b) => a + b);
+      return { ...broadcast(x!, y!, (a, b) => a + b), int: !!(x!.int && y!.int) };
     case "Div":
-      return broadcast(x!, y!, (a, b) => a / b);
+      return x!.int && y!.int ? { ...broadcast(x!, y!, (a, b) => Math.trunc(a / b)), int: true } : broadcast(x!, y!, (a, b) => a / b);
     case "Relu":
       return { dims: x!.dims, data: x!.data.map((v) => Math.max(0, v)) };
     case "Tanh":
@@ -186,6 +238,7 @@ export function evaluateOnnx(bytes: Uint8Array, input: Tensor): Tensor {
   const values = new Map<string, Tensor>();
   for (const t of m.initializers) values.set(t.name, { dims: [...t.dims], data: tensorValues(t) });
   values.set(m.inputs.find((i) => !values.has(i.name))!.name, input);
-  for (const n of m.nodes) values.set(n.outputs[0]!, op(n, n.inputs.map((i) => (i ? values.get(i)! : null))));
+  for (const t of m.initializers) if (INT_TYPES.has(t.dataType)) values.set(t.name, { dims: [...t.dims], data: tensorValues(t), int: true });
+  for (const n of m.nodes) values.set(n.outputs[0]!, op(n, n.inputs.map((i) => (i ? values.get(i)! : null)), m.opset!));
   return values.get(m.outputs[0]!.name)!;
 }
