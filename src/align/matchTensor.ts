@@ -10,6 +10,7 @@ import { unitColours, type ColourLayout } from "./colour.ts";
 import type { ParamValues } from "./matchMlp.ts";
 import type { ClassNoMatch, Tie, TensorGroupElement } from "./types.ts";
 import type { Network } from "../elaborate/types.ts";
+import { normalise, type ClassScaling } from "./unitScales.ts";
 
 /** The colouring layout of `net` for `classes`. */
 export function colourLayout(net: Network, classes: readonly PermClass[]): ColourLayout {
@@ -53,4 +54,29 @@ export function matchTensor(net: Network, classes: readonly PermClass[], A: Para
     perms.push({ id: c.id, where: c.where, perm });
   }
   return { g: { classes: perms }, ties, rounds };
+}
+
+/**
+ * As `matchTensor`, with the scalings and flips of `scalings` (unitScales.ts): both
+ * checkpoints are normalised, the normalised ones matched, and each unit's scale is the ratio
+ * of its exact normalisers in B and A. Units whose normaliser is not determined are ties.
+ */
+export function matchTensorScaled(net: Network, classes: readonly PermClass[], scalings: readonly (ClassScaling | null)[], A: ParamValues, B: ParamValues): { g: TensorGroupElement; ties: Tie[] } | { noMatch: ClassNoMatch } {
+  if (scalings.every((s) => s === null)) return matchTensor(net, classes, A, B);
+  const na = normalise(net, classes, scalings, A);
+  const nb = normalise(net, classes, scalings, B);
+  const r = matchTensor(net, classes, na.values, nb.values);
+  if (!("g" in r)) {
+    const s = scalings[classes.findIndex((c) => c.id === r.noMatch.id)];
+    return s ? { noMatch: { ...r.noMatch, reason: `${r.noMatch.reason}, up to ${s.kind === "scale" ? "a positive scale" : "sign"} per unit` } } : r;
+  }
+  const perms = r.g.classes.map((c, k) => {
+    const s = scalings[k];
+    if (!s) return c;
+    const [a, b] = [na.norms[k]!, nb.norms[k]!];
+    return { ...c, action: s.kind, scales: c.perm.map((u, i) => b[u]!.div(a[i]!)) };
+  });
+  const ties = [...r.ties];
+  for (const t of [...na.ambiguous, ...nb.ambiguous]) if (!ties.some((x) => x.id === t.id)) ties.push(t);
+  return { g: { classes: perms }, ties };
 }

@@ -15,7 +15,8 @@ import { canonicalTensor } from "./canonicaliseTensor.ts";
 import { permutationClasses, type FixedAxis, type PermClass } from "./classes.ts";
 import { groupFromJson, groupToJson, tensorGroupFromJson, tensorGroupToJson } from "./groupJson.ts";
 import { matchMlp, type ParamValues } from "./matchMlp.ts";
-import { matchTensor } from "./matchTensor.ts";
+import { matchTensorScaled } from "./matchTensor.ts";
+import { classScalings } from "./unitScales.ts";
 import { applyMlpRounded, nearMatchMlp, nearMatchTensor } from "./near.ts";
 import { applyTensor, verifyTensor } from "./permuteTensor.ts";
 import { theoremFile, unitAction, type TheoremOutcome } from "./theorem.ts";
@@ -59,7 +60,13 @@ export interface Plan {
 
 const preview = (perm: readonly number[]) => (perm.length <= 8 ? `[${perm.join(", ")}]` : `[${perm.slice(0, 6).join(", ")}, ...]`);
 const movedCount = (perm: readonly number[]) => perm.filter((p, i) => p !== i).length;
-const isIdentity = (g: AnyGroup) => (g.kind === "mlp" ? g.g.layers.every((m) => movedCount(m.perm) === 0 && m.scales.every((c) => c.num === c.den)) : g.g.classes.every((c) => movedCount(c.perm) === 0));
+const isIdentity = (g: AnyGroup) => (g.kind === "mlp" ? g.g.layers.every((m) => movedCount(m.perm) === 0 && m.scales.every((c) => c.num === c.den)) : g.g.classes.every((c) => movedCount(c.perm) === 0 && (c.scales ?? []).every((x) => x.num === x.den)));
+
+/** "all 1", "3 distinct (2, 1/2, 3)". */
+function scalesText(scales: readonly { toString(): string }[]): string {
+  const distinct = [...new Set(scales.map((c) => c.toString()))];
+  return distinct.length === 1 ? `all ${distinct[0]}` : `${distinct.length} distinct (${distinct.slice(0, 3).join(", ")}${distinct.length > 3 ? ", ..." : ""})`;
+}
 
 function mlpPlan(net: Network & { mlp: NonNullable<Network["mlp"]> }): Plan {
   const { widths, activations } = net.mlp;
@@ -96,31 +103,31 @@ function mlpPlan(net: Network & { mlp: NonNullable<Network["mlp"]> }): Plan {
     header: ["layer", "units", "permutation", "perm", "scales", "sign flips"],
     rows: (g) =>
       mlp(g).layers.map((m) => {
-        const distinct = [...new Set(m.scales.map((c) => c.toString()))];
-        const scales = distinct.length === 1 ? `all ${distinct[0]}` : `${distinct.length} distinct (${distinct.slice(0, 3).join(", ")}${distinct.length > 3 ? ", ..." : ""})`;
-        return [`h${m.layer}`, String(m.perm.length), `${movedCount(m.perm)} moved`, preview(m.perm), scales, String(m.scales.filter((c) => c.sign() < 0).length)];
+        return [`h${m.layer}`, String(m.perm.length), `${movedCount(m.perm)} moved`, preview(m.perm), scalesText(m.scales), String(m.scales.filter((c) => c.sign() < 0).length)];
       }),
   };
 }
 
 function tensorPlan(net: Network, file: string, cwd: string, read: ReadFile): Plan {
   const { classes, fixed } = permutationClasses(net);
+  const { scalings } = classScalings(net, classes);
+  const actions = new Set(scalings.map((x) => x?.kind).filter((x) => x !== undefined));
   const tg = (g: AnyGroup) => (g as { g: TensorGroupElement }).g;
   // The theorem file imports the network's file; it is checked as if it sat in cwd.
   let importPath = path.relative(cwd, path.resolve(cwd, file)).split(path.sep).join("/");
   if (!importPath.startsWith(".") && !path.isAbsolute(importPath)) importPath = `./${importPath}`;
   return {
-    group: "permutations of its tied axis classes",
+    group: `permutations of its tied axis classes${actions.has("scale") ? `, positive scalings of ${scalings.filter((x) => x?.kind === "scale").length} class(es)` : ""}${actions.has("flip") ? `, sign flips of ${scalings.filter((x) => x?.kind === "flip").length} class(es)` : ""}`,
     fixed,
     match(A, B) {
-      const r = matchTensor(net, classes, A, B);
+      const r = matchTensorScaled(net, classes, scalings, A, B);
       return "g" in r ? { g: { kind: "tensor", g: r.g }, ties: r.ties } : { noMatch: r.noMatch };
     },
     verify: (g, A, B) => verifyTensor(net, classes, tg(g), A, B),
     async theorem(g, options) {
       if (isIdentity(g)) return { identity: true };
       const whole = tensorWholeGroup(net.name, importPath, classes, tg(g));
-      return proveWithFallback(whole, (units) => tensorBlocks(net.name, importPath, classes, units), options, read);
+      return proveWithFallback(whole, (units) => tensorBlocks(net.name, importPath, classes, units, tg(g)), options, read);
     },
     near(A, B) {
       const g = nearMatchTensor(net, classes, A, B);
@@ -134,16 +141,17 @@ function tensorPlan(net: Network, file: string, cwd: string, read: ReadFile): Pl
     },
     toJson: (g) => tensorGroupToJson(tg(g)),
     fromJson(raw) {
-      const r = tensorGroupFromJson(raw, classes);
+      const r = tensorGroupFromJson(raw, classes, scalings);
       return "g" in r ? { g: { kind: "tensor", g: r.g } } : r;
     },
-    header: ["class", "units", "permutation", "perm", "moves", "ties"],
+    header: ["class", "units", "permutation", "perm", "scales", "moves", "ties"],
     rows: (g, ties) =>
       tg(g).classes.map((c, k) => {
         const cls: PermClass = classes[k]!;
         const tie = ties.find((t) => t.id === c.id);
         const moves = cls.moves.map((m) => `${m.param}:${m.axis}`);
-        return [c.where, String(c.perm.length), `${movedCount(c.perm)} moved`, preview(c.perm), moves.length > 4 ? `${moves.slice(0, 4).join(", ")}, ... (${moves.length})` : moves.join(", "), tie ? `${tie.units} tied` : "none"];
+        const scales = c.scales ? `${c.action === "flip" ? `${c.scales.filter((x) => x.sign() < 0).length} flipped` : scalesText(c.scales)}` : "-";
+        return [c.where, String(c.perm.length), `${movedCount(c.perm)} moved`, preview(c.perm), scales, moves.length > 4 ? `${moves.slice(0, 4).join(", ")}, ... (${moves.length})` : moves.join(", "), tie ? `${tie.units} tied` : "none"];
       }),
   };
 }

@@ -59,9 +59,16 @@ export interface ClassPerm {
   readonly id: string;
   readonly where: string;
   readonly perm: readonly number[];
+  /**
+   * For a class whose units scale (c > 0) or flip (+-1): unit i of A is multiplied by
+   * `scales[i]` (its producer slices times c, its consumer slices divided by c, as the
+   * checker's `scale`) before it moves.
+   */
+  readonly scales?: readonly Rational[];
+  readonly action?: "scale" | "flip";
 }
 
-/** A group element of a tensor network's permutation group: one permutation per class. */
+/** A group element of a tensor network's symmetry group: one permutation (and scaling) per class. */
 export interface TensorGroupElement {
   readonly classes: readonly ClassPerm[];
 }
