@@ -37,7 +37,8 @@ export function groupFromJson(raw: unknown, widths: readonly number[]): { g: Gro
 
 /** A tensor network's g as JSON: { classes: [{ id, where, perm }] }. */
 export function tensorGroupToJson(g: TensorGroupElement): unknown {
-  return { classes: g.classes.map((c) => ({ id: c.id, where: c.where, perm: c.perm, ...(c.scales ? { action: c.action, scales: c.scales.map((x) => x.toString()) } : {}) })) };
+  const attention = g.attention?.map((a) => ({ block: a.block, action: a.kind === "qk" ? "W_Q A, W_K A^-T" : "W_V A, A^-1 W_O", kind: a.kind, dim: a.dim, heads: a.matrices.map((X, head) => ({ head, matrix: X.map((r) => r.map(String)) })) }));
+  return { classes: g.classes.map((c) => ({ id: c.id, where: c.where, perm: c.perm, ...(c.scales ? { action: c.action, scales: c.scales.map((x) => x.toString()) } : {}) })), ...(attention ? { attention } : {}) };
 }
 
 /** Parse a tensor network's g and check it against the network's classes; messages name the field. */
@@ -45,6 +46,7 @@ export function tensorGroupFromJson(raw: unknown, classes: readonly PermClass[],
   const o = raw as { classes?: unknown; g?: unknown } | null;
   const src = (o && typeof o === "object" && "g" in o ? (o.g as typeof o) : o) ?? null;
   if (!src || !Array.isArray(src.classes)) return { problem: `expected { classes: [{ id, perm }] } (as written by neteq align --json); the network's classes are ${classes.map((c) => c.id).join(", ") || "none"}` };
+  if ("attention" in src && src.attention !== undefined) return { problem: "g includes continuous attention actions; --apply applies only permutations, scalings and flips" };
   const given = new Map<string, { perm?: unknown; scales?: unknown }>();
   for (const c of src.classes as { id?: unknown; perm?: unknown; scales?: unknown }[]) {
     if (!c || typeof c.id !== "string") return { problem: "every entry of classes needs an id" };

@@ -13,9 +13,9 @@ import type { Network } from "../elaborate/types.ts";
 import { normalise, type ClassScaling } from "./unitScales.ts";
 
 /** The colouring layout of `net` for `classes`. */
-export function colourLayout(net: Network, classes: readonly PermClass[]): ColourLayout {
+export function colourLayout(net: Network, classes: readonly PermClass[], exclude: ReadonlySet<string> = new Set()): ColourLayout {
   const owners = axisOwners(net, classes);
-  return { params: net.params.map((p) => ({ name: p.name, shape: p.shape, owners: owners.get(p.name)! })), sizes: classes.map((c) => c.size) };
+  return { params: net.params.filter((p) => !exclude.has(p.name)).map((p) => ({ name: p.name, shape: p.shape, owners: owners.get(p.name)! })), sizes: classes.map((c) => c.size) };
 }
 
 /** Ties of one class from its colours in A. */
@@ -30,8 +30,8 @@ export function tiesOf(c: PermClass, colours: Float64Array): Tie | null {
  * g with B = g A as far as colours tell, the ties, and the colouring rounds; or the first
  * unit of B (class by class) whose colour no unit of A has.
  */
-export function matchTensor(net: Network, classes: readonly PermClass[], A: ParamValues, B: ParamValues): { g: TensorGroupElement; ties: Tie[]; rounds: number } | { noMatch: ClassNoMatch } {
-  const { colours, rounds } = unitColours(colourLayout(net, classes), [A, B]);
+export function matchTensor(net: Network, classes: readonly PermClass[], A: ParamValues, B: ParamValues, exclude?: ReadonlySet<string>): { g: TensorGroupElement; ties: Tie[]; rounds: number } | { noMatch: ClassNoMatch } {
+  const { colours, rounds } = unitColours(colourLayout(net, classes, exclude), [A, B]);
   const [ca, cb] = colours as [Float64Array[], Float64Array[]];
   const perms = [];
   const ties: Tie[] = [];

@@ -10,6 +10,7 @@ import type { ExactValues } from "./exact.ts";
 import type { ParamValues } from "./matchMlp.ts";
 import type { ExactCheck, Mismatch, TensorGroupElement } from "./types.ts";
 import { classScalings } from "./unitScales.ts";
+import { actionParams, attentionBlocks, verifyAttentionParam } from "./attention.ts";
 import { Rational } from "../numeric/rational.ts";
 
 /**
@@ -45,7 +46,7 @@ function forEachMoved(shape: readonly number[], perms: readonly (readonly number
 }
 
 /** Per parameter, the permutation of each axis (null: fixed). */
-function axisPerms(net: Network, classes: readonly PermClass[], g: TensorGroupElement): Map<string, (readonly number[] | null)[]> {
+export function axisPerms(net: Network, classes: readonly PermClass[], g: TensorGroupElement): Map<string, (readonly number[] | null)[]> {
   const owners = axisOwners(net, classes);
   return new Map(net.params.map((p) => [p.name, owners.get(p.name)!.map((o) => (o >= 0 ? g.classes[o]!.perm : null))]));
 }
@@ -104,9 +105,18 @@ export function verifyTensor(net: Network, classes: readonly PermClass[], g: Ten
   let entries = 0;
   let mismatches = 0;
   const first: Mismatch[] = [];
+  const moved = g.attention?.length ? actionParams(attentionBlocks(net, classes), g.attention) : new Map();
   for (const p of net.params) {
     const a = A.get(p.name)!;
     const b = B.get(p.name)!;
+    const byAction = moved.get(p.name);
+    if (byAction) {
+      entries += verifyAttentionParam(net, A, B, byAction, perms.get(p.name)!, (x) => {
+        mismatches++;
+        if (first.length < 20) first.push(x);
+      });
+      continue;
+    }
     const pf = factors?.get(p.name);
     const scaled = pf?.some((x) => x !== null) ?? false;
     forEachMoved(p.shape, perms.get(p.name)!, (from, to, index) => {
@@ -122,6 +132,7 @@ export function verifyTensor(net: Network, classes: readonly PermClass[], g: Ten
 
 /** g A as float64 arrays, or the first value that is not a float64 (a JSON decimal such as 0.1). */
 export function applyTensor(net: Network, classes: readonly PermClass[], g: TensorGroupElement, A: ParamValues): { params: Map<string, Float64Array> } | { problem: string } {
+  if (g.attention?.length) return { problem: "g includes continuous attention actions (W_Q A, W_K A^-T or W_V A, A^-1 W_O); writing g A is done only for permutations, scalings and flips" };
   const perms = axisPerms(net, classes, g);
   const factors = axisFactors(net, classes, g);
   const out = new Map<string, Float64Array>();

@@ -68,9 +68,26 @@ export interface ClassPerm {
   readonly action?: "scale" | "flip";
 }
 
-/** A group element of a tensor network's symmetry group: one permutation (and scaling) per class. */
+/**
+ * A continuous action of one attention operation, per head of A: "qk" multiplies the query
+ * side (W_Q, b_Q along head_dim) by X and the key side by X^-T; "vo" the value side by X
+ * and the output side (W_O's head_dim axis) by X^-T, as `multiply axis a of P by X`.
+ */
+export interface AttentionAction {
+  readonly block: string;
+  readonly kind: "qk" | "vo";
+  readonly dim: number;
+  /** Per head of A, X (dim x dim, rows of exact rationals). */
+  readonly matrices: readonly (readonly (readonly Rational[])[])[];
+}
+
+/**
+ * A group element of a tensor network's symmetry group: one permutation (and scaling) per
+ * class, and the attention actions, applied before the permutations.
+ */
 export interface TensorGroupElement {
   readonly classes: readonly ClassPerm[];
+  readonly attention?: readonly AttentionAction[];
 }
 
 /** Units of a class that could not be told apart (equal colours): matched in index order. */

@@ -20,6 +20,8 @@ import type { PermClass } from "./classes.ts";
 import { theoremFile, unitAction, type Generator, type TheoremOutcome } from "./theorem.ts";
 import type { GroupElement, TensorGroupElement } from "./types.ts";
 import { Rational } from "../numeric/rational.ts";
+import { slug } from "../symmetries/naming.ts";
+import { isIdentityAction, type AttentionBlock } from "./attention.ts";
 
 /** A generated proof file and the claims it makes. */
 export interface ClaimFile {
@@ -59,7 +61,7 @@ const scaled = (c: { scales?: readonly Rational[] }) => c.scales?.some((x) => !x
  * `forall P: perm(n). N ~ N after permute <class> by P`, with `c: pos(n)` and `scale <class>
  * by c then` before it where g rescales the class (`s: sign(n)` where its units flip).
  */
-export function tensorWholeGroup(network: string, importPath: string, classes: readonly PermClass[], g: TensorGroupElement): ClaimFile {
+export function tensorWholeGroup(network: string, importPath: string, classes: readonly PermClass[], g: TensorGroupElement, blocks: readonly AttentionBlock[] = []): ClaimFile {
   const lines = [`import "${importPath}"`];
   const generators: Generator[] = [];
   classes.forEach((c, k) => {
@@ -76,6 +78,16 @@ export function tensorWholeGroup(network: string, importPath: string, classes: r
     lines.push(`theorem perm_${c.id}: forall P: perm(${c.size}). ${network} ~ ${network} after permute ${c.ref} by P`);
     generators.push({ claim: `perm_${c.id}`, statement: `every permutation of ${c.where} (S_${c.size})`, unit: c.id });
   });
+  // The attention actions, one matrix shared by every head (the caller checks that it is).
+  for (const a of g.attention ?? []) {
+    if (isIdentityAction(a)) continue;
+    const b = blocks.find((x) => x.name === a.block)!;
+    const side = (a.kind === "qk" ? b.qk : b.vo)!;
+    const steps = [...side.left.map((m) => `multiply axis ${m.axis} of ${network}.${m.param} by M`), ...side.right.map((m) => `multiply axis ${m.axis} of ${network}.${m.param} by transpose(inverse(M))`)];
+    const id = `${a.kind}_${slug(a.block)}`;
+    lines.push(`theorem ${id}: forall M: gl(${a.dim}). ${network} ~ ${network} after ${steps.join(" then ")}`);
+    generators.push({ claim: id, statement: `${a.kind === "qk" ? "W_Q A, W_K A^-T" : "W_V A, A^-1 W_O"} of ${a.block} for every invertible A (GL(${a.dim}), one A in every head)`, unit: id });
+  }
   return { path: "neteq-align-theorem.neq", text: lines.join("\n") + "\n", generators };
 }
 

@@ -98,7 +98,7 @@ export async function alignCommand(args: readonly string[], io: Io): Promise<num
   if ("g" in found && exact && exact.mismatches === 0) {
     const { options } = resolveOptions({ cache: !v["no-cache"], ...(v["cache-dir"] ? { cacheDir: v["cache-dir"] } : {}) }, io.cwd);
     const theorem = await plan.theorem(found.g, options);
-    return report(io, v, plan, { network: net.name, files, g: found.g, ties: found.ties, exact, theorem, near: null, noMatch: null, started, tolerance, difference: null });
+    return report(io, v, plan, { network: net.name, files, g: found.g, ties: found.ties, exact, theorem, near: null, noMatch: null, started, tolerance, difference: null, notes: [] });
   }
   // No exact g: the nearest one by assignment, reported with its residual (never as exact).
   const floats = [...A.values(), ...B.values()].every((x) => x.floats);
@@ -107,7 +107,7 @@ export async function alignCommand(args: readonly string[], io: Io): Promise<num
   const nearReport = near && near.gA.size ? { g: near.g, residuals: residuals(near.gA, B), check: plan.verify(near.g, A, B) } : null;
   // Evidence of how differently A and B compute (float64 evaluations, not a proof).
   const difference = outputDifference(net, A, B, exact?.first ?? []);
-  return report(io, v, plan, { network: net.name, files, g: "g" in found ? found.g : null, ties: "g" in found ? found.ties : [], exact, theorem: null, near: nearReport, noMatch: "noMatch" in found ? found.noMatch : null, started, tolerance, difference });
+  return report(io, v, plan, { network: net.name, files, g: "g" in found ? found.g : null, ties: "g" in found ? found.ties : [], exact, theorem: null, near: nearReport, noMatch: "noMatch" in found ? found.noMatch : null, started, tolerance, difference, notes: "g" in found ? (found.notes ?? []) : [] });
 }
 
 /** Everything one alignment found, for the text and JSON reports. */
@@ -123,6 +123,7 @@ interface Outcome {
   readonly started: number;
   readonly tolerance: number;
   readonly difference: OutputDifference | { readonly skipped: string } | null;
+  readonly notes: readonly string[];
 }
 
 /** The verdict: only an exact image with a proved theorem is "functionally identical". */
@@ -142,7 +143,7 @@ function report(io: Io, v: { json?: boolean }, plan: Plan, o: Outcome): number {
   const ms = Date.now() - o.started;
   if (v.json) {
     const near = o.near && { g: plan.toJson(o.near.g), residuals: o.near.residuals, check: jsonExact(o.near.check), maxUlps: Math.max(0, ...o.near.residuals.map((r) => r.maxUlps)), tolerance: o.tolerance };
-    io.stdout(JSON.stringify({ network: o.network, files: o.files, verdict, g: o.g && plan.toJson(o.g), ties: o.ties, exact: o.exact && jsonExact(o.exact), theorem: o.theorem && jsonTheorem(o.theorem), near, noMatch: o.noMatch, outputDifference: o.difference && jsonDifference(o.difference), ms }, null, 2) + "\n");
+    io.stdout(JSON.stringify({ network: o.network, files: o.files, verdict, g: o.g && plan.toJson(o.g), ties: o.ties, exact: o.exact && jsonExact(o.exact), theorem: o.theorem && jsonTheorem(o.theorem), near, noMatch: o.noMatch, notes: o.notes, outputDifference: o.difference && jsonDifference(o.difference), ms }, null, 2) + "\n");
     return code;
   }
   const shown = o.g ?? o.near?.g ?? null;
@@ -157,6 +158,7 @@ function report(io: Io, v: { json?: boolean }, plan: Plan, o: Outcome): number {
     io.stdout(code === 0 ? `verdict: functionally identical for all inputs (B = g A exactly, and g is a product of symmetries proved for all parameters and inputs) · ${ms} ms\n` : "verdict: exact image, but the symmetry theorem is not proved: no certificate\n");
     return code;
   }
+  for (const n of o.notes) io.stdout(`note: ${n}\n`);
   if (o.noMatch) io.stdout(`no exact g: ${o.noMatch.where}, unit ${o.noMatch.unit}: ${o.noMatch.reason}\n`);
   if (o.exact && o.exact.mismatches > 0) {
     io.stdout(`B differs from g A in ${o.exact.mismatches} of ${o.exact.entries} entries, first:\n`);

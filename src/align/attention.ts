@@ -1,0 +1,326 @@
+/**
+ * The continuous actions of attention (proofs/12): per head, W_Q -> W_Q A with
+ * W_K -> W_K A^-T (biases likewise), and W_V -> W_V A with W_O -> A^-1 W_O. In the checker's
+ * terms, `multiply axis a of P by X` sends every fiber v (the entries along the head_dim
+ * axis, the other indices fixed) to v X: the query and value sides by A, the key and output
+ * sides by A^-T, so that v_B A^T = v_A there.
+ *
+ * Matching: the heads are paired by an invariant of the action (for each head, u_Q . u_K
+ * where u_Q, u_K are seeded random combinations of the head's query and key fibers, indexed
+ * in B's order of the other classes; A cancels: u_Q A . u_K A^-T = u_Q . u_K), computed
+ * exactly modulo two primes. Then A is solved per head, exactly in rationals, from K fibers
+ * of the query (value) side that are linearly independent (chosen by float elimination,
+ * confirmed by the exact one); a rank-deficient side leaves A undetermined, and that is said.
+ * Every entry of all four sides is then checked exactly (verifyAttention).
+ */
+import { plainVar, reads } from "../elaborate/iexpr.ts";
+import type { Network, TensorDef } from "../elaborate/types.ts";
+import { Rational } from "../numeric/rational.ts";
+import { axisOwners, type ParamAxis, type PermClass } from "./classes.ts";
+import { PRIMES } from "./exact.ts";
+import type { ParamValues } from "./matchMlp.ts";
+import type { AttentionAction, Mismatch } from "./types.ts";
+import { forEachIndex } from "./unitScales.ts";
+
+/** One side of an action: parameter axes multiplied by A ("left") or by A^-T ("right"). */
+export interface Side {
+  readonly left: readonly ParamAxis[];
+  readonly right: readonly ParamAxis[];
+  /** The head_dim class it replaces (index in classes), or -1 when that axis has one entry. */
+  readonly cls: number;
+}
+
+/** An attention operation of the network. */
+export interface AttentionBlock {
+  /** Its name ("a"), as in `a.q`. */
+  readonly name: string;
+  readonly heads: number;
+  readonly dim: number;
+  /** The heads class (index), or -1 for a single head. */
+  readonly headsClass: number;
+  /** Per parameter, its heads axis. */
+  readonly headAxis: ReadonlyMap<string, number>;
+  /** Null with RoPE (only plane rotations commute with it). */
+  readonly qk: Side | null;
+  readonly vo: Side | null;
+}
+
+/** Most work allowed for one action's exact solve and check (big-integer multiplications). */
+export const MAX_EXACT_WORK = 5_000_000;
+
+function paramsIndexedBy(def: TensorDef, axis: number): ParamAxis[] {
+  const v = def.vars[axis]!;
+  const out: ParamAxis[] = [];
+  for (const r of reads(def.expr)) {
+    if (r.src !== "param") continue;
+    r.at.forEach((ix, i) => {
+      if (plainVar(ix) === v && !out.some((o) => o.param === r.name && o.axis === i)) out.push({ param: r.name, axis: i });
+    });
+  }
+  return out;
+}
+
+/** The attention operations of `net` and the classes they touch. */
+export function attentionBlocks(net: Network, classes: readonly PermClass[]): AttentionBlock[] {
+  const node = (name: string) => net.nodes.find((d) => d.name === name);
+  const owners = axisOwners(net, classes);
+  const classOf = (p: ParamAxis) => owners.get(p.param)?.[p.axis] ?? -1;
+  const out: AttentionBlock[] = [];
+  for (const scores of net.nodes.filter((d) => d.name.endsWith(".scores"))) {
+    const a = scores.name.slice(0, -".scores".length);
+    const [q, k, v] = [node(`${a}.q`), node(`${a}.k`), node(`${a}.v`)];
+    if (!q || !k || !v) continue;
+    const last = q.shape.length - 1;
+    const headParams = [...paramsIndexedBy(q, 0), ...paramsIndexedBy(k, 0), ...paramsIndexedBy(v, 0)];
+    const headsClass = headParams.length ? classOf(headParams[0]!) : -1;
+    const headAxis = new Map<string, number>();
+    if (headsClass >= 0) for (const m of classes[headsClass]!.moves) headAxis.set(m.param, m.axis);
+    const side = (left: ParamAxis[], right: ParamAxis[]): Side | null => {
+      const all = [...left, ...right];
+      const cls = all.length ? classOf(all[0]!) : -1;
+      // Every moved axis must be in one head_dim class (or of size 1), exactly those axes.
+      if (cls >= 0 ? !all.every((p) => classOf(p) === cls) || classes[cls]!.moves.length !== all.length : all.some((p) => classOf(p) >= 0)) return null;
+      return left.length ? { left, right, cls } : null;
+    };
+    const qk = node(`${a}.q_rope`) ? null : side(paramsIndexedBy(q, last), paramsIndexedBy(k, k.shape.length - 1));
+    const vLeft = paramsIndexedBy(v, v.shape.length - 1);
+    const voCls = vLeft.length ? classOf(vLeft[0]!) : -1;
+    const vRight = voCls >= 0 ? classes[voCls]!.moves.filter((m) => !vLeft.some((x) => x.param === m.param && x.axis === m.axis)) : [];
+    out.push({ name: a, heads: q.shape[0]!, dim: q.shape[last]!, headsClass, headAxis, qk, vo: voCls >= 0 ? side(vLeft, vRight) : null });
+  }
+  return out;
+}
+
+/** A fiber: the entries of P along the action axis at one index of the other axes, in A and in B. */
+interface Fiber {
+  readonly param: string;
+  readonly head: number;
+  /** Flat index of the fiber's first entry in A and in B; `stride` between its entries. */
+  readonly a: number;
+  readonly b: number;
+  readonly stride: number;
+  /** The fiber's index in B's order (without the heads axis), for hashing. */
+  readonly key: number;
+}
+
+/** The fibers of `p` (A's head h, mapped by g's permutations into B's positions). */
+function fibers(net: Network, p: ParamAxis, headAxis: number | undefined, perms: readonly (readonly number[] | null)[]): Fiber[] {
+  const shape = net.params.find((x) => x.name === p.param)!.shape;
+  const strides = shape.map((_, b) => shape.slice(b + 1).reduce((x, y) => x * y, 1));
+  const outer = shape.map((n, b) => (b === p.axis ? 1 : n));
+  const out: Fiber[] = [];
+  forEachIndex(outer, (_, idx) => {
+    let a = 0;
+    let b = 0;
+    let key = 0;
+    idx.forEach((i, ax) => {
+      const j = perms[ax] ? perms[ax]![i]! : i;
+      a += i * strides[ax]!;
+      b += j * strides[ax]!;
+      if (ax !== headAxis && ax !== p.axis) key = key * shape[ax]! + j;
+    });
+    out.push({ param: p.param, head: headAxis === undefined ? 0 : idx[headAxis]!, a, b, stride: strides[p.axis]!, key });
+  });
+  return out;
+}
+
+/** Seeded weight in [1, p) for a fiber key (the same for A and B: keys are in B's order). */
+function weight(seed: number, k: 0 | 1): number {
+  let s = Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) ^ (k ? 0x85ebca6b : 0xc2b2ae35);
+  s = Math.imul(s ^ (s >>> 15), 0x2c1b3c6d);
+  s ^= s >>> 13;
+  return 1 + ((s >>> 0) % (PRIMES[k] - 1));
+}
+
+/** Per head, the invariant u_left . u_right modulo both primes (a string key). */
+function headKeys(V: ParamValues, side: Side, fibersOf: (p: ParamAxis) => Fiber[], heads: number, dim: number, mapKeys: boolean): string[] {
+  const acc = (ps: readonly ParamAxis[], salt: number) =>
+    ([0, 1] as const).map((k) => {
+      const u = Array.from({ length: heads }, () => new Float64Array(dim));
+      ps.forEach((p, pi) => {
+        const v = V.get(p.param)!;
+        for (const f of fibersOf(p)) {
+          const w = weight(salt + pi * 1_000_003 + f.key * 7919, k);
+          const at = mapKeys ? f.a : f.b;
+          const head = u[f.head]!;
+          for (let j = 0; j < dim; j++) head[j] = (head[j]! + ((v.residue(at + j * f.stride, k) * w) % PRIMES[k])) % PRIMES[k];
+        }
+      });
+      return u;
+    });
+  const [l, r] = [acc(side.left, 17), acc(side.right, 91)];
+  return Array.from({ length: heads }, (_, h) =>
+    ([0, 1] as const)
+      .map((k) => {
+        let s = 0;
+        for (let j = 0; j < dim; j++) s = (s + ((l[k]![h]![j]! * r[k]![h]![j]!) % PRIMES[k])) % PRIMES[k];
+        return s;
+      })
+      .join(":"),
+  );
+}
+
+/**
+ * The heads permutation that pairs A's heads with B's by the invariants of both actions, or
+ * the first head of B without a counterpart. `mapped(p)` gives p's fibers with g's other
+ * permutations applied (heads not yet permuted: the head is A's).
+ */
+export function matchHeads(block: AttentionBlock, A: ParamValues, B: ParamValues, fibersOf: (p: ParamAxis, mapped: boolean) => Fiber[]): { perm: number[]; tied: number } | { head: number } {
+  const sides = [block.qk, block.vo].filter((s): s is Side => s !== null);
+  const keyOf = (V: ParamValues, mapped: boolean) => {
+    const parts = sides.map((s) => headKeys(V, s, (p) => fibersOf(p, mapped), block.heads, block.dim, mapped));
+    return Array.from({ length: block.heads }, (_, h) => parts.map((x) => x[h]).join("|"));
+  };
+  const [ka, kb] = [keyOf(A, true), keyOf(B, false)];
+  const buckets = new Map<string, number[]>();
+  ka.forEach((key, h) => buckets.set(key, [...(buckets.get(key) ?? []), h]));
+  const tied = [...buckets.values()].filter((x) => x.length > 1).reduce((n, x) => n + x.length, 0);
+  const perm = new Array<number>(block.heads);
+  for (let u = 0; u < block.heads; u++) {
+    const h = buckets.get(kb[u]!)?.shift();
+    if (h === undefined) return { head: u };
+    perm[h] = u;
+  }
+  return { perm, tied };
+}
+
+/** Rows m x K of the left side of head h: A's fibers and B's (at g's positions). */
+function rowsOf(A: ParamValues, B: ParamValues, fs: readonly Fiber[], dim: number): { a: Rational[][]; b: Rational[][]; approx: number[][] } {
+  const a: Rational[][] = [];
+  const b: Rational[][] = [];
+  const approx: number[][] = [];
+  for (const f of fs) {
+    const va = A.get(f.param)!;
+    const vb = B.get(f.param)!;
+    a.push(Array.from({ length: dim }, (_, j) => va.rational(f.a + j * f.stride)));
+    b.push(Array.from({ length: dim }, (_, j) => vb.rational(f.b + j * f.stride)));
+    approx.push(Array.from({ length: dim }, (_, j) => va.t.values[f.a + j * f.stride]!));
+  }
+  return { a, b, approx };
+}
+
+/** K rows of `m` (approximately) linearly independent, by float elimination with partial pivoting; null when rank < K. */
+function independentRows(m: readonly (readonly number[])[], dim: number): number[] | null {
+  const rows = m.map((r) => Float64Array.from(r));
+  const scale = Math.max(1e-300, ...m.flat().map(Math.abs));
+  const chosen: number[] = [];
+  const used = new Set<number>();
+  for (let c = 0; c < dim; c++) {
+    let best = -1;
+    for (let i = 0; i < rows.length; i++) if (!used.has(i) && (best < 0 || Math.abs(rows[i]![c]!) > Math.abs(rows[best]![c]!))) best = i;
+    if (best < 0 || Math.abs(rows[best]![c]!) <= 1e-12 * scale) return null;
+    used.add(best);
+    chosen.push(best);
+    for (let i = 0; i < rows.length; i++) {
+      if (used.has(i)) continue;
+      const f = rows[i]![c]! / rows[best]![c]!;
+      for (let j = c; j < dim; j++) rows[i]![j]! -= f * rows[best]![j]!;
+    }
+  }
+  return chosen;
+}
+
+/** X with S X = T exactly (S invertible, K x K), or null when S is singular. Gauss-Jordan in rationals. */
+export function solveExact(S: readonly (readonly Rational[])[], T: readonly (readonly Rational[])[]): Rational[][] | null {
+  const n = S.length;
+  const m = S.map((r, i) => [...r, ...T[i]!]);
+  for (let c = 0; c < n; c++) {
+    const p = m.findIndex((r, i) => i >= c && !r[c]!.isZero());
+    if (p < 0) return null;
+    [m[c], m[p]] = [m[p]!, m[c]!];
+    const inv = Rational.ONE.div(m[c]![c]!);
+    m[c] = m[c]!.map((x) => x.mul(inv));
+    for (let i = 0; i < n; i++) {
+      if (i === c || m[i]![c]!.isZero()) continue;
+      const f = m[i]![c]!;
+      m[i] = m[i]!.map((x, j) => x.sub(f.mul(m[c]![j]!)));
+    }
+  }
+  return m.map((r) => r.slice(n));
+}
+
+/**
+ * Per block side, A for every head (of A), solved exactly; or why not. `perms`: per
+ * parameter, the permutation of each axis (the heads permutation included).
+ */
+export function solveActions(net: Network, blocks: readonly AttentionBlock[], A: ParamValues, B: ParamValues, perms: ReadonlyMap<string, readonly (readonly number[] | null)[]>): { actions: AttentionAction[] } | { problem: string } {
+  const actions: AttentionAction[] = [];
+  for (const block of blocks) {
+    for (const [kind, side] of [["qk", block.qk], ["vo", block.vo]] as const) {
+      if (!side) continue;
+      const K = block.dim;
+      const rows = side.left.reduce((n, p) => n + net.params.find((x) => x.name === p.param)!.shape.reduce((x, y) => x * y, 1) / K, 0);
+      const work = block.heads * K * K * (K + 4 * rows / block.heads);
+      if (work > MAX_EXACT_WORK) return { problem: `${block.name}: solving and checking ${kind === "qk" ? "W_Q A, W_K A^-T" : "W_V A, A^-1 W_O"} exactly would take about ${work.toExponential(1)} big-integer operations (d_head ${K}, ${block.heads} heads), above the bound of ${MAX_EXACT_WORK.toExponential(0)}; not attempted` };
+      const all = side.left.flatMap((p) => fibers(net, p, block.headAxis.get(p.param), perms.get(p.param)!));
+      const matrices: Rational[][][] = [];
+      for (let h = 0; h < block.heads; h++) {
+        const { a, b, approx } = rowsOf(A, B, all.filter((f) => f.head === h), K);
+        const pick = independentRows(approx, K);
+        const X = pick && solveExact(pick.map((i) => a[i]!), pick.map((i) => b[i]!));
+        const what = kind === "qk" ? "W_Q (with b_Q)" : "W_V (with b_V)";
+        if (!X) return { problem: `${block.name}: ${what} of head ${h} has rank below d_head = ${K} (its rows do not span), so the matrix A of head ${h} is not determined by it; rank-deficient heads are not matched` };
+        matrices.push(X);
+      }
+      actions.push({ block: block.name, kind, dim: K, matrices });
+    }
+  }
+  return { actions };
+}
+
+/** The parameters an action moves with the side they are on. */
+export function actionParams(blocks: readonly AttentionBlock[], actions: readonly AttentionAction[]): Map<string, { block: AttentionBlock; action: AttentionAction; p: ParamAxis; left: boolean }> {
+  const out = new Map<string, { block: AttentionBlock; action: AttentionAction; p: ParamAxis; left: boolean }>();
+  for (const action of actions) {
+    const block = blocks.find((b) => b.name === action.block)!;
+    const side = (action.kind === "qk" ? block.qk : block.vo)!;
+    for (const p of side.left) out.set(p.param, { block, action, p, left: true });
+    for (const p of side.right) out.set(p.param, { block, action, p, left: false });
+  }
+  return out;
+}
+
+/**
+ * Check every entry of one moved parameter exactly: v_B = v_A X (left side) or v_B X^T = v_A
+ * (right side, X^-T without an inverse), fiber by fiber with X of the fiber's head in A.
+ */
+export function verifyAttentionParam(net: Network, A: ParamValues, B: ParamValues, m: { block: AttentionBlock; action: AttentionAction; p: ParamAxis; left: boolean }, perms: readonly (readonly number[] | null)[], note: (x: Mismatch) => void): number {
+  const K = m.action.dim;
+  const shape = net.params.find((x) => x.name === m.p.param)!.shape;
+  const [va, vb] = [A.get(m.p.param)!, B.get(m.p.param)!];
+  let entries = 0;
+  for (const f of fibers(net, m.p, m.block.headAxis.get(m.p.param), perms)) {
+    const X = m.action.matrices[f.head]!;
+    const ra = Array.from({ length: K }, (_, j) => va.rational(f.a + j * f.stride));
+    const rb = Array.from({ length: K }, (_, j) => vb.rational(f.b + j * f.stride));
+    for (let k = 0; k < K; k++) {
+      entries++;
+      // left: (v_A X)[k] = sum_j v_A[j] X[j][k] against v_B[k]; right: (v_B X^T)[k] = sum_j v_B[j] X[k][j] against v_A[k].
+      let s = Rational.ZERO;
+      for (let j = 0; j < K; j++) s = s.add(m.left ? ra[j]!.mul(X[j]![k]!) : rb[j]!.mul(X[k]![j]!));
+      const [got, want] = m.left ? [rb[k]!, s] : [s, ra[k]!];
+      if (!got.eq(want)) note({ tensor: m.p.param, index: unflat(f.b + k * f.stride, shape), expected: m.left ? want : ra[k]!, found: m.left ? got : rb[k]! });
+    }
+  }
+  return entries;
+}
+
+const unflat = (flat: number, shape: readonly number[]) => {
+  const out = new Array<number>(shape.length);
+  for (let b = shape.length - 1; b >= 0; b--) {
+    out[b] = flat % shape[b]!;
+    flat = Math.floor(flat / shape[b]!);
+  }
+  return out;
+};
+
+/** Fibers of p with g's permutations (the heads class's too when `withHeads`). */
+export function fibersWith(net: Network, block: AttentionBlock, p: ParamAxis, perms: readonly (readonly number[] | null)[]): Fiber[] {
+  return fibers(net, p, block.headAxis.get(p.param), perms);
+}
+
+/** Whether every head uses the same matrix. */
+export const sameInEveryHead = (a: AttentionAction) => a.matrices.every((X) => X.every((r, i) => r.every((x, j) => x.eq(a.matrices[0]![i]![j]!))));
+
+/** Whether the matrices are all the identity. */
+export const isIdentityAction = (a: AttentionAction) => a.matrices.every((X) => X.every((r, i) => r.every((x, j) => x.eq(i === j ? Rational.ONE : Rational.ZERO))));
