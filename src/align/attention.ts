@@ -17,7 +17,7 @@ import { plainVar, reads } from "../elaborate/iexpr.ts";
 import type { Network, TensorDef } from "../elaborate/types.ts";
 import { Rational } from "../numeric/rational.ts";
 import { axisOwners, type ParamAxis, type PermClass } from "./classes.ts";
-import { PRIMES } from "./exact.ts";
+import { PRIMES, type ExactValues } from "./exact.ts";
 import type { ParamValues } from "./matchMlp.ts";
 import type { AttentionAction, Mismatch } from "./types.ts";
 import { forEachIndex } from "./unitScales.ts";
@@ -45,8 +45,13 @@ export interface AttentionBlock {
   readonly vo: Side | null;
 }
 
-/** Most work allowed for one action's exact solve and check (big-integer multiplications). */
-export const MAX_EXACT_WORK = 5_000_000;
+/**
+ * Most work allowed per action: heads x d_head^3 big-integer steps to solve (8 heads of
+ * d_head 64: about 15 s), and fibers x d_head^2 multiplications to check (8 heads of d_head
+ * 64 at d_model 512: about 4 s per action). Above either, the action is not attempted.
+ */
+export const MAX_SOLVE_WORK = 2_200_000;
+export const MAX_CHECK_WORK = 40_000_000;
 
 function paramsIndexedBy(def: TensorDef, axis: number): ParamAxis[] {
   const v = def.vars[axis]!;
@@ -184,20 +189,26 @@ export function matchHeads(block: AttentionBlock, A: ParamValues, B: ParamValues
   return { perm, tied };
 }
 
-/** Rows m x K of the left side of head h: A's fibers and B's (at g's positions). */
-function rowsOf(A: ParamValues, B: ParamValues, fs: readonly Fiber[], dim: number): { a: Rational[][]; b: Rational[][]; approx: number[][] } {
-  const a: Rational[][] = [];
-  const b: Rational[][] = [];
-  const approx: number[][] = [];
-  for (const f of fs) {
-    const va = A.get(f.param)!;
-    const vb = B.get(f.param)!;
-    a.push(Array.from({ length: dim }, (_, j) => va.rational(f.a + j * f.stride)));
-    b.push(Array.from({ length: dim }, (_, j) => vb.rational(f.b + j * f.stride)));
-    approx.push(Array.from({ length: dim }, (_, j) => va.t.values[f.a + j * f.stride]!));
-  }
-  return { a, b, approx };
+/** Approximate rows (m x K) of the left side of one head, from A's fibers. */
+function approxRows(A: ParamValues, fs: readonly Fiber[], dim: number): number[][] {
+  return fs.map((f) => Array.from({ length: dim }, (_, j) => A.get(f.param)!.t.values[f.a + j * f.stride]!));
 }
+
+/** One fiber's entries as integers over a common denominator: v = ints / den. */
+function fiberInts(V: ExactValues, at: number, stride: number, dim: number): { ints: bigint[]; den: bigint; fr: [bigint, bigint][] } {
+  const fr = Array.from({ length: dim }, (_, j) => V.fraction(at + j * stride));
+  let den = 1n;
+  for (const [, d] of fr) den = lcm(den, d);
+  return { ints: fr.map(([n, d]) => n * (den / d)), den, fr };
+}
+
+const gcd = (a: bigint, b: bigint): bigint => {
+  a = a < 0n ? -a : a;
+  b = b < 0n ? -b : b;
+  while (b) [a, b] = [b, a % b];
+  return a;
+};
+const lcm = (a: bigint, b: bigint) => (a / gcd(a, b)) * b;
 
 /** K rows of `m` (approximately) linearly independent, by float elimination with partial pivoting; null when rank < K. */
 function independentRows(m: readonly (readonly number[])[], dim: number): number[] | null {
@@ -220,23 +231,37 @@ function independentRows(m: readonly (readonly number[])[], dim: number): number
   return chosen;
 }
 
-/** X with S X = T exactly (S invertible, K x K), or null when S is singular. Gauss-Jordan in rationals. */
-export function solveExact(S: readonly (readonly Rational[])[], T: readonly (readonly Rational[])[]): Rational[][] | null {
+/**
+ * X with S X = T exactly (S invertible, K x K), or null when S is singular: each row is
+ * scaled to integers, then fraction-free Gauss-Jordan elimination (every division exact, the
+ * diagonal ends as det S), so no rational is normalised until the answer.
+ */
+export function solveExact(S: readonly (readonly [bigint, bigint][])[], T: readonly (readonly [bigint, bigint][])[]): Rational[][] | null {
   const n = S.length;
-  const m = S.map((r, i) => [...r, ...T[i]!]);
-  for (let c = 0; c < n; c++) {
-    const p = m.findIndex((r, i) => i >= c && !r[c]!.isZero());
+  const m = S.map((r, i) => {
+    const row = [...r, ...T[i]!];
+    let den = 1n;
+    for (const [, d] of row) den = lcm(den, d);
+    return row.map(([x, d]) => x * (den / d));
+  });
+  let prev = 1n;
+  for (let k = 0; k < n; k++) {
+    const p = m.findIndex((r, i) => i >= k && r[k] !== 0n);
     if (p < 0) return null;
-    [m[c], m[p]] = [m[p]!, m[c]!];
-    const inv = Rational.ONE.div(m[c]![c]!);
-    m[c] = m[c]!.map((x) => x.mul(inv));
+    [m[k], m[p]] = [m[p]!, m[k]!];
+    const pivot = m[k]!;
+    const akk = pivot[k]!;
     for (let i = 0; i < n; i++) {
-      if (i === c || m[i]![c]!.isZero()) continue;
-      const f = m[i]![c]!;
-      m[i] = m[i]!.map((x, j) => x.sub(f.mul(m[c]![j]!)));
+      if (i === k) continue;
+      const row = m[i]!;
+      const aik = row[k]!;
+      for (let j = 0; j < row.length; j++) if (j !== k) row[j] = (akk * row[j]! - aik * pivot[j]!) / prev;
+      row[k] = 0n;
     }
+    // The rows above keep the previous pivot's scale: bring them to this one.
+    prev = akk;
   }
-  return m.map((r) => r.slice(n));
+  return m.map((r, i) => r.slice(n).map((x) => Rational.of(x, r[i]!)));
 }
 
 /**
@@ -250,14 +275,17 @@ export function solveActions(net: Network, blocks: readonly AttentionBlock[], A:
       if (!side) continue;
       const K = block.dim;
       const rows = side.left.reduce((n, p) => n + net.params.find((x) => x.name === p.param)!.shape.reduce((x, y) => x * y, 1) / K, 0);
-      const work = block.heads * K * K * (K + 4 * rows / block.heads);
-      if (work > MAX_EXACT_WORK) return { problem: `${block.name}: solving and checking ${kind === "qk" ? "W_Q A, W_K A^-T" : "W_V A, A^-1 W_O"} exactly would take about ${work.toExponential(1)} big-integer operations (d_head ${K}, ${block.heads} heads), above the bound of ${MAX_EXACT_WORK.toExponential(0)}; not attempted` };
+      const [solve, check] = [block.heads * K ** 3, 2 * rows * K * K];
+      const what = kind === "qk" ? "W_Q A, W_K A^-T" : "W_V A, A^-1 W_O";
+      if (solve > MAX_SOLVE_WORK) return { problem: `${block.name}: solving ${what} exactly takes about ${solve.toExponential(1)} big-integer steps (${block.heads} heads of d_head ${K}), above the bound of ${MAX_SOLVE_WORK.toExponential(1)}; not attempted (too slow in exact rationals)` };
+      if (check > MAX_CHECK_WORK) return { problem: `${block.name}: checking ${what} exactly takes about ${check.toExponential(1)} big-integer multiplications (d_head ${K}, ${rows} fibers), above the bound of ${MAX_CHECK_WORK.toExponential(1)}; not attempted (too slow in exact rationals)` };
       const all = side.left.flatMap((p) => fibers(net, p, block.headAxis.get(p.param), perms.get(p.param)!));
       const matrices: Rational[][][] = [];
       for (let h = 0; h < block.heads; h++) {
-        const { a, b, approx } = rowsOf(A, B, all.filter((f) => f.head === h), K);
-        const pick = independentRows(approx, K);
-        const X = pick && solveExact(pick.map((i) => a[i]!), pick.map((i) => b[i]!));
+        const fs = all.filter((f) => f.head === h);
+        const pick = independentRows(approxRows(A, fs, K), K);
+        const row = (V: ParamValues, f: Fiber, at: number) => Array.from({ length: K }, (_, j) => V.get(f.param)!.fraction(at + j * f.stride));
+        const X = pick && solveExact(pick.map((i) => row(A, fs[i]!, fs[i]!.a)), pick.map((i) => row(B, fs[i]!, fs[i]!.b)));
         const what = kind === "qk" ? "W_Q (with b_Q)" : "W_V (with b_V)";
         if (!X) return { problem: `${block.name}: ${what} of head ${h} has rank below d_head = ${K} (its rows do not span), so the matrix A of head ${h} is not determined by it; rank-deficient heads are not matched` };
         matrices.push(X);
@@ -288,21 +316,46 @@ export function verifyAttentionParam(net: Network, A: ParamValues, B: ParamValue
   const K = m.action.dim;
   const shape = net.params.find((x) => x.name === m.p.param)!.shape;
   const [va, vb] = [A.get(m.p.param)!, B.get(m.p.param)!];
+  // Per head, X = Y / den with Y integer.
+  const ints = m.action.matrices.map((X) => {
+    let den = 1n;
+    for (const r of X) for (const x of r) den = lcm(den, x.den);
+    return { Y: X.map((r) => r.map((x) => x.num * (den / x.den))), den };
+  });
   let entries = 0;
   for (const f of fibers(net, m.p, m.block.headAxis.get(m.p.param), perms)) {
-    const X = m.action.matrices[f.head]!;
-    const ra = Array.from({ length: K }, (_, j) => va.rational(f.a + j * f.stride));
-    const rb = Array.from({ length: K }, (_, j) => vb.rational(f.b + j * f.stride));
+    const { Y, den } = ints[f.head]!;
+    const a = fiberInts(va, f.a, f.stride, K);
+    const b = fiberInts(vb, f.b, f.stride, K);
     for (let k = 0; k < K; k++) {
       entries++;
-      // left: (v_A X)[k] = sum_j v_A[j] X[j][k] against v_B[k]; right: (v_B X^T)[k] = sum_j v_B[j] X[k][j] against v_A[k].
-      let s = Rational.ZERO;
-      for (let j = 0; j < K; j++) s = s.add(m.left ? ra[j]!.mul(X[j]![k]!) : rb[j]!.mul(X[k]![j]!));
-      const [got, want] = m.left ? [rb[k]!, s] : [s, ra[k]!];
-      if (!got.eq(want)) note({ tensor: m.p.param, index: unflat(f.b + k * f.stride, shape), expected: m.left ? want : ra[k]!, found: m.left ? got : rb[k]! });
+      // left: (v_A X)[k] = sum_j a_j Y[j][k] / (La den) against b_k; right: (v_B X^T)[k] = sum_j b_j Y[k][j] / (Lb den) against a_k.
+      let s = 0n;
+      for (let j = 0; j < K; j++) s += m.left ? a.ints[j]! * Y[j]![k]! : b.ints[j]! * Y[k]![j]!;
+      const [n, d] = m.left ? b.fr[k]! : a.fr[k]!;
+      const ok = n * (m.left ? a.den : b.den) * den === s * d;
+      if (ok) continue;
+      // What B should hold there: (v_A X)[k], or (v_A X^-T)[k] = sum_j a_j X^-1[k][j].
+      const expected = m.left ? Rational.of(s, a.den * den) : rightExpected(m.action, f.head, a.fr, k);
+      note({ tensor: m.p.param, index: unflat(f.b + k * f.stride, shape), expected, found: vb.rational(f.b + k * f.stride) });
     }
   }
   return entries;
+}
+
+const inverses = new WeakMap<AttentionAction, Map<number, Rational[][] | null>>();
+
+/** (v_A X^-T)[k] for head h (X^-1 solved once per head, only for a mismatch). */
+function rightExpected(action: AttentionAction, h: number, a: readonly [bigint, bigint][], k: number): Rational {
+  const cache = inverses.get(action) ?? new Map<number, Rational[][] | null>();
+  inverses.set(action, cache);
+  if (!cache.has(h)) {
+    const X = action.matrices[h]!;
+    const I = X.map((_, i) => X.map((_, j): [bigint, bigint] => [i === j ? 1n : 0n, 1n]));
+    cache.set(h, solveExact(X.map((r) => r.map((x): [bigint, bigint] => [x.num, x.den])), I));
+  }
+  const inv = cache.get(h)!;
+  return inv ? a.reduce((acc, [n, d], j) => acc.add(Rational.of(n, d).mul(inv[k]![j]!)), Rational.ZERO) : Rational.ZERO;
 }
 
 const unflat = (flat: number, shape: readonly number[]) => {
