@@ -277,7 +277,7 @@ export function solveActions(net: Network, blocks: readonly AttentionBlock[], A:
       const rows = side.left.reduce((n, p) => n + net.params.find((x) => x.name === p.param)!.shape.reduce((x, y) => x * y, 1) / K, 0);
       const [solve, check] = [block.heads * K ** 3, 2 * rows * K * K];
       const what = kind === "qk" ? "W_Q A, W_K A^-T" : "W_V A, A^-1 W_O";
-      if (solve > MAX_SOLVE_WORK) return { problem: `${block.name}: solving ${what} exactly takes about ${solve.toExponential(1)} big-integer steps (${block.heads} heads of d_head ${K}), above the bound of ${MAX_SOLVE_WORK.toExponential(1)}; not attempted (too slow in exact rationals)` };
+      if (solve > MAX_SOLVE_WORK) return { problem: `${block.name}: solving ${what} exactly takes about ${solve.toExponential(1)} big-integer steps (${block.heads} head${block.heads === 1 ? "" : "s"} of d_head ${K}), above the bound of ${MAX_SOLVE_WORK.toExponential(1)}; not attempted (too slow in exact rationals)` };
       if (check > MAX_CHECK_WORK) return { problem: `${block.name}: checking ${what} exactly takes about ${check.toExponential(1)} big-integer multiplications (d_head ${K}, ${rows} fibers), above the bound of ${MAX_CHECK_WORK.toExponential(1)}; not attempted (too slow in exact rationals)` };
       const all = side.left.flatMap((p) => fibers(net, p, block.headAxis.get(p.param), perms.get(p.param)!));
       const matrices: Rational[][][] = [];

@@ -188,3 +188,13 @@ describe("the certificate for attention actions", () => {
     expect(r.stdout).not.toMatch(/functionally identical/);
   }, 120_000);
 });
+
+describe("the bound on exact work", () => {
+  it("a head too large to solve exactly in reasonable time is not attempted, and the report says so", () => {
+    const text = `network Big {\n  input x[2, 8]\n  param Wq[1, 140, 8], Wk[1, 140, 8], Wv[1, 140, 8], Wo[8, 1, 140]\n  y = mha(x, Wq, Wk, Wv, Wo)\n  out y\n}\n`;
+    const big = networkOf("big.neq", text, "Big");
+    const A = toExact(randomParams(big, new Rng(2)));
+    const { found } = align(big, A, A);
+    expect("problem" in found && found.problem).toMatch(/^y: solving W_Q A, W_K A\^-T exactly takes about 2\.7e\+6 big-integer steps \(1 head of d_head 140\), above the bound of 2\.2e\+6; not attempted/);
+  });
+});
