@@ -115,25 +115,31 @@ function tensorPlan(net: Network, file: string, cwd: string, read: ReadFile): Pl
   const { classes, fixed } = permutationClasses(net);
   const { scalings } = classScalings(net, classes);
   const attention = matchableBlocks(net, classes);
+  let checked: { g: TensorGroupElement; A: ParamValues; B: ParamValues; result: ExactCheck } | null = null;
   const actions = new Set(scalings.map((x) => x?.kind).filter((x) => x !== undefined));
   const tg = (g: AnyGroup) => (g as { g: TensorGroupElement }).g;
   // The theorem file imports the network's file; it is checked as if it sat in cwd.
   let importPath = path.relative(cwd, path.resolve(cwd, file)).split(path.sep).join("/");
   if (!importPath.startsWith(".") && !path.isAbsolute(importPath)) importPath = `./${importPath}`;
   return {
-    group: `permutations of its tied axis classes${actions.has("scale") ? `, positive scalings of ${scalings.filter((x) => x?.kind === "scale").length} class(es)` : ""}${actions.has("flip") ? `, sign flips of ${scalings.filter((x) => x?.kind === "flip").length} class(es)` : ""}`,
+    group: `permutations of its tied axis classes${actions.has("scale") ? `, positive scalings of ${scalings.filter((x) => x?.kind === "scale").length} class(es)` : ""}${actions.has("flip") ? `, sign flips of ${scalings.filter((x) => x?.kind === "flip").length} class(es)` : ""}${attention.blocks.length ? ` and the continuous actions of ${attention.blocks.length} attention operation(s)` : ""}`,
     fixed,
     match(A, B) {
       const r = matchTensorScaled(net, classes, scalings, A, B);
       // The continuous attention actions are tried only when no permutation (and scaling) is an exact g.
-      if (!attention.blocks.length || ("g" in r && verifyTensor(net, classes, r.g, A, B).mismatches === 0)) return "g" in r ? { g: { kind: "tensor", g: r.g }, ties: r.ties } : { noMatch: r.noMatch };
+      if ("g" in r && attention.blocks.length) checked = { g: r.g, A, B, result: verifyTensor(net, classes, r.g, A, B) };
+      if (!attention.blocks.length || ("g" in r && checked!.result.mismatches === 0)) return "g" in r ? { g: { kind: "tensor", g: r.g }, ties: r.ties } : { noMatch: r.noMatch };
       const m = matchAttention(net, classes, attention.blocks, A, B);
       if ("g" in m) return { g: { kind: "tensor", g: m.g }, ties: m.ties };
       const why = "problem" in m ? m.problem : `${m.noMatch.where}, unit ${m.noMatch.unit}: ${m.noMatch.reason}`;
       if ("g" in r) return { g: { kind: "tensor", g: r.g }, ties: r.ties, notes: [`with the continuous attention actions: ${why}`] };
       return { noMatch: { ...r.noMatch, reason: `${r.noMatch.reason}; with the continuous attention actions: ${why}` } };
     },
-    verify: (g, A, B) => verifyTensor(net, classes, tg(g), A, B),
+    verify(g, A, B) {
+      // match() may have checked this very g already (before trying the attention actions).
+      if (checked && checked.g === tg(g) && checked.A === A && checked.B === B) return checked.result;
+      return verifyTensor(net, classes, tg(g), A, B);
+    },
     async theorem(g, options) {
       if (isIdentity(g)) return { identity: true };
       const perHead = (tg(g).attention ?? []).filter((a) => !isIdentityAction(a) && !sameInEveryHead(a));

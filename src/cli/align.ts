@@ -103,8 +103,9 @@ export async function alignCommand(args: readonly string[], io: Io): Promise<num
   // No exact g: the nearest one by assignment, reported with its residual (never as exact).
   const floats = [...A.values(), ...B.values()].every((x) => x.floats);
   const near = floats ? plan.near(A, B) : null;
-  // Where B and the nearest g A differ, entry by entry (exactly), to locate the difference.
-  const nearReport = near && near.gA.size ? { g: near.g, residuals: residuals(near.gA, B), check: plan.verify(near.g, A, B) } : null;
+  // Where B and the nearest g A differ, entry by entry (exactly), to locate the difference;
+  // only for permutations (an MLP's nearest scales are float estimates: every entry would differ).
+  const nearReport = near && near.gA.size ? { g: near.g, residuals: residuals(near.gA, B), check: near.g.kind === "tensor" ? plan.verify(near.g, A, B) : null } : null;
   // Evidence of how differently A and B compute (float64 evaluations, not a proof).
   const difference = outputDifference(net, A, B, exact?.first ?? []);
   return report(io, v, plan, { network: net.name, files, g: "g" in found ? found.g : null, ties: "g" in found ? found.ties : [], exact, theorem: null, near: nearReport, noMatch: "noMatch" in found ? found.noMatch : null, started, tolerance, difference, notes: "g" in found ? (found.notes ?? []) : [] });
@@ -118,7 +119,7 @@ interface Outcome {
   readonly ties: readonly Tie[];
   readonly exact: ExactCheck | null;
   readonly theorem: Theorem | null;
-  readonly near: { readonly g: AnyGroup; readonly residuals: readonly Residual[]; readonly check: ExactCheck } | null;
+  readonly near: { readonly g: AnyGroup; readonly residuals: readonly Residual[]; readonly check: ExactCheck | null } | null;
   readonly noMatch: Unmatched | null;
   readonly started: number;
   readonly tolerance: number;
@@ -142,7 +143,7 @@ function report(io: Io, v: { json?: boolean }, plan: Plan, o: Outcome): number {
   const { verdict, code } = verdictOf(o);
   const ms = Date.now() - o.started;
   if (v.json) {
-    const near = o.near && { g: plan.toJson(o.near.g), residuals: o.near.residuals, check: jsonExact(o.near.check), maxUlps: Math.max(0, ...o.near.residuals.map((r) => r.maxUlps)), tolerance: o.tolerance };
+    const near = o.near && { g: plan.toJson(o.near.g), residuals: o.near.residuals, check: o.near.check && jsonExact(o.near.check), maxUlps: Math.max(0, ...o.near.residuals.map((r) => r.maxUlps)), tolerance: o.tolerance };
     io.stdout(JSON.stringify({ network: o.network, files: o.files, verdict, g: o.g && plan.toJson(o.g), ties: o.ties, exact: o.exact && jsonExact(o.exact), theorem: o.theorem && jsonTheorem(o.theorem), near, noMatch: o.noMatch, notes: o.notes, outputDifference: o.difference && jsonDifference(o.difference), ms }, null, 2) + "\n");
     return code;
   }
@@ -167,7 +168,7 @@ function report(io: Io, v: { json?: boolean }, plan: Plan, o: Outcome): number {
   if (o.near) {
     io.stdout(`nearest g by assignment on distances: residual per tensor (|B - g A| in ulps of B's type)\n`);
     io.stdout(table([["tensor", "dtype", "max ulps", "max |diff|", "entries differing"], ...o.near.residuals.map((r) => [r.tensor, r.dtype, ulpsText(r.maxUlps), r.maxAbs.toPrecision(3), `${r.differing} of ${r.entries}`])]) + "\n");
-    if (!o.exact && o.near.check.mismatches > 0) {
+    if (!o.exact && o.near.check && o.near.check.mismatches > 0) {
       io.stdout(`B differs from the nearest g A in ${o.near.check.mismatches} of ${o.near.check.entries} entries (exact rationals), first:\n`);
       for (const x of o.near.check.first.slice(0, 5)) io.stdout(`  ${x.tensor}[${x.index.join(", ")}]: g A has ${x.expected}, B has ${x.found}\n`);
     }
