@@ -13,6 +13,7 @@
  * confirmed by the exact one); a rank-deficient side leaves A undetermined, and that is said.
  * Every entry of all four sides is then checked exactly (verifyAttention).
  */
+import { InternalError } from "../diagnostics/diagnostic.ts";
 import { plainVar, reads } from "../elaborate/iexpr.ts";
 import type { Network, TensorDef } from "../elaborate/types.ts";
 import { Rational } from "../numeric/rational.ts";
@@ -106,6 +107,22 @@ interface Fiber {
   readonly stride: number;
   /** The fiber's index in B's order (without the heads axis), for hashing. */
   readonly key: number;
+  /** Its multi-index in A (0 on the action axis). */
+  readonly index: readonly number[];
+}
+
+/** Per axis of a parameter, the factor of each index (null: none), as g's scalings give them. */
+export type AxisFactors = readonly ((readonly Rational[]) | null)[] | undefined;
+
+/** The product of the factors at a fiber's other indices (the action axis is never scaled). */
+function fiberFactor(factors: AxisFactors, f: Fiber, axis: number): Rational | null {
+  if (!factors) return null;
+  if (factors[axis]) throw new InternalError(`${f.param}: the axis an attention action multiplies is also rescaled`);
+  let out: Rational | null = null;
+  factors.forEach((fs, b) => {
+    if (fs) out = out ? out.mul(fs[f.index[b]!]!) : fs[f.index[b]!]!;
+  });
+  return out;
 }
 
 /** The fibers of `p` (A's head h, mapped by g's permutations into B's positions). */
@@ -124,7 +141,7 @@ function fibers(net: Network, p: ParamAxis, headAxis: number | undefined, perms:
       b += j * strides[ax]!;
       if (ax !== headAxis && ax !== p.axis) key = key * shape[ax]! + j;
     });
-    out.push({ param: p.param, head: headAxis === undefined ? 0 : idx[headAxis]!, a, b, stride: strides[p.axis]!, key });
+    out.push({ param: p.param, head: headAxis === undefined ? 0 : idx[headAxis]!, a, b, stride: strides[p.axis]!, key, index: [...idx] });
   });
   return out;
 }
@@ -195,8 +212,11 @@ function approxRows(A: ParamValues, fs: readonly Fiber[], dim: number): number[]
 }
 
 /** One fiber's entries as integers over a common denominator: v = ints / den. */
-function fiberInts(V: ExactValues, at: number, stride: number, dim: number): { ints: bigint[]; den: bigint; fr: [bigint, bigint][] } {
-  const fr = Array.from({ length: dim }, (_, j) => V.fraction(at + j * stride));
+function fiberInts(V: ExactValues, at: number, stride: number, dim: number, c: Rational | null): { ints: bigint[]; den: bigint; fr: [bigint, bigint][] } {
+  const fr = Array.from({ length: dim }, (_, j): [bigint, bigint] => {
+    const [n, d] = V.fraction(at + j * stride);
+    return c ? [n * c.num, d * c.den] : [n, d];
+  });
   let den = 1n;
   for (const [, d] of fr) den = lcm(den, d);
   return { ints: fr.map(([n, d]) => n * (den / d)), den, fr };
@@ -268,7 +288,7 @@ export function solveExact(S: readonly (readonly [bigint, bigint][])[], T: reado
  * Per block side, A for every head (of A), solved exactly; or why not. `perms`: per
  * parameter, the permutation of each axis (the heads permutation included).
  */
-export function solveActions(net: Network, blocks: readonly AttentionBlock[], A: ParamValues, B: ParamValues, perms: ReadonlyMap<string, readonly (readonly number[] | null)[]>): { actions: AttentionAction[] } | { problem: string } {
+export function solveActions(net: Network, blocks: readonly AttentionBlock[], A: ParamValues, B: ParamValues, perms: ReadonlyMap<string, readonly (readonly number[] | null)[]>, factors?: ReadonlyMap<string, AxisFactors>): { actions: AttentionAction[] } | { problem: string } {
   const actions: AttentionAction[] = [];
   for (const block of blocks) {
     for (const [kind, side] of [["qk", block.qk], ["vo", block.vo]] as const) {
@@ -285,7 +305,12 @@ export function solveActions(net: Network, blocks: readonly AttentionBlock[], A:
         const fs = all.filter((f) => f.head === h);
         const pick = independentRows(approxRows(A, fs, K), K);
         const row = (V: ParamValues, f: Fiber, at: number) => Array.from({ length: K }, (_, j) => V.get(f.param)!.fraction(at + j * f.stride));
-        const X = pick && solveExact(pick.map((i) => row(A, fs[i]!, fs[i]!.a)), pick.map((i) => row(B, fs[i]!, fs[i]!.b)));
+        // g's scalings of the fiber's other indices multiply A's row: v_B = (v_A c) X.
+        const scaledRow = (f: Fiber) => {
+          const c = fiberFactor(factors?.get(f.param), f, side.left.find((x) => x.param === f.param)!.axis);
+          return row(A, f, f.a).map(([n, d]): [bigint, bigint] => (c ? [n * c.num, d * c.den] : [n, d]));
+        };
+        const X = pick && solveExact(pick.map((i) => scaledRow(fs[i]!)), pick.map((i) => row(B, fs[i]!, fs[i]!.b)));
         const what = kind === "qk" ? "W_Q (with b_Q)" : "W_V (with b_V)";
         if (!X) return { problem: `${block.name}: ${what} of head ${h} has rank below d_head = ${K} (its rows do not span), so the matrix A of head ${h} is not determined by it; rank-deficient heads are not matched` };
         matrices.push(X);
@@ -312,7 +337,7 @@ export function actionParams(blocks: readonly AttentionBlock[], actions: readonl
  * Check every entry of one moved parameter exactly: v_B = v_A X (left side) or v_B X^T = v_A
  * (right side, X^-T without an inverse), fiber by fiber with X of the fiber's head in A.
  */
-export function verifyAttentionParam(net: Network, A: ParamValues, B: ParamValues, m: { block: AttentionBlock; action: AttentionAction; p: ParamAxis; left: boolean }, perms: readonly (readonly number[] | null)[], note: (x: Mismatch) => void): number {
+export function verifyAttentionParam(net: Network, A: ParamValues, B: ParamValues, m: { block: AttentionBlock; action: AttentionAction; p: ParamAxis; left: boolean }, perms: readonly (readonly number[] | null)[], note: (x: Mismatch) => void, factors?: AxisFactors): number {
   const K = m.action.dim;
   const shape = net.params.find((x) => x.name === m.p.param)!.shape;
   const [va, vb] = [A.get(m.p.param)!, B.get(m.p.param)!];
@@ -325,8 +350,10 @@ export function verifyAttentionParam(net: Network, A: ParamValues, B: ParamValue
   let entries = 0;
   for (const f of fibers(net, m.p, m.block.headAxis.get(m.p.param), perms)) {
     const { Y, den } = ints[f.head]!;
-    const a = fiberInts(va, f.a, f.stride, K);
-    const b = fiberInts(vb, f.b, f.stride, K);
+    // g's scalings of the fiber's other indices: B's fiber is (v_A c) X, so A's entries are taken times c.
+    const c = fiberFactor(factors, f, m.p.axis);
+    const a = fiberInts(va, f.a, f.stride, K, c);
+    const b = fiberInts(vb, f.b, f.stride, K, null);
     for (let k = 0; k < K; k++) {
       entries++;
       // left: (v_A X)[k] = sum_j a_j Y[j][k] / (La den) against b_k; right: (v_B X^T)[k] = sum_j b_j Y[k][j] / (Lb den) against a_k.

@@ -56,7 +56,7 @@ export function axisPerms(net: Network, classes: readonly PermClass[], g: Tensor
  * checker's `scale` multiplies that slice (producers), its inverse where it divides
  * (consumers). Null for every parameter when g scales nothing.
  */
-function axisFactors(net: Network, classes: readonly PermClass[], g: TensorGroupElement): Map<string, ((readonly Rational[]) | null)[]> | null {
+export function axisFactors(net: Network, classes: readonly PermClass[], g: TensorGroupElement): Map<string, ((readonly Rational[]) | null)[]> | null {
   if (!g.classes.some((c) => c.scales && c.scales.some((x) => !x.eq(Rational.ONE)))) return null;
   const owners = axisOwners(net, classes);
   const { scalings } = classScalings(net, classes);
@@ -111,10 +111,11 @@ export function verifyTensor(net: Network, classes: readonly PermClass[], g: Ten
     const b = B.get(p.name)!;
     const byAction = moved.get(p.name);
     if (byAction) {
-      entries += verifyAttentionParam(net, A, B, byAction, perms.get(p.name)!, (x) => {
+      const note = (x: Mismatch) => {
         mismatches++;
         if (first.length < 20) first.push(x);
-      });
+      };
+      entries += verifyAttentionParam(net, A, B, byAction, perms.get(p.name)!, note, factors?.get(p.name));
       continue;
     }
     const pf = factors?.get(p.name);

@@ -129,7 +129,7 @@ function tensorPlan(net: Network, file: string, cwd: string, read: ReadFile): Pl
       // The continuous attention actions are tried only when no permutation (and scaling) is an exact g.
       if ("g" in r && attention.blocks.length) checked = { g: r.g, A, B, result: verifyTensor(net, classes, r.g, A, B) };
       if (!attention.blocks.length || ("g" in r && checked!.result.mismatches === 0)) return "g" in r ? { g: { kind: "tensor", g: r.g }, ties: r.ties } : { noMatch: r.noMatch };
-      const m = matchAttention(net, classes, attention.blocks, A, B);
+      const m = matchAttention(net, classes, attention.blocks, A, B, scalings);
       if ("g" in m) return { g: { kind: "tensor", g: m.g }, ties: m.ties };
       const why = "problem" in m ? m.problem : `${m.noMatch.where}, unit ${m.noMatch.unit}: ${m.noMatch.reason}`;
       if ("g" in r) return { g: { kind: "tensor", g: r.g }, ties: r.ties, notes: [`with the continuous attention actions: ${why}`] };

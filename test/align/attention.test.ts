@@ -15,6 +15,7 @@ import { permutationClasses } from "../../src/align/classes.ts";
 import { ExactValues } from "../../src/align/exact.ts";
 import { matchAttention, matchableBlocks } from "../../src/align/matchAttention.ts";
 import { verifyTensor } from "../../src/align/permuteTensor.ts";
+import { classScalings } from "../../src/align/unitScales.ts";
 import { Rational } from "../../src/numeric/rational.ts";
 import { Rng } from "../../src/numeric/rng.ts";
 import { encodeSafetensors } from "../../src/weights/safetensors.ts";
@@ -32,6 +33,27 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "neteq-align-attn-"));
 const FILE = path.join(dir, "att.neq");
 fs.writeFileSync(FILE, NET);
 const ab = networkOf(FILE, NET, "AB");
+// Attention beside a ReLU MLP: its hidden units rescale while the heads take matrices.
+const MIXED = `network TR {
+  input x[3, 4]
+  param Wq[2, 2, 4], Wk[2, 2, 4], Wv[2, 2, 4], Wo[4, 2, 2], W1[5, 4], c1[5], W2[4, 5], c2[4]
+  a = mha(x, Wq, Wk, Wv, Wo)
+  s1 = x + a
+  u = relu(linear(s1, W1, c1))
+  out linear(u, W2, c2)
+}
+`;
+fs.writeFileSync(path.join(dir, "tr.neq"), MIXED);
+const mixed = networkOf(path.join(dir, "tr.neq"), MIXED, "TR");
+/** The MLP part of TR's g: unit j of u moves to perm[j], scaled by c[j]. */
+function plantMlp(A: Exact, B: Exact, perm: readonly number[], c: readonly Rational[]): Exact {
+  for (let j = 0; j < 5; j++) {
+    for (let d = 0; d < 4; d++) B.get("W1")![perm[j]! * 4 + d] = A.get("W1")![j * 4 + d]!.mul(c[j]!);
+    B.get("c1")![perm[j]!] = A.get("c1")![j]!.mul(c[j]!);
+    for (let r = 0; r < 4; r++) B.get("W2")![r * 5 + perm[j]!] = A.get("W2")![r * 5 + j]!.div(c[j]!);
+  }
+  return B;
+}
 const T_FILE = "proofs/11_transformer.neq";
 const transformer = networkOf(T_FILE, fs.readFileSync(T_FILE, "utf8"), "T");
 
@@ -95,7 +117,7 @@ const invertible = (rng: Rng): M2 => {
 function align(net: typeof ab, A: Exact, B: Exact) {
   const { classes } = permutationClasses(net);
   const { blocks } = matchableBlocks(net, classes);
-  const found = matchAttention(net, classes, blocks, values(A), values(B));
+  const found = matchAttention(net, classes, blocks, values(A), values(B), classScalings(net, classes).scalings);
   const check = "g" in found ? verifyTensor(net, classes, found.g, values(A), values(B)) : null;
   return { found, check };
 }
@@ -124,6 +146,22 @@ describe("continuous attention actions", () => {
     const g = { heads: [1, 0], qk: [invertible(rng), invertible(rng)], vo: [invertible(rng), invertible(rng)] };
     const { found, check } = align(transformer, A, plant(A, g, 4, false));
     expect("g" in found && check?.mismatches).toBe(0);
+  });
+  it("recovers matrices per head together with rescaled units of a ReLU MLP beside the attention", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1e6 }), (seed) => {
+        const rng = new Rng(seed);
+        const A = toExact(randomParams(mixed, rng));
+        const g = { heads: randomPerm(2, rng), qk: [invertible(rng), invertible(rng)], vo: [invertible(rng), invertible(rng)] };
+        const perm = randomPerm(5, rng);
+        const c = perm.map(() => R(rng.int(1, 9), rng.int(1, 9)));
+        const { found, check } = align(mixed, A, plantMlp(A, plant(A, g, 4, false), perm, c));
+        if (!("g" in found) || check?.mismatches !== 0) return false;
+        const u = found.g.classes.find((x) => x.where === "u axis units")!;
+        return u.perm.join() === perm.join() && u.scales!.every((x, j) => x.eq(c[j]!));
+      }),
+      { numRuns: 15 },
+    );
   });
   it("negative control: W_Q multiplied by A with W_K left as it was is not an image", () => {
     fc.assert(
