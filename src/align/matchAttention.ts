@@ -6,7 +6,8 @@
  * matrices are solved exactly per head. A candidate only: the exact check decides.
  */
 import type { Network } from "../elaborate/types.ts";
-import { attentionBlocks, matchHeads, fibersWith, solveActions, type AttentionBlock } from "./attention.ts";
+import { attentionBlocks, matchHeads, fibersWith, type AttentionBlock } from "./attention.ts";
+import { solveActions } from "./attentionExact.ts";
 import type { PermClass } from "./classes.ts";
 import type { ParamValues } from "./matchMlp.ts";
 import { matchTensor } from "./matchTensor.ts";

@@ -10,7 +10,8 @@ import type { ExactValues } from "./exact.ts";
 import type { ParamValues } from "./matchMlp.ts";
 import type { ExactCheck, Mismatch, TensorGroupElement } from "./types.ts";
 import { classScalings } from "./unitScales.ts";
-import { actionParams, attentionBlocks, verifyAttentionParam } from "./attention.ts";
+import { actionParams, attentionBlocks } from "./attention.ts";
+import { verifyAttentionParam } from "./attentionExact.ts";
 import { Rational } from "../numeric/rational.ts";
 
 /**
