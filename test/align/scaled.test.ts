@@ -163,6 +163,15 @@ describe("the certificate for scaled and flipped channels", () => {
       ["group_h2_0", "proved"],
     ]);
     expect(out.theorem.file).toMatch(/forall P: perm\(3\), c: pos\(3\)\. C ~ C after scale C\.h1 axis channels by c then permute C\.h1 axis channels by P/);
+    // --apply writes exactly B from A and the JSON g; a negative scale for a ReLU class is refused.
+    fs.writeFileSync(path.join(dir, "g.json"), r.stdout);
+    const a = await runCli(["align", "--apply", "g.json", "A.safetensors", "--net", `${FILE}:C`, "-o", "A2.safetensors"], dir);
+    expect(a.code).toBe(0);
+    expect(Buffer.compare(fs.readFileSync(path.join(dir, "A2.safetensors")), fs.readFileSync(path.join(dir, "B.safetensors")))).toBe(0);
+    out.g.classes[0].scales[0] = "-2";
+    fs.writeFileSync(path.join(dir, "gbad.json"), JSON.stringify(out));
+    const bad = await runCli(["align", "--apply", "gbad.json", "A.safetensors", "--net", `${FILE}:C`, "-o", "A3.safetensors"], dir);
+    expect([bad.code, bad.stderr]).toEqual([2, 'neteq: error CLI001: --apply gbad.json: class h1_0: scale "-2" is not a positive number or fraction\n']);
     const t = await runCli(["align", "A.safetensors", "B.safetensors", "--net", `${FILE}:C`], dir);
     expect(t.stdout).toMatch(/h1 axis channels\s+3\s+3 moved\s+\[1, 2, 0\]\s+3 distinct \(2, 1\/4, 8\)/);
   }, 120_000);
