@@ -87,16 +87,15 @@ export function forEachIndex(shape: readonly number[], visit: (flat: number, ind
   }
 }
 
-/** Exact values whose residues are multiplied entry by entry (the normalised tensor, for hashing only). */
+/** Exact values with the residues of the normalised tensor (computed once; for hashing only). */
 class Rescaled extends ExactValues {
-  constructor(
-    base: ExactValues,
-    private readonly mult: readonly [Float64Array, Float64Array],
-  ) {
+  private readonly res: readonly [Float64Array, Float64Array];
+  constructor(base: ExactValues, mult: readonly [Float64Array, Float64Array]) {
     super(base.t);
+    this.res = [0, 1].map((k) => Float64Array.from(mult[k]!, (m, i) => (base.residue(i, k as 0 | 1) * m) % PRIMES[k as 0 | 1])) as unknown as [Float64Array, Float64Array];
   }
   override residue(i: number, k: 0 | 1): number {
-    return (super.residue(i, k) * this.mult[k][i]!) % PRIMES[k];
+    return this.res[k][i]!;
   }
 }
 
@@ -116,20 +115,23 @@ export function normalise(net: Network, classes: readonly PermClass[], scalings:
   const norms: (Rational[] | null)[] = classes.map(() => null);
   const approx: (number[] | null)[] = classes.map(() => null);
   const ambiguous: Tie[] = [];
-  // The factor of entry `index` of P from the classes normalised so far, except axis `skip`.
-  const factorOf = (P: string, index: readonly number[], skip: number): { approx: number; exact: () => Rational } => {
-    const own = owners.get(P)!;
-    let a = 1;
-    const parts: Rational[] = [];
-    own.forEach((o, b) => {
-      if (b === skip || o < 0 || !norms[o]) return;
-      const e = scalings[o]!.exps.get(P)?.get(b);
-      if (!e) return;
-      a *= e === 1 ? 1 / approx[o]![index[b]!]! : approx[o]![index[b]!]!;
-      parts.push(e === 1 ? Rational.ONE.div(norms[o]![index[b]!]!) : norms[o]![index[b]!]!);
+  // The factor of entry `index` of P from the classes normalised so far, except axis `skip`:
+  // per axis (class, exponent) or null, resolved once per parameter.
+  const axesOf = (P: string, skip: number) =>
+    owners.get(P)!.map((o, b) => {
+      const e = b === skip || o < 0 || !norms[o] ? undefined : scalings[o]!.exps.get(P)?.get(b);
+      return e ? { o, e } : null;
     });
-    return { approx: a, exact: () => parts.reduce((x, y) => x.mul(y), Rational.ONE) };
+  const approxFactor = (axes: readonly ({ o: number; e: number } | null)[], index: readonly number[]): number => {
+    let a = 1;
+    for (let b = 0; b < axes.length; b++) {
+      const x = axes[b];
+      if (x) a *= x.e === 1 ? 1 / approx[x.o]![index[b]!]! : approx[x.o]![index[b]!]!;
+    }
+    return a;
   };
+  const exactFactor = (axes: readonly ({ o: number; e: number } | null)[], index: readonly number[]): Rational =>
+    axes.reduce((f, x, b) => (x ? f.mul(x.e === 1 ? Rational.ONE.div(norms[x.o]![index[b]!]!) : norms[x.o]![index[b]!]!) : f), Rational.ONE);
   classes.forEach((c, k) => {
     const s = scalings[k];
     if (!s) return;
@@ -137,19 +139,20 @@ export function normalise(net: Network, classes: readonly PermClass[], scalings:
     const best = new Float64Array(c.size);
     for (const p of s.producers) {
       const v = V.get(p.param)!;
+      const axes = axesOf(p.param, p.axis);
       forEachIndex(shapes.get(p.param)!, (f, idx) => {
-        const x = Math.abs(v.t.values[f]! * factorOf(p.param, idx, p.axis).approx);
+        const x = Math.abs(v.t.values[f]! * approxFactor(axes, idx));
         if (x > best[idx[p.axis]!]!) best[idx[p.axis]!] = x;
       });
     }
     const top: { size: Rational | null; signs: number; value: Rational | null }[] = Array.from({ length: c.size }, () => ({ size: null, signs: 0, value: null }));
     for (const p of s.producers) {
       const v = V.get(p.param)!;
+      const axes = axesOf(p.param, p.axis);
       forEachIndex(shapes.get(p.param)!, (f, idx) => {
         const u = idx[p.axis]!;
-        const fac = factorOf(p.param, idx, p.axis);
-        if (best[u] === 0 || Math.abs(v.t.values[f]! * fac.approx) < best[u]! * (1 - 1e-9)) return;
-        const x = v.rational(f).mul(fac.exact());
+        if (best[u] === 0 || Math.abs(v.t.values[f]! * approxFactor(axes, idx)) < best[u]! * (1 - 1e-9)) return;
+        const x = v.rational(f).mul(exactFactor(axes, idx));
         const t = top[u]!;
         const cmp = t.size === null ? 1 : x.abs().cmp(t.size);
         if (cmp > 0) [t.size, t.signs, t.value] = [x.abs(), x.sign(), x];
