@@ -6,12 +6,14 @@
  * labelled so.
  *
  * Inputs, at most MAX_PAIRS pairs of evaluations (fewer when one evaluation is expensive):
- * 4 random normal inputs and 4 scaled by 8 (more units active), then for a mismatch in a
- * first-layer weight of an MLP the basis inputs +-8 e_j of its input column, then a local
- * search from the best input so far (a random step, kept when the difference grows, halved
- * when it does not): the inputs are aimed at the difference rather than only drawn.
+ * 4 random normal inputs and 4 scaled by 8 (more units active), then for a mismatched entry
+ * of a parameter that reads the input directly (W0[i, j] x[j]; a filter K[o, c, ..] on input
+ * channel c) the inputs +-8 on the entries it reads, then a local search from the best input
+ * so far (a random step, kept when the difference grows, halved when it does not): the
+ * inputs are aimed at the difference rather than only drawn.
  */
 import type { Network } from "../elaborate/types.ts";
+import { plainVar, reads } from "../elaborate/iexpr.ts";
 import { evaluationCost } from "../elaborate/interpret.ts";
 import { evaluateFloat } from "../numeric/evaluateFloat.ts";
 import { realisations } from "../numeric/realise.ts";
@@ -79,14 +81,16 @@ export function outputDifference(net: Network, A: ParamValues, B: ParamValues, m
   const random = (scale: number) => Float64Array.from({ length: n }, () => scale * rng.normal());
   for (let i = 0; i < 4 && done < pairs; i++) tryInput(random(1), "random normal input");
   for (let i = 0; i < 4 && done < pairs; i++) tryInput(random(8), "random normal input times 8");
-  // An MLP's first-layer weight W0[i, j] reads input j: the basis inputs +-8 e_j isolate it.
-  const columns = [...new Set(mismatches.filter((m) => net.mlp && m.tensor === "W0").map((m) => m.index[1]!))].slice(0, 2);
-  for (const j of columns)
+  // A mismatched entry of a parameter that reads the input directly (W0[i, j] x[j], a filter
+  // K[o, c, ..] on input channel c): +-8 on the input entries it reads, 0 elsewhere.
+  for (const aim of aimedInputs(net, mismatches).slice(0, 2))
     for (const s of [8, -8]) {
       if (done >= pairs) break;
       const x = new Float64Array(n);
-      x[j] = s;
-      tryInput(x, `basis input ${s > 0 ? "" : "-"}8 e_${j} (the input column of a mismatched W0 entry)`);
+      forEachInput(net.input.shape, (f, idx) => {
+        if (aim.fixed.every((v, a) => v < 0 || idx[a] === v)) x[f] = s;
+      });
+      tryInput(x, `input ${s > 0 ? "+8" : "-8"} on the entries ${aim.what} reads, 0 elsewhere`);
     }
   let step = 1;
   for (let i = 0; done < pairs; i++) {
@@ -97,6 +101,44 @@ export function outputDifference(net: Network, A: ParamValues, B: ParamValues, m
   }
   const found = best as OutputDifference | null;
   return found ? { ...found, evaluations: done } : { skipped: "no evaluation gave a finite output" };
+}
+
+/**
+ * For the first mismatches in parameters that are read together with the input in one
+ * definition: the input axes their index pins (an input axis indexed by the same variable as
+ * one of the parameter's axes takes that axis's index; -1: free).
+ */
+export function aimedInputs(net: Network, mismatches: readonly Mismatch[]): { fixed: number[]; what: string }[] {
+  const out: { fixed: number[]; what: string }[] = [];
+  for (const m of mismatches) {
+    for (const d of net.nodes) {
+      const rs = reads(d.expr);
+      const p = rs.find((r) => r.src === "param" && r.name === m.tensor);
+      const x = rs.find((r) => r.src === "input");
+      if (!p || !x) continue;
+      const fixed = x.at.map((ax) => {
+        const v = plainVar(ax);
+        const pa = v === null ? -1 : p.at.findIndex((a) => plainVar(a) === v);
+        return pa >= 0 ? m.index[pa]! : -1;
+      });
+      if (fixed.some((v) => v >= 0) && !out.some((o) => o.fixed.join() === fixed.join())) out.push({ fixed, what: `${m.tensor}[${m.index.join(", ")}]` });
+      break;
+    }
+  }
+  return out;
+}
+
+/** Calls visit(flat, index) for every entry of the input. */
+function forEachInput(shape: readonly number[], visit: (flat: number, index: readonly number[]) => void): void {
+  const total = shape.reduce((a, b) => a * b, 1);
+  const idx = new Array<number>(shape.length).fill(0);
+  for (let f = 0; f < total; f++) {
+    visit(f, idx);
+    for (let b = shape.length - 1; b >= 0; b--) {
+      if (++idx[b]! < shape[b]!) break;
+      idx[b] = 0;
+    }
+  }
 }
 
 /** Float realisations of the network's activations (null when none is known). */

@@ -107,7 +107,7 @@ export async function alignCommand(args: readonly string[], io: Io): Promise<num
   // only for permutations (an MLP's nearest scales are float estimates: every entry would differ).
   const nearReport = near && near.gA.size ? { g: near.g, residuals: residuals(near.gA, B), check: near.g.kind === "tensor" ? plan.verify(near.g, A, B) : null } : null;
   // Evidence of how differently A and B compute (float64 evaluations, not a proof).
-  const difference = outputDifference(net, A, B, exact?.first ?? []);
+  const difference = outputDifference(net, A, B, exact?.first ?? nearReport?.check?.first ?? []);
   return report(io, v, plan, { network: net.name, files, g: "g" in found ? found.g : null, ties: "g" in found ? found.ties : [], exact, theorem: null, near: nearReport, noMatch: "noMatch" in found ? found.noMatch : null, started, tolerance, difference, notes: "g" in found ? (found.notes ?? []) : [] });
 }
 

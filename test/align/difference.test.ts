@@ -9,7 +9,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { permutationClasses } from "../../src/align/classes.ts";
-import { MAX_PAIRS, outputDifference } from "../../src/align/difference.ts";
+import { aimedInputs, MAX_PAIRS, outputDifference } from "../../src/align/difference.ts";
+import { Rational } from "../../src/numeric/rational.ts";
 import { exactValues, networkOf, paramsSafetensors, permuteParams, randomParams, randomTensorGroup } from "../weights/fixtures/plantedTensor.ts";
 import { Rng } from "../../src/numeric/rng.ts";
 import { runCli } from "../weights/runCli.ts";
@@ -52,6 +53,14 @@ describe("the output difference of a checkpoint that is not an image", () => {
     B1.get("b2")![1] = Math.fround(B1.get("b2")![1]! + 0.5);
     const d = outputDifference(net, exactValues(A), exactValues(B1), []);
     expect("largest" in d && d.largest > 0).toBe(true);
+  });
+  it("aims inputs at a mismatched entry that reads the input: its input channel (a filter) or column (a dense weight)", () => {
+    const mismatch = (tensor: string, index: number[]) => ({ tensor, index, expected: Rational.ONE, found: Rational.ZERO });
+    expect(aimedInputs(net, [mismatch("K1", [2, 1, 0, 2])]).map((a) => a.fixed)).toEqual([[1, -1, -1]]);
+    const mlp = networkOf("m.neq", "network M = mlp(4 -> 3 -> 2, relu)", "M");
+    expect(aimedInputs(mlp, [mismatch("W0", [2, 3])]).map((a) => a.fixed)).toEqual([[3]]);
+    // Control: a parameter that does not read the input gives no aimed input.
+    expect(aimedInputs(net, [mismatch("K2", [0, 0, 0, 0])])).toEqual([]);
   });
   it("negative control: for B = g A exactly, the same search finds nothing beyond float rounding", () => {
     const d = outputDifference(net, exactValues(A), exactValues(B), []);
