@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { permutationClasses } from "../../src/align/classes.ts";
 import { ExactValues } from "../../src/align/exact.ts";
 import { matchAttention, matchableBlocks } from "../../src/align/matchAttention.ts";
@@ -32,6 +32,7 @@ const NET = `network AB {
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "neteq-align-attn-"));
 const FILE = path.join(dir, "att.neq");
 fs.writeFileSync(FILE, NET);
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const ab = networkOf(FILE, NET, "AB");
 // Attention beside a ReLU MLP: its hidden units rescale while the heads take matrices.
 const MIXED = `network TR {

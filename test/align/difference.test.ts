@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { permutationClasses } from "../../src/align/classes.ts";
 import { aimedInputs, MAX_PAIRS, outputDifference } from "../../src/align/difference.ts";
 import { Rational } from "../../src/numeric/rational.ts";
@@ -25,8 +25,9 @@ const g = randomTensorGroup(classes, rng);
 const B = permuteParams(net, classes, g, A);
 
 describe("the output difference of a checkpoint that is not an image", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "neteq-align-diff-"));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   it("a perturbed entry is named with its location, and A and B are shown to compute differently", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "neteq-align-diff-"));
     const B1 = new Map([...B].map(([k, v]) => [k, Float64Array.from(v)]));
     B1.get("K2")![5] = Math.fround(B1.get("K2")![5]! + 1);
     fs.writeFileSync(path.join(dir, "A.safetensors"), paramsSafetensors(net, A));

@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { permutationClasses } from "../../src/align/classes.ts";
 import { ExactValues } from "../../src/align/exact.ts";
 import { matchTensorScaled } from "../../src/align/matchTensor.ts";
@@ -41,6 +41,7 @@ network T {
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "neteq-align-scaled-"));
 const FILE = path.join(dir, "cnn.neq");
 fs.writeFileSync(FILE, CNN);
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const relu = networkOf(FILE, CNN, "C");
 const tanh = networkOf(FILE, CNN, "T");
 
