@@ -27,6 +27,9 @@ export interface PermClass {
   readonly ref: string;
   readonly size: number;
   readonly moves: readonly ParamAxis[];
+  /** The hidden tensor and axis the class is named after (the first in definition order). */
+  readonly node: string;
+  readonly axis: number;
 }
 
 /** Hidden axes that cannot be permuted (for the report). */
@@ -57,7 +60,7 @@ export function permutationClasses(net: Network): { classes: PermClass[]; fixed:
       const key = moves.map((m) => `${m.param}:${m.axis}`).sort().join(",");
       if (moves.length === 0 || seen.has(key)) return;
       seen.add(key);
-      classes.push({ id: `${slug(def.name)}_${axis}`, where: whereText(def, axis), ref: unitRef(net, def, axis), size: n, moves });
+      classes.push({ id: `${slug(def.name)}_${axis}`, where: whereText(def, axis), ref: unitRef(net, def, axis), size: n, moves, node: def.name, axis });
     });
   }
   return { classes, fixed };

@@ -1,6 +1,7 @@
 /** g as JSON (`neteq align --json`, `--apply g.json`): permutations and rational scales as strings. */
 import { Rational } from "../numeric/rational.ts";
 import type { PermClass } from "./classes.ts";
+import type { ClassScaling } from "./unitScales.ts";
 import type { GroupElement, TensorGroupElement } from "./types.ts";
 
 /** The JSON form: { widths, layers: [{ layer, perm, scales: ["1", "-1/2", ...] }] }. */
@@ -36,25 +37,42 @@ export function groupFromJson(raw: unknown, widths: readonly number[]): { g: Gro
 
 /** A tensor network's g as JSON: { classes: [{ id, where, perm }] }. */
 export function tensorGroupToJson(g: TensorGroupElement): unknown {
-  return { classes: g.classes.map((c) => ({ id: c.id, where: c.where, perm: c.perm })) };
+  const attention = g.attention?.map((a) => ({ block: a.block, action: a.kind === "qk" ? "W_Q A, W_K A^-T" : "W_V A, A^-1 W_O", kind: a.kind, dim: a.dim, heads: a.matrices.map((X, head) => ({ head, matrix: X.map((r) => r.map(String)) })) }));
+  return { classes: g.classes.map((c) => ({ id: c.id, where: c.where, perm: c.perm, ...(c.scales ? { action: c.action, scales: c.scales.map((x) => x.toString()) } : {}) })), ...(attention ? { attention } : {}) };
 }
 
 /** Parse a tensor network's g and check it against the network's classes; messages name the field. */
-export function tensorGroupFromJson(raw: unknown, classes: readonly PermClass[]): { g: TensorGroupElement } | { problem: string } {
+export function tensorGroupFromJson(raw: unknown, classes: readonly PermClass[], scalings?: readonly (ClassScaling | null)[]): { g: TensorGroupElement } | { problem: string } {
   const o = raw as { classes?: unknown; g?: unknown } | null;
   const src = (o && typeof o === "object" && "g" in o ? (o.g as typeof o) : o) ?? null;
   if (!src || !Array.isArray(src.classes)) return { problem: `expected { classes: [{ id, perm }] } (as written by neteq align --json); the network's classes are ${classes.map((c) => c.id).join(", ") || "none"}` };
-  const given = new Map<string, unknown>();
-  for (const c of src.classes as { id?: unknown; perm?: unknown }[]) {
+  if ("attention" in src && src.attention !== undefined) return { problem: "g includes continuous attention actions; --apply applies only permutations, scalings and flips" };
+  const given = new Map<string, { perm?: unknown; scales?: unknown }>();
+  for (const c of src.classes as { id?: unknown; perm?: unknown; scales?: unknown }[]) {
     if (!c || typeof c.id !== "string") return { problem: "every entry of classes needs an id" };
     if (!classes.some((k) => k.id === c.id)) return { problem: `class ${c.id} is not a permutation class of the network (its classes: ${classes.map((k) => k.id).join(", ")})` };
-    given.set(c.id, c.perm);
+    given.set(c.id, c);
   }
   const out = [];
-  for (const c of classes) {
-    const perm = given.has(c.id) ? given.get(c.id) : Array.from({ length: c.size }, (_, i) => i);
+  for (const [k, c] of classes.entries()) {
+    const entry = given.get(c.id);
+    const perm = entry ? entry.perm : Array.from({ length: c.size }, (_, i) => i);
     if (!Array.isArray(perm) || perm.length !== c.size || !perm.every((p) => Number.isInteger(p) && p >= 0 && p < c.size) || new Set(perm).size !== c.size) return { problem: `class ${c.id}: perm is not a permutation of 0..${c.size - 1}` };
-    out.push({ id: c.id, where: c.where, perm: perm as number[] });
+    if (entry?.scales === undefined) {
+      out.push({ id: c.id, where: c.where, perm: perm as number[] });
+      continue;
+    }
+    const action = scalings?.[k]?.kind;
+    if (!action) return { problem: `class ${c.id}: its units neither rescale nor flip in this network, so it takes no scales` };
+    if (!Array.isArray(entry.scales) || entry.scales.length !== c.size) return { problem: `class ${c.id}: scales must list ${c.size} numbers` };
+    const scales: Rational[] = [];
+    for (const s of entry.scales) {
+      const r = typeof s === "string" || typeof s === "number" ? Rational.parse(String(s)) : null;
+      const ok = r && (action === "scale" ? r.sign() > 0 : r.abs().eq(Rational.ONE));
+      if (!ok) return { problem: `class ${c.id}: scale ${JSON.stringify(s)} is not ${action === "scale" ? "a positive number or fraction" : "1 or -1 (its units only flip)"}` };
+      scales.push(r);
+    }
+    out.push({ id: c.id, where: c.where, perm: perm as number[], action, scales });
   }
   return { g: { classes: out } };
 }

@@ -10,11 +10,12 @@ import { unitColours, type ColourLayout } from "./colour.ts";
 import type { ParamValues } from "./matchMlp.ts";
 import type { ClassNoMatch, Tie, TensorGroupElement } from "./types.ts";
 import type { Network } from "../elaborate/types.ts";
+import { normalise, type ClassScaling } from "./unitScales.ts";
 
 /** The colouring layout of `net` for `classes`. */
-export function colourLayout(net: Network, classes: readonly PermClass[]): ColourLayout {
+export function colourLayout(net: Network, classes: readonly PermClass[], exclude: ReadonlySet<string> = new Set()): ColourLayout {
   const owners = axisOwners(net, classes);
-  return { params: net.params.map((p) => ({ name: p.name, shape: p.shape, owners: owners.get(p.name)! })), sizes: classes.map((c) => c.size) };
+  return { params: net.params.filter((p) => !exclude.has(p.name)).map((p) => ({ name: p.name, shape: p.shape, owners: owners.get(p.name)! })), sizes: classes.map((c) => c.size) };
 }
 
 /** Ties of one class from its colours in A. */
@@ -29,8 +30,8 @@ export function tiesOf(c: PermClass, colours: Float64Array): Tie | null {
  * g with B = g A as far as colours tell, the ties, and the colouring rounds; or the first
  * unit of B (class by class) whose colour no unit of A has.
  */
-export function matchTensor(net: Network, classes: readonly PermClass[], A: ParamValues, B: ParamValues): { g: TensorGroupElement; ties: Tie[]; rounds: number } | { noMatch: ClassNoMatch } {
-  const { colours, rounds } = unitColours(colourLayout(net, classes), [A, B]);
+export function matchTensor(net: Network, classes: readonly PermClass[], A: ParamValues, B: ParamValues, exclude?: ReadonlySet<string>): { g: TensorGroupElement; ties: Tie[]; rounds: number } | { noMatch: ClassNoMatch } {
+  const { colours, rounds } = unitColours(colourLayout(net, classes, exclude), [A, B]);
   const [ca, cb] = colours as [Float64Array[], Float64Array[]];
   const perms = [];
   const ties: Tie[] = [];
@@ -53,4 +54,29 @@ export function matchTensor(net: Network, classes: readonly PermClass[], A: Para
     perms.push({ id: c.id, where: c.where, perm });
   }
   return { g: { classes: perms }, ties, rounds };
+}
+
+/**
+ * As `matchTensor`, with the scalings and flips of `scalings` (unitScales.ts): both
+ * checkpoints are normalised, the normalised ones matched, and each unit's scale is the ratio
+ * of its exact normalisers in B and A. Units whose normaliser is not determined are ties.
+ */
+export function matchTensorScaled(net: Network, classes: readonly PermClass[], scalings: readonly (ClassScaling | null)[], A: ParamValues, B: ParamValues): { g: TensorGroupElement; ties: Tie[] } | { noMatch: ClassNoMatch } {
+  if (scalings.every((s) => s === null)) return matchTensor(net, classes, A, B);
+  const na = normalise(net, classes, scalings, A);
+  const nb = normalise(net, classes, scalings, B);
+  const r = matchTensor(net, classes, na.values, nb.values);
+  if (!("g" in r)) {
+    const s = scalings[classes.findIndex((c) => c.id === r.noMatch.id)];
+    return s ? { noMatch: { ...r.noMatch, reason: `${r.noMatch.reason}, up to ${s.kind === "scale" ? "a positive scale" : "sign"} per unit` } } : r;
+  }
+  const perms = r.g.classes.map((c, k) => {
+    const s = scalings[k];
+    if (!s) return c;
+    const [a, b] = [na.norms[k]!, nb.norms[k]!];
+    return { ...c, action: s.kind, scales: c.perm.map((u, i) => b[u]!.div(a[i]!)) };
+  });
+  const ties = [...r.ties];
+  for (const t of [...na.ambiguous, ...nb.ambiguous]) if (!ties.some((x) => x.id === t.id)) ties.push(t);
+  return { g: { classes: perms }, ties };
 }

@@ -9,6 +9,10 @@ import { axisOwners, type PermClass } from "./classes.ts";
 import type { ExactValues } from "./exact.ts";
 import type { ParamValues } from "./matchMlp.ts";
 import type { ExactCheck, Mismatch, TensorGroupElement } from "./types.ts";
+import { classScalings } from "./unitScales.ts";
+import { actionParams, attentionBlocks } from "./attention.ts";
+import { verifyAttentionParam } from "./attentionExact.ts";
+import { Rational } from "../numeric/rational.ts";
 
 /**
  * Calls `visit(from, to, index)` for every entry of parameter `shape`: `from` its flat index
@@ -43,9 +47,48 @@ function forEachMoved(shape: readonly number[], perms: readonly (readonly number
 }
 
 /** Per parameter, the permutation of each axis (null: fixed). */
-function axisPerms(net: Network, classes: readonly PermClass[], g: TensorGroupElement): Map<string, (readonly number[] | null)[]> {
+export function axisPerms(net: Network, classes: readonly PermClass[], g: TensorGroupElement): Map<string, (readonly number[] | null)[]> {
   const owners = axisOwners(net, classes);
   return new Map(net.params.map((p) => [p.name, owners.get(p.name)!.map((o) => (o >= 0 ? g.classes[o]!.perm : null))]));
+}
+
+/**
+ * Per parameter, the factor of each axis's index (null: none): a class's scale where the
+ * checker's `scale` multiplies that slice (producers), its inverse where it divides
+ * (consumers). Null for every parameter when g scales nothing.
+ */
+export function axisFactors(net: Network, classes: readonly PermClass[], g: TensorGroupElement): Map<string, ((readonly Rational[]) | null)[]> | null {
+  if (!g.classes.some((c) => c.scales && c.scales.some((x) => !x.eq(Rational.ONE)))) return null;
+  const owners = axisOwners(net, classes);
+  const { scalings } = classScalings(net, classes);
+  return new Map(
+    net.params.map((p) => [
+      p.name,
+      owners.get(p.name)!.map((o, b) => {
+        const sc = o >= 0 ? g.classes[o]!.scales : undefined;
+        const e = o >= 0 ? scalings[o]?.exps.get(p.name)?.get(b) : undefined;
+        if (!sc || !e) return null;
+        return e === 1 ? sc : sc.map((x) => Rational.ONE.div(x));
+      }),
+    ]),
+  );
+}
+
+/** The product of the factors of entry `index` ([num, den]), or null when there are none. */
+function entryFactor(factors: readonly ((readonly Rational[]) | null)[] | undefined, index: readonly number[]): Rational | null {
+  if (!factors) return null;
+  let f: Rational | null = null;
+  factors.forEach((fs, b) => {
+    if (fs) f = f ? f.mul(fs[index[b]!]!) : fs[index[b]!]!;
+  });
+  return f;
+}
+
+/** Whether b[bi] = a[ai] * f exactly. */
+function scaledSame(a: ExactValues, ai: number, b: ExactValues, bi: number, f: Rational): boolean {
+  const [an, ad] = a.fraction(ai);
+  const [bn, bd] = b.fraction(bi);
+  return bn * ad * f.den === an * bd * f.num;
 }
 
 /** Whether b[bi] = a[ai] exactly. */
@@ -59,17 +102,31 @@ function same(a: ExactValues, ai: number, b: ExactValues, bi: number): boolean {
 /** Check B = g A exactly in every entry of every parameter; counts mismatches and keeps the first 20. */
 export function verifyTensor(net: Network, classes: readonly PermClass[], g: TensorGroupElement, A: ParamValues, B: ParamValues): ExactCheck {
   const perms = axisPerms(net, classes, g);
+  const factors = axisFactors(net, classes, g);
   let entries = 0;
   let mismatches = 0;
   const first: Mismatch[] = [];
+  const moved = g.attention?.length ? actionParams(attentionBlocks(net, classes), g.attention) : new Map();
   for (const p of net.params) {
     const a = A.get(p.name)!;
     const b = B.get(p.name)!;
+    const byAction = moved.get(p.name);
+    if (byAction) {
+      const note = (x: Mismatch) => {
+        mismatches++;
+        if (first.length < 20) first.push(x);
+      };
+      entries += verifyAttentionParam(net, A, B, byAction, perms.get(p.name)!, note, factors?.get(p.name));
+      continue;
+    }
+    const pf = factors?.get(p.name);
+    const scaled = pf?.some((x) => x !== null) ?? false;
     forEachMoved(p.shape, perms.get(p.name)!, (from, to, index) => {
       entries++;
-      if (same(a, from, b, to)) return;
+      const f = scaled ? entryFactor(pf, index) : null;
+      if (f ? scaledSame(a, from, b, to, f) : same(a, from, b, to)) return;
       mismatches++;
-      if (first.length < 20) first.push({ tensor: p.name, index: index.map((i, k) => perms.get(p.name)![k]?.[i] ?? i), expected: a.rational(from), found: b.rational(to) });
+      if (first.length < 20) first.push({ tensor: p.name, index: index.map((i, k) => perms.get(p.name)![k]?.[i] ?? i), expected: f ? a.rational(from).mul(f) : a.rational(from), found: b.rational(to) });
     });
   }
   return { entries, mismatches, first };
@@ -77,21 +134,26 @@ export function verifyTensor(net: Network, classes: readonly PermClass[], g: Ten
 
 /** g A as float64 arrays, or the first value that is not a float64 (a JSON decimal such as 0.1). */
 export function applyTensor(net: Network, classes: readonly PermClass[], g: TensorGroupElement, A: ParamValues): { params: Map<string, Float64Array> } | { problem: string } {
+  if (g.attention?.length) return { problem: "g includes continuous attention actions (W_Q A, W_K A^-T or W_V A, A^-1 W_O); writing g A is done only for permutations, scalings and flips" };
   const perms = axisPerms(net, classes, g);
+  const factors = axisFactors(net, classes, g);
   const out = new Map<string, Float64Array>();
   for (const p of net.params) {
     const a = A.get(p.name)!;
     const values = new Float64Array(a.length);
     let bad = -1;
-    forEachMoved(p.shape, perms.get(p.name)!, (from, to) => {
-      if (a.floats) values[to] = a.t.values[from]!;
+    const pf = factors?.get(p.name);
+    const scaled = pf?.some((x) => x !== null) ?? false;
+    forEachMoved(p.shape, perms.get(p.name)!, (from, to, index) => {
+      if (a.floats && !scaled) values[to] = a.t.values[from]!;
       else {
-        const f = toFloat(a.rational(from));
+        const k = scaled ? entryFactor(pf, index) : null;
+        const f = toFloat(k ? a.rational(from).mul(k) : a.rational(from));
         if (f === null && bad < 0) bad = from;
         values[to] = f ?? 0;
       }
     });
-    if (bad >= 0) return { problem: `${p.name} entry ${bad} of A is ${a.rational(bad)}, which no float64 holds; g A cannot be written as safetensors` };
+    if (bad >= 0) return { problem: `${p.name} entry ${bad} of A is ${a.rational(bad)}, times its scale, which no float64 holds; g A cannot be written as safetensors` };
     out.set(p.name, values);
   }
   return { params: out };

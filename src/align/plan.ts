@@ -15,11 +15,15 @@ import { canonicalTensor } from "./canonicaliseTensor.ts";
 import { permutationClasses, type FixedAxis, type PermClass } from "./classes.ts";
 import { groupFromJson, groupToJson, tensorGroupFromJson, tensorGroupToJson } from "./groupJson.ts";
 import { matchMlp, type ParamValues } from "./matchMlp.ts";
-import { matchTensor } from "./matchTensor.ts";
+import { matchTensorScaled } from "./matchTensor.ts";
+import { classScalings } from "./unitScales.ts";
+import { isIdentityAction, sameInEveryHead } from "./attention.ts";
+import { matchAttention, matchableBlocks } from "./matchAttention.ts";
 import { applyMlpRounded, nearMatchMlp, nearMatchTensor } from "./near.ts";
 import { applyTensor, verifyTensor } from "./permuteTensor.ts";
 import { theoremFile, unitAction, type TheoremOutcome } from "./theorem.ts";
-import type { ExactCheck, GroupElement, Tie, TensorGroupElement } from "./types.ts";
+import type { AttentionAction, ExactCheck, GroupElement, Tie, TensorGroupElement } from "./types.ts";
+import type { AttentionBlock } from "./attention.ts";
 import { verifyMlp } from "./verifyMlp.ts";
 import { mlpWholeGroup, proveWithFallback, tensorBlocks, tensorWholeGroup } from "./wholeGroup.ts";
 
@@ -43,7 +47,7 @@ export interface Plan {
   /** What g can do, for messages: "permutations and positive scalings". */
   readonly group: string;
   readonly fixed: readonly FixedAxis[];
-  match(A: ParamValues, B: ParamValues): { g: AnyGroup; ties: readonly Tie[] } | { noMatch: Unmatched };
+  match(A: ParamValues, B: ParamValues): { g: AnyGroup; ties: readonly Tie[]; notes?: readonly string[] } | { noMatch: Unmatched };
   verify(g: AnyGroup, A: ParamValues, B: ParamValues): ExactCheck;
   theorem(g: AnyGroup, options: Options): Promise<Theorem>;
   /** The nearest g by assignment, and g A in float64 (for residuals). */
@@ -59,7 +63,13 @@ export interface Plan {
 
 const preview = (perm: readonly number[]) => (perm.length <= 8 ? `[${perm.join(", ")}]` : `[${perm.slice(0, 6).join(", ")}, ...]`);
 const movedCount = (perm: readonly number[]) => perm.filter((p, i) => p !== i).length;
-const isIdentity = (g: AnyGroup) => (g.kind === "mlp" ? g.g.layers.every((m) => movedCount(m.perm) === 0 && m.scales.every((c) => c.num === c.den)) : g.g.classes.every((c) => movedCount(c.perm) === 0));
+const isIdentity = (g: AnyGroup) => (g.kind === "mlp" ? g.g.layers.every((m) => movedCount(m.perm) === 0 && m.scales.every((c) => c.num === c.den)) : g.g.classes.every((c) => movedCount(c.perm) === 0 && (c.scales ?? []).every((x) => x.num === x.den)) && (g.g.attention ?? []).every(isIdentityAction));
+
+/** "all 1", "3 distinct (2, 1/2, 3)". */
+function scalesText(scales: readonly { toString(): string }[]): string {
+  const distinct = [...new Set(scales.map((c) => c.toString()))];
+  return distinct.length === 1 ? `all ${distinct[0]}` : `${distinct.length} distinct (${distinct.slice(0, 3).join(", ")}${distinct.length > 3 ? ", ..." : ""})`;
+}
 
 function mlpPlan(net: Network & { mlp: NonNullable<Network["mlp"]> }): Plan {
   const { widths, activations } = net.mlp;
@@ -96,31 +106,46 @@ function mlpPlan(net: Network & { mlp: NonNullable<Network["mlp"]> }): Plan {
     header: ["layer", "units", "permutation", "perm", "scales", "sign flips"],
     rows: (g) =>
       mlp(g).layers.map((m) => {
-        const distinct = [...new Set(m.scales.map((c) => c.toString()))];
-        const scales = distinct.length === 1 ? `all ${distinct[0]}` : `${distinct.length} distinct (${distinct.slice(0, 3).join(", ")}${distinct.length > 3 ? ", ..." : ""})`;
-        return [`h${m.layer}`, String(m.perm.length), `${movedCount(m.perm)} moved`, preview(m.perm), scales, String(m.scales.filter((c) => c.sign() < 0).length)];
+        return [`h${m.layer}`, String(m.perm.length), `${movedCount(m.perm)} moved`, preview(m.perm), scalesText(m.scales), String(m.scales.filter((c) => c.sign() < 0).length)];
       }),
   };
 }
 
 function tensorPlan(net: Network, file: string, cwd: string, read: ReadFile): Plan {
   const { classes, fixed } = permutationClasses(net);
+  const { scalings } = classScalings(net, classes);
+  const attention = matchableBlocks(net, classes);
+  let checked: { g: TensorGroupElement; A: ParamValues; B: ParamValues; result: ExactCheck } | null = null;
+  const actions = new Set(scalings.map((x) => x?.kind).filter((x) => x !== undefined));
   const tg = (g: AnyGroup) => (g as { g: TensorGroupElement }).g;
   // The theorem file imports the network's file; it is checked as if it sat in cwd.
   let importPath = path.relative(cwd, path.resolve(cwd, file)).split(path.sep).join("/");
   if (!importPath.startsWith(".") && !path.isAbsolute(importPath)) importPath = `./${importPath}`;
   return {
-    group: "permutations of its tied axis classes",
+    group: `permutations of its tied axis classes${actions.has("scale") ? `, positive scalings of ${scalings.filter((x) => x?.kind === "scale").length} class(es)` : ""}${actions.has("flip") ? `, sign flips of ${scalings.filter((x) => x?.kind === "flip").length} class(es)` : ""}${attention.blocks.length ? ` and the continuous actions of ${attention.blocks.length} attention operation(s)` : ""}`,
     fixed,
     match(A, B) {
-      const r = matchTensor(net, classes, A, B);
-      return "g" in r ? { g: { kind: "tensor", g: r.g }, ties: r.ties } : { noMatch: r.noMatch };
+      const r = matchTensorScaled(net, classes, scalings, A, B);
+      // The continuous attention actions are tried only when no permutation (and scaling) is an exact g.
+      if ("g" in r && attention.blocks.length) checked = { g: r.g, A, B, result: verifyTensor(net, classes, r.g, A, B) };
+      if (!attention.blocks.length || ("g" in r && checked!.result.mismatches === 0)) return "g" in r ? { g: { kind: "tensor", g: r.g }, ties: r.ties } : { noMatch: r.noMatch };
+      const m = matchAttention(net, classes, attention.blocks, A, B, scalings);
+      if ("g" in m) return { g: { kind: "tensor", g: m.g }, ties: m.ties };
+      const why = "problem" in m ? m.problem : `${m.noMatch.where}, unit ${m.noMatch.unit}: ${m.noMatch.reason}`;
+      if ("g" in r) return { g: { kind: "tensor", g: r.g }, ties: r.ties, notes: [`with the continuous attention actions: ${why}`] };
+      return { noMatch: { ...r.noMatch, reason: `${r.noMatch.reason}; with the continuous attention actions: ${why}` } };
     },
-    verify: (g, A, B) => verifyTensor(net, classes, tg(g), A, B),
+    verify(g, A, B) {
+      // match() may have checked this very g already (before trying the attention actions).
+      if (checked && checked.g === tg(g) && checked.A === A && checked.B === B) return checked.result;
+      return verifyTensor(net, classes, tg(g), A, B);
+    },
     async theorem(g, options) {
       if (isIdentity(g)) return { identity: true };
-      const whole = tensorWholeGroup(net.name, importPath, classes, tg(g));
-      return proveWithFallback(whole, (units) => tensorBlocks(net.name, importPath, classes, units), options, read);
+      const perHead = (tg(g).attention ?? []).filter((a) => !isIdentityAction(a) && !sameInEveryHead(a));
+      if (perHead.length) return { problem: `${perHead.map((a) => `${a.block}'s ${a.kind === "qk" ? "W_Q A, W_K A^-T" : "W_V A, A^-1 W_O"}`).join(" and ")} use${perHead.length === 1 ? "s" : ""} a different matrix in different heads; the checker proves the action with one matrix shared by every head (per-head matrices are not expressible in a claim), so no theorem covers this g` };
+      const whole = tensorWholeGroup(net.name, importPath, classes, tg(g), attention.blocks);
+      return proveWithFallback(whole, (units) => tensorBlocks(net.name, importPath, classes, units, tg(g)), options, read);
     },
     near(A, B) {
       const g = nearMatchTensor(net, classes, A, B);
@@ -134,18 +159,37 @@ function tensorPlan(net: Network, file: string, cwd: string, read: ReadFile): Pl
     },
     toJson: (g) => tensorGroupToJson(tg(g)),
     fromJson(raw) {
-      const r = tensorGroupFromJson(raw, classes);
+      const r = tensorGroupFromJson(raw, classes, scalings);
       return "g" in r ? { g: { kind: "tensor", g: r.g } } : r;
     },
-    header: ["class", "units", "permutation", "perm", "moves", "ties"],
-    rows: (g, ties) =>
-      tg(g).classes.map((c, k) => {
+    header: ["class", "units", "permutation", "perm", "scales", "moves", "ties"],
+    rows: (g, ties) => [
+      ...tg(g).classes.map((c, k): Row => {
         const cls: PermClass = classes[k]!;
         const tie = ties.find((t) => t.id === c.id);
         const moves = cls.moves.map((m) => `${m.param}:${m.axis}`);
-        return [c.where, String(c.perm.length), `${movedCount(c.perm)} moved`, preview(c.perm), moves.length > 4 ? `${moves.slice(0, 4).join(", ")}, ... (${moves.length})` : moves.join(", "), tie ? `${tie.units} tied` : "none"];
+        const scales = c.scales ? `${c.action === "flip" ? `${c.scales.filter((x) => x.sign() < 0).length} flipped` : scalesText(c.scales)}` : "-";
+        return [c.where, String(c.perm.length), `${movedCount(c.perm)} moved`, preview(c.perm), scales, moves.length > 4 ? `${moves.slice(0, 4).join(", ")}, ... (${moves.length})` : moves.join(", "), tie ? `${tie.units} tied` : "none"];
       }),
+      ...(tg(g).attention ?? []).flatMap((a) => attentionRows(a, attention.blocks)),
+    ],
   };
+}
+
+/** One row per head (up to 8) of an attention action: which action, and its matrix. */
+function attentionRows(a: AttentionAction, blocks: readonly AttentionBlock[]): Row[] {
+  const b = blocks.find((x) => x.name === a.block)!;
+  const side = (a.kind === "qk" ? b.qk : b.vo)!;
+  const what = a.kind === "qk" ? "W_Q A, W_K A^-T" : "W_V A, A^-1 W_O";
+  const moves = `${side.left.map((m) => `${m.param}:${m.axis}`).join(", ")} by A; ${side.right.map((m) => `${m.param}:${m.axis}`).join(", ")} by A^-T`;
+  const shown = a.matrices.slice(0, 8).map((X, h): Row => [`${a.block} head ${h}`, String(a.dim), isIdentityAction({ ...a, matrices: [X] }) ? "identity" : what, matrixText(X), "-", moves, "-"]);
+  return a.matrices.length > 8 ? [...shown, [`${a.block} heads 8..${a.matrices.length - 1}`, String(a.dim), what, "(--json has every matrix)", "-", moves, "-"]] : shown;
+}
+
+/** "A = [[1, 0], [1/2, 2]]", cut after 4 entries. */
+function matrixText(X: readonly (readonly { toString(): string }[])[]): string {
+  const flat = X.flat().map(String);
+  return flat.length <= 4 ? `A = [${X.map((r) => `[${r.join(", ")}]`).join(", ")}]` : `A = [[${flat.slice(0, 3).join(", ")}, ...], ...] (${X.length}x${X.length})`;
 }
 
 /** The plan for `net` (`file` as the user named it, for the theorem file's import). */

@@ -59,11 +59,35 @@ export interface ClassPerm {
   readonly id: string;
   readonly where: string;
   readonly perm: readonly number[];
+  /**
+   * For a class whose units scale (c > 0) or flip (+-1): unit i of A is multiplied by
+   * `scales[i]` (its producer slices times c, its consumer slices divided by c, as the
+   * checker's `scale`) before it moves.
+   */
+  readonly scales?: readonly Rational[];
+  readonly action?: "scale" | "flip";
 }
 
-/** A group element of a tensor network's permutation group: one permutation per class. */
+/**
+ * A continuous action of one attention operation, per head of A: "qk" multiplies the query
+ * side (W_Q, b_Q along head_dim) by X and the key side by X^-T; "vo" the value side by X
+ * and the output side (W_O's head_dim axis) by X^-T, as `multiply axis a of P by X`.
+ */
+export interface AttentionAction {
+  readonly block: string;
+  readonly kind: "qk" | "vo";
+  readonly dim: number;
+  /** Per head of A, X (dim x dim, rows of exact rationals). */
+  readonly matrices: readonly (readonly (readonly Rational[])[])[];
+}
+
+/**
+ * A group element of a tensor network's symmetry group: one permutation (and scaling) per
+ * class, and the attention actions, applied before the permutations.
+ */
 export interface TensorGroupElement {
   readonly classes: readonly ClassPerm[];
+  readonly attention?: readonly AttentionAction[];
 }
 
 /** Units of a class that could not be told apart (equal colours): matched in index order. */

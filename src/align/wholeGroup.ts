@@ -19,6 +19,9 @@ import type { ReadFile } from "../syntax/load.ts";
 import type { PermClass } from "./classes.ts";
 import { theoremFile, unitAction, type Generator, type TheoremOutcome } from "./theorem.ts";
 import type { GroupElement, TensorGroupElement } from "./types.ts";
+import { Rational } from "../numeric/rational.ts";
+import { slug } from "../symmetries/naming.ts";
+import { isIdentityAction, type AttentionBlock } from "./attention.ts";
 
 /** A generated proof file and the claims it makes. */
 export interface ClaimFile {
@@ -51,32 +54,78 @@ export function mlpWholeGroup(widths: readonly number[], activations: readonly A
   return { path: "neteq-align-theorem.neq", text: lines.join("\n") + "\n", generators };
 }
 
-/** Whole-group claims for a tensor network's g: `forall P: perm(n)` per class it moves. */
-export function tensorWholeGroup(network: string, importPath: string, classes: readonly PermClass[], g: TensorGroupElement): ClaimFile {
+const scaled = (c: { scales?: readonly Rational[] }) => c.scales?.some((x) => !x.eq(Rational.ONE)) ?? false;
+
+/**
+ * Whole-group claims for a tensor network's g, per class it moves or scales:
+ * `forall P: perm(n). N ~ N after permute <class> by P`, with `c: pos(n)` and `scale <class>
+ * by c then` before it where g rescales the class (`s: sign(n)` where its units flip).
+ */
+export function tensorWholeGroup(network: string, importPath: string, classes: readonly PermClass[], g: TensorGroupElement, blocks: readonly AttentionBlock[] = []): ClaimFile {
   const lines = [`import "${importPath}"`];
   const generators: Generator[] = [];
   classes.forEach((c, k) => {
-    if (!moved(g.classes[k]!.perm)) return;
+    const gc = g.classes[k]!;
+    if (scaled(gc)) {
+      const flip = gc.action === "flip";
+      const v = flip ? "s" : "c";
+      lines.push(`theorem group_${c.id}: forall P: perm(${c.size}), ${v}: ${flip ? "sign" : "pos"}(${c.size}). ${network} ~ ${network} after scale ${c.ref} by ${v} then permute ${c.ref} by P`);
+      const what = flip ? `with every sign pattern ({+-1}^${c.size} x S_${c.size})` : `with every positive scaling ((R_>0)^${c.size} x S_${c.size})`;
+      generators.push({ claim: `group_${c.id}`, statement: `every permutation of ${c.where} ${what}`, unit: c.id });
+      return;
+    }
+    if (!moved(gc.perm)) return;
     lines.push(`theorem perm_${c.id}: forall P: perm(${c.size}). ${network} ~ ${network} after permute ${c.ref} by P`);
     generators.push({ claim: `perm_${c.id}`, statement: `every permutation of ${c.where} (S_${c.size})`, unit: c.id });
   });
+  // The attention actions, one matrix shared by every head (the caller checks that it is).
+  for (const a of g.attention ?? []) {
+    if (isIdentityAction(a)) continue;
+    const b = blocks.find((x) => x.name === a.block)!;
+    const side = (a.kind === "qk" ? b.qk : b.vo)!;
+    const steps = [...side.left.map((m) => `multiply axis ${m.axis} of ${network}.${m.param} by M`), ...side.right.map((m) => `multiply axis ${m.axis} of ${network}.${m.param} by transpose(inverse(M))`)];
+    const id = `${a.kind}_${slug(a.block)}`;
+    lines.push(`theorem ${id}: forall M: gl(${a.dim}). ${network} ~ ${network} after ${steps.join(" then ")}`);
+    generators.push({ claim: id, statement: `${a.kind === "qk" ? "W_Q A, W_K A^-T" : "W_V A, A^-1 W_O"} of ${a.block} for every invertible A (GL(${a.dim}), one A in every head)`, unit: id });
+  }
   return { path: "neteq-align-theorem.neq", text: lines.join("\n") + "\n", generators };
 }
 
-/** Building blocks for the classes in `units`: a transposition and the n-cycle (they generate S_n). */
-export function tensorBlocks(network: string, importPath: string, classes: readonly PermClass[], units: ReadonlySet<string>): ClaimFile {
+/**
+ * Building blocks for the classes in `units`: a transposition and the n-cycle (they generate
+ * S_n); where g rescales, scaling every unit by its own symbolic c > 0, or flipping unit 0.
+ */
+export function tensorBlocks(network: string, importPath: string, classes: readonly PermClass[], units: ReadonlySet<string>, g?: TensorGroupElement): ClaimFile {
   const lines = [`import "${importPath}"`];
   const generators: Generator[] = [];
-  for (const c of classes) {
-    if (!units.has(c.id)) continue;
-    lines.push(`theorem swap_${c.id}: ${network} ~ ${network} after permute ${c.ref} by (0 1)`);
-    generators.push({ claim: `swap_${c.id}`, statement: `permute ${c.where} by (0 1)`, unit: c.id });
-    if (c.size >= 3) {
-      lines.push(`theorem cycle_${c.id}: ${network} ~ ${network} after permute ${c.ref} by (${Array.from({ length: c.size }, (_, i) => i).join(" ")})`);
-      generators.push({ claim: `cycle_${c.id}`, statement: `permute ${c.where} by the cycle (0 1 ... ${c.size - 1})`, unit: c.id });
+  classes.forEach((c, k) => {
+    if (!units.has(c.id)) return;
+    const gc = g?.classes[k];
+    const flips = gc !== undefined && scaled(gc) && gc.action === "flip";
+    if (c.size >= 2 && (!gc || moved(gc.perm) || flips)) {
+      lines.push(`theorem swap_${c.id}: ${network} ~ ${network} after permute ${c.ref} by (0 1)`);
+      generators.push({ claim: `swap_${c.id}`, statement: `permute ${c.where} by (0 1)`, unit: c.id });
+      if (c.size >= 3) {
+        lines.push(`theorem cycle_${c.id}: ${network} ~ ${network} after permute ${c.ref} by (${Array.from({ length: c.size }, (_, i) => i).join(" ")})`);
+        generators.push({ claim: `cycle_${c.id}`, statement: `permute ${c.where} by the cycle (0 1 ... ${c.size - 1})`, unit: c.id });
+      }
     }
-  }
+    if (gc && scaled(gc) && !flips) {
+      lines.push(`symmetry scale_${c.id}_by(c[${c.size}] > 0) = scale ${c.ref} by c`, `theorem scale_${c.id}: ${network} ~ ${network} after scale_${c.id}_by`);
+      generators.push({ claim: `scale_${c.id}`, statement: `scale every unit of ${c.where} by its own c > 0`, unit: c.id });
+    }
+    if (flips) {
+      lines.push(`theorem flip_${c.id}: ${network} ~ ${network} after flip ${unitAt(c.ref, 0)}`);
+      generators.push({ claim: `flip_${c.id}`, statement: `flip the sign of unit 0 of ${c.where}`, unit: c.id });
+    }
+  });
   return { path: "neteq-align-blocks.neq", text: lines.join("\n") + "\n", generators };
+}
+
+/** "RC.s0 axis channels" with unit j: "RC.s0[j] axis channels". */
+function unitAt(ref: string, j: number): string {
+  const at = ref.indexOf(" axis ");
+  return at < 0 ? `${ref}[${j}]` : `${ref.slice(0, at)}[${j}]${ref.slice(at)}`;
 }
 
 type Verdicts = (Generator & { readonly verdict: string; readonly ms: number })[];

@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { loadNetwork, loadParams, type Loaded } from "../align/load.ts";
 import { residuals, type Residual } from "../align/near.ts";
+import { outputDifference, type OutputDifference } from "../align/difference.ts";
 import { planFor, type AnyGroup, type Plan, type Theorem, type Unmatched } from "../align/plan.ts";
 import type { ExactCheck, Tie } from "../align/types.ts";
 import { resolveOptions } from "../options.ts";
@@ -97,13 +98,17 @@ export async function alignCommand(args: readonly string[], io: Io): Promise<num
   if ("g" in found && exact && exact.mismatches === 0) {
     const { options } = resolveOptions({ cache: !v["no-cache"], ...(v["cache-dir"] ? { cacheDir: v["cache-dir"] } : {}) }, io.cwd);
     const theorem = await plan.theorem(found.g, options);
-    return report(io, v, plan, { network: net.name, files, g: found.g, ties: found.ties, exact, theorem, near: null, noMatch: null, started, tolerance });
+    return report(io, v, plan, { network: net.name, files, g: found.g, ties: found.ties, exact, theorem, near: null, noMatch: null, started, tolerance, difference: null, notes: [] });
   }
   // No exact g: the nearest one by assignment, reported with its residual (never as exact).
   const floats = [...A.values(), ...B.values()].every((x) => x.floats);
   const near = floats ? plan.near(A, B) : null;
-  const nearReport = near && near.gA.size ? { g: near.g, residuals: residuals(near.gA, B) } : null;
-  return report(io, v, plan, { network: net.name, files, g: "g" in found ? found.g : null, ties: "g" in found ? found.ties : [], exact, theorem: null, near: nearReport, noMatch: "noMatch" in found ? found.noMatch : null, started, tolerance });
+  // Where B and the nearest g A differ, entry by entry (exactly), to locate the difference;
+  // only for permutations (an MLP's nearest scales are float estimates: every entry would differ).
+  const nearReport = near && near.gA.size ? { g: near.g, residuals: residuals(near.gA, B), check: near.g.kind === "tensor" ? plan.verify(near.g, A, B) : null } : null;
+  // Evidence of how differently A and B compute (float64 evaluations, not a proof).
+  const difference = outputDifference(net, A, B, exact?.first ?? nearReport?.check?.first ?? []);
+  return report(io, v, plan, { network: net.name, files, g: "g" in found ? found.g : null, ties: "g" in found ? found.ties : [], exact, theorem: null, near: nearReport, noMatch: "noMatch" in found ? found.noMatch : null, started, tolerance, difference, notes: "g" in found ? (found.notes ?? []) : [] });
 }
 
 /** Everything one alignment found, for the text and JSON reports. */
@@ -114,10 +119,12 @@ interface Outcome {
   readonly ties: readonly Tie[];
   readonly exact: ExactCheck | null;
   readonly theorem: Theorem | null;
-  readonly near: { readonly g: AnyGroup; readonly residuals: readonly Residual[] } | null;
+  readonly near: { readonly g: AnyGroup; readonly residuals: readonly Residual[]; readonly check: ExactCheck | null } | null;
   readonly noMatch: Unmatched | null;
   readonly started: number;
   readonly tolerance: number;
+  readonly difference: OutputDifference | { readonly skipped: string } | null;
+  readonly notes: readonly string[];
 }
 
 /** The verdict: only an exact image with a proved theorem is "functionally identical". */
@@ -136,8 +143,8 @@ function report(io: Io, v: { json?: boolean }, plan: Plan, o: Outcome): number {
   const { verdict, code } = verdictOf(o);
   const ms = Date.now() - o.started;
   if (v.json) {
-    const near = o.near && { g: plan.toJson(o.near.g), residuals: o.near.residuals, maxUlps: Math.max(0, ...o.near.residuals.map((r) => r.maxUlps)), tolerance: o.tolerance };
-    io.stdout(JSON.stringify({ network: o.network, files: o.files, verdict, g: o.g && plan.toJson(o.g), ties: o.ties, exact: o.exact && jsonExact(o.exact), theorem: o.theorem && jsonTheorem(o.theorem), near, noMatch: o.noMatch, ms }, null, 2) + "\n");
+    const near = o.near && { g: plan.toJson(o.near.g), residuals: o.near.residuals, check: o.near.check && jsonExact(o.near.check), maxUlps: Math.max(0, ...o.near.residuals.map((r) => r.maxUlps)), tolerance: o.tolerance };
+    io.stdout(JSON.stringify({ network: o.network, files: o.files, verdict, g: o.g && plan.toJson(o.g), ties: o.ties, exact: o.exact && jsonExact(o.exact), theorem: o.theorem && jsonTheorem(o.theorem), near, noMatch: o.noMatch, notes: o.notes, outputDifference: o.difference && jsonDifference(o.difference), ms }, null, 2) + "\n");
     return code;
   }
   const shown = o.g ?? o.near?.g ?? null;
@@ -152,6 +159,7 @@ function report(io: Io, v: { json?: boolean }, plan: Plan, o: Outcome): number {
     io.stdout(code === 0 ? `verdict: functionally identical for all inputs (B = g A exactly, and g is a product of symmetries proved for all parameters and inputs) · ${ms} ms\n` : "verdict: exact image, but the symmetry theorem is not proved: no certificate\n");
     return code;
   }
+  for (const n of o.notes) io.stdout(`note: ${n}\n`);
   if (o.noMatch) io.stdout(`no exact g: ${o.noMatch.where}, unit ${o.noMatch.unit}: ${o.noMatch.reason}\n`);
   if (o.exact && o.exact.mismatches > 0) {
     io.stdout(`B differs from g A in ${o.exact.mismatches} of ${o.exact.entries} entries, first:\n`);
@@ -160,7 +168,12 @@ function report(io: Io, v: { json?: boolean }, plan: Plan, o: Outcome): number {
   if (o.near) {
     io.stdout(`nearest g by assignment on distances: residual per tensor (|B - g A| in ulps of B's type)\n`);
     io.stdout(table([["tensor", "dtype", "max ulps", "max |diff|", "entries differing"], ...o.near.residuals.map((r) => [r.tensor, r.dtype, ulpsText(r.maxUlps), r.maxAbs.toPrecision(3), `${r.differing} of ${r.entries}`])]) + "\n");
+    if (!o.exact && o.near.check && o.near.check.mismatches > 0) {
+      io.stdout(`B differs from the nearest g A in ${o.near.check.mismatches} of ${o.near.check.entries} entries (exact rationals), first:\n`);
+      for (const x of o.near.check.first.slice(0, 5)) io.stdout(`  ${x.tensor}[${x.index.join(", ")}]: g A has ${x.expected}, B has ${x.found}\n`);
+    }
   }
+  if (o.difference) io.stdout(differenceText(o.difference));
   const why = verdict.startsWith("image up to")
     ? `B = g A only after rounding; nothing is certified. --ulps ${o.tolerance} is the tolerance`
     : verdict.startsWith("undecided")
@@ -170,6 +183,13 @@ function report(io: Io, v: { json?: boolean }, plan: Plan, o: Outcome): number {
   return code;
 }
 
+const NOT_A_PROOF = "float64 evaluation: evidence of a difference, not a proof";
+const jsonDifference = (d: OutputDifference | { readonly skipped: string }) => ("skipped" in d ? { kind: NOT_A_PROOF, skipped: d.skipped } : { kind: NOT_A_PROOF, ...d });
+const vectorText = (x: readonly number[]) => (x.length <= 8 ? `[${x.map((v) => v.toPrecision(4)).join(", ")}]` : `[${x.slice(0, 6).map((v) => v.toPrecision(4)).join(", ")}, ... (${x.length} entries; --json has all)]`);
+function differenceText(d: OutputDifference | { readonly skipped: string }): string {
+  if ("skipped" in d) return `output difference: not evaluated (${d.skipped})\n`;
+  return `largest output difference found (${NOT_A_PROOF}): |f_A - f_B| = ${d.largest.toPrecision(4)} at output entry ${d.output} (A gives ${d.a.toPrecision(6)}, B ${d.b.toPrecision(6)}), on the ${d.how} ${vectorText(d.input)}; ${d.evaluations} inputs, each network evaluated once per input\n`;
+}
 const jsonExact = (e: ExactCheck) => ({ entries: e.entries, mismatches: e.mismatches, first: e.first.map((x) => ({ tensor: x.tensor, index: x.index, expected: x.expected.toString(), found: x.found.toString() })) });
 const jsonTheorem = (t: Theorem) => ("identity" in t ? { proved: true, generators: [], note: "g is the identity" } : "problem" in t ? { proved: false, problem: t.problem } : { proved: t.proved, generators: t.generators, file: t.text });
 

@@ -77,7 +77,10 @@ function rounded(g: GroupElement, A: Map<string, Float64Array>): Map<string, Flo
 }
 
 describe("near-images", () => {
-  it("MLP: a float32-rounded rescaled image is recovered with a residual of at most 1 ulp", () => {
+  // B rounds the exact rescaled values once and g A (from the estimated scales) once again:
+  // two half-ulp roundings plus the estimate's own float error can reach 2 ulps (seed 807777,
+  // widths [3, 2, 4, 4] did), so the bound is 2 ulps and the scales must be within 1e-6.
+  it("MLP: a float32-rounded rescaled image is recovered with a residual of at most 2 ulps", () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 2, max: 7 }), { minLength: 3, maxLength: 4 }), fc.integer({ min: 1, max: 1e6 }), (widths, seed) => {
         const rng = new Rng(seed);
@@ -86,8 +89,9 @@ describe("near-images", () => {
         const B = exactValues(rounded(g, A));
         const found = nearMatchMlp(widths, widths.slice(1, -1).map(() => "scale"), exactValues(A), B);
         const permsOk = found.layers.every((m, l) => m.perm.every((p, i) => p === g.layers[l]!.perm[i]));
+        const scalesOk = found.layers.every((m, l) => m.scales.every((c, i) => Math.abs(c.toNumber() / g.layers[l]!.scales[i]!.toNumber() - 1) < 1e-6));
         const res = residuals(rounded(found, A), B);
-        return permsOk && res.every((r) => r.maxUlps <= 1);
+        return permsOk && scalesOk && res.every((r) => r.maxUlps <= 2);
       }),
       { numRuns: 40 },
     );

@@ -1,0 +1,198 @@
+/**
+ * The exact part of the attention actions (attention.ts): per head, the matrix solved from
+ * d_head independent rows of the query (value) side by fraction-free Gauss-Jordan elimination
+ * over the integers, and every entry of the four sides checked by integer
+ * cross-multiplication, with the work bounded before it starts.
+ */
+import { Rational } from "../numeric/rational.ts";
+import type { Network } from "../elaborate/types.ts";
+import { fiberFactor, fibers, type AttentionBlock, type AxisFactors, type Fiber } from "./attention.ts";
+import type { ParamAxis } from "./classes.ts";
+import type { ExactValues } from "./exact.ts";
+import type { ParamValues } from "./matchMlp.ts";
+import type { AttentionAction, Mismatch } from "./types.ts";
+
+/**
+ * Most work allowed per action: heads x d_head^3 big-integer steps to solve (8 heads of
+ * d_head 64: about 15 s), and fibers x d_head^2 multiplications to check (8 heads of d_head
+ * 64 at d_model 512: about 4 s per action). Above either, the action is not attempted.
+ */
+export const MAX_SOLVE_WORK = 2_200_000;
+export const MAX_CHECK_WORK = 40_000_000;
+
+/** Approximate rows (m x K) of the left side of one head, from A's fibers. */
+function approxRows(A: ParamValues, fs: readonly Fiber[], dim: number): number[][] {
+  return fs.map((f) => Array.from({ length: dim }, (_, j) => A.get(f.param)!.t.values[f.a + j * f.stride]!));
+}
+
+/** One fiber's entries as integers over a common denominator: v = ints / den. */
+function fiberInts(V: ExactValues, at: number, stride: number, dim: number, c: Rational | null): { ints: bigint[]; den: bigint; fr: [bigint, bigint][] } {
+  const fr = Array.from({ length: dim }, (_, j): [bigint, bigint] => {
+    const [n, d] = V.fraction(at + j * stride);
+    return c ? [n * c.num, d * c.den] : [n, d];
+  });
+  let den = 1n;
+  for (const [, d] of fr) den = lcm(den, d);
+  return { ints: fr.map(([n, d]) => n * (den / d)), den, fr };
+}
+
+const gcd = (a: bigint, b: bigint): bigint => {
+  a = a < 0n ? -a : a;
+  b = b < 0n ? -b : b;
+  while (b) [a, b] = [b, a % b];
+  return a;
+};
+const lcm = (a: bigint, b: bigint) => (a / gcd(a, b)) * b;
+
+/** K rows of `m` (approximately) linearly independent, by float elimination with partial pivoting; null when rank < K. */
+function independentRows(m: readonly (readonly number[])[], dim: number): number[] | null {
+  const rows = m.map((r) => Float64Array.from(r));
+  const scale = Math.max(1e-300, ...m.flat().map(Math.abs));
+  const chosen: number[] = [];
+  const used = new Set<number>();
+  for (let c = 0; c < dim; c++) {
+    let best = -1;
+    for (let i = 0; i < rows.length; i++) if (!used.has(i) && (best < 0 || Math.abs(rows[i]![c]!) > Math.abs(rows[best]![c]!))) best = i;
+    if (best < 0 || Math.abs(rows[best]![c]!) <= 1e-12 * scale) return null;
+    used.add(best);
+    chosen.push(best);
+    for (let i = 0; i < rows.length; i++) {
+      if (used.has(i)) continue;
+      const f = rows[i]![c]! / rows[best]![c]!;
+      for (let j = c; j < dim; j++) rows[i]![j]! -= f * rows[best]![j]!;
+    }
+  }
+  return chosen;
+}
+
+/**
+ * X with S X = T exactly (S invertible, K x K), or null when S is singular: each row is
+ * scaled to integers, then fraction-free Gauss-Jordan elimination (every division exact, the
+ * diagonal ends as det S), so no rational is normalised until the answer.
+ */
+export function solveExact(S: readonly (readonly [bigint, bigint][])[], T: readonly (readonly [bigint, bigint][])[]): Rational[][] | null {
+  const n = S.length;
+  const m = S.map((r, i) => {
+    const row = [...r, ...T[i]!];
+    let den = 1n;
+    for (const [, d] of row) den = lcm(den, d);
+    return row.map(([x, d]) => x * (den / d));
+  });
+  let prev = 1n;
+  for (let k = 0; k < n; k++) {
+    const p = m.findIndex((r, i) => i >= k && r[k] !== 0n);
+    if (p < 0) return null;
+    [m[k], m[p]] = [m[p]!, m[k]!];
+    const pivot = m[k]!;
+    const akk = pivot[k]!;
+    for (let i = 0; i < n; i++) {
+      if (i === k) continue;
+      const row = m[i]!;
+      const aik = row[k]!;
+      for (let j = 0; j < row.length; j++) if (j !== k) row[j] = (akk * row[j]! - aik * pivot[j]!) / prev;
+      row[k] = 0n;
+    }
+    // The rows above keep the previous pivot's scale: bring them to this one.
+    prev = akk;
+  }
+  return m.map((r, i) => r.slice(n).map((x) => Rational.of(x, r[i]!)));
+}
+
+/**
+ * Per block side, A for every head (of A), solved exactly; or why not. `perms`: per
+ * parameter, the permutation of each axis (the heads permutation included).
+ */
+export function solveActions(net: Network, blocks: readonly AttentionBlock[], A: ParamValues, B: ParamValues, perms: ReadonlyMap<string, readonly (readonly number[] | null)[]>, factors?: ReadonlyMap<string, AxisFactors>): { actions: AttentionAction[] } | { problem: string } {
+  const actions: AttentionAction[] = [];
+  for (const block of blocks) {
+    for (const [kind, side] of [["qk", block.qk], ["vo", block.vo]] as const) {
+      if (!side) continue;
+      const K = block.dim;
+      const rows = side.left.reduce((n, p) => n + net.params.find((x) => x.name === p.param)!.shape.reduce((x, y) => x * y, 1) / K, 0);
+      const [solve, check] = [block.heads * K ** 3, 2 * rows * K * K];
+      const what = kind === "qk" ? "W_Q A, W_K A^-T" : "W_V A, A^-1 W_O";
+      if (solve > MAX_SOLVE_WORK) return { problem: `${block.name}: solving ${what} exactly takes about ${solve.toExponential(1)} big-integer steps (${block.heads} head${block.heads === 1 ? "" : "s"} of d_head ${K}), above the bound of ${MAX_SOLVE_WORK.toExponential(1)}; not attempted (too slow in exact rationals)` };
+      if (check > MAX_CHECK_WORK) return { problem: `${block.name}: checking ${what} exactly takes about ${check.toExponential(1)} big-integer multiplications (d_head ${K}, ${rows} fibers), above the bound of ${MAX_CHECK_WORK.toExponential(1)}; not attempted (too slow in exact rationals)` };
+      const all = side.left.flatMap((p) => fibers(net, p, block.headAxis.get(p.param), perms.get(p.param)!));
+      const matrices: Rational[][][] = [];
+      for (let h = 0; h < block.heads; h++) {
+        const fs = all.filter((f) => f.head === h);
+        const pick = independentRows(approxRows(A, fs, K), K);
+        const row = (V: ParamValues, f: Fiber, at: number) => Array.from({ length: K }, (_, j) => V.get(f.param)!.fraction(at + j * f.stride));
+        // g's scalings of the fiber's other indices multiply A's row: v_B = (v_A c) X.
+        const scaledRow = (f: Fiber) => {
+          const c = fiberFactor(factors?.get(f.param), f, side.left.find((x) => x.param === f.param)!.axis);
+          return row(A, f, f.a).map(([n, d]): [bigint, bigint] => (c ? [n * c.num, d * c.den] : [n, d]));
+        };
+        const X = pick && solveExact(pick.map((i) => scaledRow(fs[i]!)), pick.map((i) => row(B, fs[i]!, fs[i]!.b)));
+        const what = kind === "qk" ? "W_Q (with b_Q)" : "W_V (with b_V)";
+        if (!X) return { problem: `${block.name}: ${what} of head ${h} has rank below d_head = ${K} (its rows do not span), so the matrix A of head ${h} is not determined by it; rank-deficient heads are not matched` };
+        matrices.push(X);
+      }
+      actions.push({ block: block.name, kind, dim: K, matrices });
+    }
+  }
+  return { actions };
+}
+
+/**
+ * Check every entry of one moved parameter exactly: v_B = v_A X (left side) or v_B X^T = v_A
+ * (right side, X^-T without an inverse), fiber by fiber with X of the fiber's head in A.
+ */
+export function verifyAttentionParam(net: Network, A: ParamValues, B: ParamValues, m: { block: AttentionBlock; action: AttentionAction; p: ParamAxis; left: boolean }, perms: readonly (readonly number[] | null)[], note: (x: Mismatch) => void, factors?: AxisFactors): number {
+  const K = m.action.dim;
+  const shape = net.params.find((x) => x.name === m.p.param)!.shape;
+  const [va, vb] = [A.get(m.p.param)!, B.get(m.p.param)!];
+  // Per head, X = Y / den with Y integer.
+  const ints = m.action.matrices.map((X) => {
+    let den = 1n;
+    for (const r of X) for (const x of r) den = lcm(den, x.den);
+    return { Y: X.map((r) => r.map((x) => x.num * (den / x.den))), den };
+  });
+  let entries = 0;
+  for (const f of fibers(net, m.p, m.block.headAxis.get(m.p.param), perms)) {
+    const { Y, den } = ints[f.head]!;
+    // g's scalings of the fiber's other indices: B's fiber is (v_A c) X, so A's entries are taken times c.
+    const c = fiberFactor(factors, f, m.p.axis);
+    const a = fiberInts(va, f.a, f.stride, K, c);
+    const b = fiberInts(vb, f.b, f.stride, K, null);
+    for (let k = 0; k < K; k++) {
+      entries++;
+      // left: (v_A X)[k] = sum_j a_j Y[j][k] / (La den) against b_k; right: (v_B X^T)[k] = sum_j b_j Y[k][j] / (Lb den) against a_k.
+      let s = 0n;
+      for (let j = 0; j < K; j++) s += m.left ? a.ints[j]! * Y[j]![k]! : b.ints[j]! * Y[k]![j]!;
+      const [n, d] = m.left ? b.fr[k]! : a.fr[k]!;
+      const ok = n * (m.left ? a.den : b.den) * den === s * d;
+      if (ok) continue;
+      // What B should hold there: (v_A X)[k], or (v_A X^-T)[k] = sum_j a_j X^-1[k][j].
+      const expected = m.left ? Rational.of(s, a.den * den) : rightExpected(m.action, f.head, a.fr, k);
+      note({ tensor: m.p.param, index: unflat(f.b + k * f.stride, shape), expected, found: vb.rational(f.b + k * f.stride) });
+    }
+  }
+  return entries;
+}
+
+const inverses = new WeakMap<AttentionAction, Map<number, Rational[][] | null>>();
+
+/** (v_A X^-T)[k] for head h (X^-1 solved once per head, only for a mismatch). */
+function rightExpected(action: AttentionAction, h: number, a: readonly [bigint, bigint][], k: number): Rational {
+  const cache = inverses.get(action) ?? new Map<number, Rational[][] | null>();
+  inverses.set(action, cache);
+  if (!cache.has(h)) {
+    const X = action.matrices[h]!;
+    const I = X.map((_, i) => X.map((_, j): [bigint, bigint] => [i === j ? 1n : 0n, 1n]));
+    cache.set(h, solveExact(X.map((r) => r.map((x): [bigint, bigint] => [x.num, x.den])), I));
+  }
+  const inv = cache.get(h)!;
+  return inv ? a.reduce((acc, [n, d], j) => acc.add(Rational.of(n, d).mul(inv[k]![j]!)), Rational.ZERO) : Rational.ZERO;
+}
+
+const unflat = (flat: number, shape: readonly number[]) => {
+  const out = new Array<number>(shape.length);
+  for (let b = shape.length - 1; b >= 0; b--) {
+    out[b] = flat % shape[b]!;
+    flat = Math.floor(flat / shape[b]!);
+  }
+  return out;
+};
+
