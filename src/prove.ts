@@ -106,6 +106,7 @@ export async function prove(claim: Claim, session: Session): Promise<ClaimOutcom
     symbolicReason = s.verdict.kind === "unknown" ? s.verdict.reason : "";
   }
   const params = claim.lhs.params.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
+  if ((choice === "auto" || choice === "compositional") && params >= WARM_SOLVER_PARAMS) warmSolver(session);
   if (session.options.falsify && params > FALSIFY_MAX_PARAMS) notes.push(`the numeric falsifier was not run: ${params} parameter entries (more than ${FALSIFY_MAX_PARAMS})`);
   else if (session.options.falsify) {
     const found = budget.run(() => falsify(model, session.rng("falsify"), admitted, overdue));
@@ -284,6 +285,19 @@ async function discharge(ob: Obligation, ctx: Ctx, values: boolean): Promise<{ v
   if (verdict.kind === "proved") cache.put(hash, { core: verdict.core.map((n) => ob.tracked.findIndex((t) => t.name === n)).filter((i) => i >= 0) });
   session.onDischarged?.(ob, verdict, hash);
   return { verdict, cached: false, hash };
+}
+
+/**
+ * From this many parameters on, a solver worker is started before the falsifier and the
+ * compositional obligations: preparing them takes longer than a worker takes to start
+ * (WebAssembly and Z3's first query, about a second), so its start overlaps them instead
+ * of following them. Smaller claims start one only when they first need it.
+ */
+export const WARM_SOLVER_PARAMS = 100_000;
+
+/** Start a solver worker now, unless one has started (it only warms up; answers nothing). */
+function warmSolver(session: Session): void {
+  if (!session.pool.started()) void session.pool.version();
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Activation, Scalar } from "../elaborate/types.ts";
 import { evalFormula, evalTerm, type ActFn } from "../numeric/evaluate.ts";
 import { entries, evaluationCost } from "../elaborate/interpret.ts";
 import { evaluateFloat } from "../numeric/evaluateFloat.ts";
-import { transformed } from "./transformed.ts";
+import { paramChanges, transformed, type ChangeAt } from "./transformed.ts";
 import type { UnitAlgebra } from "./signature.ts";
 import { exact, float64 } from "../numeric/field.ts";
 import { Rational } from "../numeric/rational.ts";
@@ -119,20 +119,92 @@ function rhsParams(model: ClaimModel, lhs: ReadonlyMap<string, Float64Array>, va
     },
   };
   const get = transformed(model.claim, alg) ?? ((name: string, flat: number) => evalTerm(model.rhs.get(name, flat), float64, value, act));
+  const lists = paramChanges(model.claim);
   const shapes = new Map(model.claim.rhs.params.map((p) => [p.name, p.shape]));
   const done = new Map<string, Float64Array>();
   return (name) => {
     let a = done.get(name);
     if (!a) {
-      a = new Float64Array(entries(shapes.get(name)!));
-      for (let i = 0; i < a.length; i++) {
-        if ((i & 4095) === 4095) halt();
-        a[i] = get(name, i);
+      const list = lists ? (lists.get(name) ?? []) : null;
+      if (list && list.every((c) => c.change.k !== "correct")) a = wholeArray(lhs.get(name)!, list, (t) => alg.term(t), halt);
+      else {
+        a = new Float64Array(entries(shapes.get(name)!));
+        for (let i = 0; i < a.length; i++) {
+          if ((i & 4095) === 4095) halt();
+          a[i] = get(name, i);
+        }
       }
       done.set(name, a);
     }
     return a;
   };
+}
+
+/**
+ * A transformed parameter computed change by change on whole arrays: the value `transformed`
+ * gives entry by entry (its run applies the last change outermost), with the same float
+ * operations in the same order (f * x for a producer, x / f for a consumer, -x for a flip).
+ * Entry i has coordinate x = floor(i / stride) % size on a change's axis, so the array is
+ * walked as blocks: `outer` runs of `size` rows of `stride` entries.
+ */
+export function wholeArray(source: Float64Array, list: readonly ChangeAt[], term: (t: Term) => number, halt: () => void): Float64Array {
+  let a = source.slice();
+  for (const { change, along } of list) {
+    halt();
+    const b = new Float64Array(a.length);
+    if (change.k === "correct") throw new Error("a bias correction is computed entry by entry");
+    if (change.k === "permute") {
+      if (new Set(change.moves.map((m) => m.axis)).size !== change.moves.length) {
+        // Two moves of one axis: the entry-by-entry formula of transformed.ts.
+        for (let i = 0; i < a.length; i++) {
+          let j = i;
+          for (let k = 0; k < change.moves.length; k++) {
+            const x = Math.floor(i / along[k]!.stride) % along[k]!.size;
+            j += (change.moves[k]!.inv[x]! - x) * along[k]!.stride;
+          }
+          b[i] = a[j]!;
+        }
+        a = b;
+        continue;
+      }
+      // Moves of distinct axes commute: one axis at a time, rows copied whole.
+      let from = a;
+      for (let k = 0; k < change.moves.length; k++) {
+        const { stride, size } = along[k]!;
+        const inv = change.moves[k]!.inv;
+        const to = new Float64Array(a.length);
+        for (let base = 0; base < a.length; base += stride * size) {
+          for (let x = 0; x < size; x++) to.set(from.subarray(base + inv[x]! * stride, base + inv[x]! * stride + stride), base + x * stride);
+        }
+        from = to;
+      }
+      a = from;
+      continue;
+    }
+    const { stride, size } = along[0]!;
+    for (let base = 0; base < a.length; base += stride * size) {
+      for (let x = 0; x < size; x++) {
+        const lo = base + x * stride;
+        const hi = lo + stride;
+        if (change.k === "flip") {
+          if (change.flipped.has(x)) for (let i = lo; i < hi; i++) b[i] = -a[i]!;
+          else b.set(a.subarray(lo, hi), lo);
+          continue;
+        }
+        const f = change.factor[x];
+        if (!f) b.set(a.subarray(lo, hi), lo);
+        else if (change.producer) {
+          const v = term(f);
+          for (let i = lo; i < hi; i++) b[i] = v * a[i]!;
+        } else {
+          const v = term(f);
+          for (let i = lo; i < hi; i++) b[i] = a[i]! / v;
+        }
+      }
+    }
+    a = b;
+  }
+  return a;
 }
 
 interface FloatDraw {
