@@ -120,8 +120,8 @@ export function compositional(
   const terms: UnitAlgebra<Term> = { ...termAlgebra, term: (t) => t, param: (name, flat) => model.lhs.get(name, flat), standIn: (name, idx) => freeSym(standInName(name, idx)) };
   // Signatures read the transformed parameters without building them when the steps allow
   // (transformed.ts); obligations are always built from the claim's own terms.
-  const recorded = transformed(claim, signature);
   const changes = paramChanges(claim);
+  const recorded = transformed(claim, signature, changes);
   const slicer = group && changes ? (grouping.slices === undefined ? (grouping.signature ? null : (x: SliceSetting) => new SliceKey(x)) : grouping.slices) : null;
   const renamable = renamableScalars(claim);
   const lhsParams = new Set(claim.lhs.params.map((p) => p.name));
@@ -288,7 +288,6 @@ export function compositional(
             corr,
             changes,
             renamable,
-            inputShape: claim.lhs.input.shape,
             params: lhsParams,
           })
         : null;

@@ -118,8 +118,8 @@ function rhsParams(model: ClaimModel, lhs: ReadonlyMap<string, Float64Array>, va
       throw new Error("no stand-ins in parameters");
     },
   };
-  const get = transformed(model.claim, alg) ?? ((name: string, flat: number) => evalTerm(model.rhs.get(name, flat), float64, value, act));
   const lists = paramChanges(model.claim);
+  const get = transformed(model.claim, alg, lists) ?? ((name: string, flat: number) => evalTerm(model.rhs.get(name, flat), float64, value, act));
   const shapes = new Map(model.claim.rhs.params.map((p) => [p.name, p.shape]));
   const done = new Map<string, Float64Array>();
   return (name) => {

@@ -44,10 +44,9 @@
  */
 import type { Affine, IExpr } from "../elaborate/types.ts";
 import { affineText } from "../elaborate/iexpr.ts";
-import type { Rational } from "../numeric/rational.ts";
 import type { Correspondences, NodeCorrespondence } from "../semantics/correspondence.ts";
 import type { Shapes } from "../semantics/generic.ts";
-import type { Term } from "../semantics/types.ts";
+import type { Sym, Term } from "../semantics/types.ts";
 import type { ChangeAt } from "./transformed.ts";
 
 /** One side's definition as the unit program evaluates it. */
@@ -71,48 +70,66 @@ export interface SliceSetting {
   /** The transformed parameters' changes (transformed.ts). */
   readonly changes: ReadonlyMap<string, readonly ChangeAt[]>;
   readonly renamable: ReadonlySet<string>;
-  readonly inputShape: readonly number[];
   /** Parameters of the left network (their entries are leaves). */
   readonly params: ReadonlySet<string>;
 }
 
-/** Raised inside the walk when the unit is not covered: it keeps its full record. */
+/** Raised while compiling when the tensor is not covered: its units keep their full records. */
 class Uncovered extends Error {}
 
-const U = 1;
-const I = 2;
+export const U = 1;
+export const I = 2;
 
-type Level = { readonly l: typeof U; readonly v: number } | { readonly l: typeof I };
-/** An index's level and, at U, its value: a number, or a positional pattern and offset. */
-type Index = { readonly l: typeof U; readonly at: number | null; readonly text: string } | { readonly l: typeof I; readonly at: number | null };
+/** A compiled index: at U, its value from the unit's values (a number, or a positional pattern and offset). */
+type Index = { readonly l: typeof U; readonly num: ((u: readonly number[]) => number) | null; readonly text: (u: readonly number[]) => string } | { readonly l: typeof I; readonly numeric: boolean };
 
-/** The key of a unit: see above. Subclasses in tests break the rule on purpose (negative controls). */
+/** A step of a unit's key; false when the unit is not covered. */
+type Op = (u: readonly number[]) => boolean;
+
+/** A precomputed term's serialisation: tokens, with its scalar entries (renumbered per unit) at marked places. */
+interface TermCode {
+  readonly tokens: readonly number[];
+  readonly scalars: readonly Sym[];
+  readonly ok: boolean;
+}
+
+/** Leaf objects' numbers are spaced so that an object's entries never meet another's. */
+const SPACE = 2 ** 36;
+/** The token that stands for the next scalar entry of a term. */
+const SCALAR = -3;
+
+/** The keys of one tensor's units: see above. Subclasses in tests break the rule on purpose (negative controls). */
 export class SliceKey {
   private buf: number[] = [];
-  private readonly slices = new Map<string, number>();
+  private readonly slices = new Map<number | string, number>();
+  /** The level of every object's slot that the program reads (fixed by the program). */
   private readonly levels = new Map<string, number>();
   private readonly names = new Map<string, number>();
-  private readonly scalarsOf = new WeakMap<object, string[]>();
-  private env = new Map<string, Level>();
+  private readonly objects = new Map<string, number>();
+  private readonly codes = new WeakMap<Term, TermCode>();
+  private readonly scalarNums = new Map<string, number>();
+  private readonly rhsOps: Op[] | null = null;
+  private readonly lhsOps: Op[] | null = null;
 
-  constructor(private readonly s: SliceSetting) {}
+  constructor(private readonly s: SliceSetting) {
+    try {
+      this.rhsOps = this.compile(s.rhs);
+      this.lhsOps = this.compile(s.lhs);
+    } catch (e) {
+      if (!(e instanceof Uncovered)) throw e;
+      this.rhsOps = this.lhsOps = null;
+    }
+  }
 
   /** The key of the unit at `coords` (source `srcCoords`, correspondence unit `cu`), or null when not covered. */
   key(coords: readonly number[], srcCoords: readonly number[], cu: number): Int32Array | null {
+    if (!this.rhsOps || !this.lhsOps) return null;
     this.buf = [];
     this.slices.clear();
-    this.levels.clear();
-    try {
-      const { rhs, lhs, c } = this.s;
-      this.part(rhs, coords);
-      this.term(c.factor[cu]!);
-      this.term(c.shift[cu]!);
-      this.part(lhs, srcCoords);
-      return Int32Array.from(this.buf);
-    } catch (e) {
-      if (e instanceof Uncovered) return null;
-      throw e;
-    }
+    for (const op of this.rhsOps) if (!op(coords)) return null;
+    if (!this.term(this.s.c.factor[cu]!) || !this.term(this.s.c.shift[cu]!)) return null;
+    for (const op of this.lhsOps) if (!op(srcCoords)) return null;
+    return Int32Array.from(this.buf);
   }
 
   protected put(x: number): void {
@@ -125,245 +142,342 @@ export class SliceKey {
     return id;
   }
 
-  /** Slot `slot` of `object` is read at `level`; a slot read at both levels is not covered. */
-  protected level(object: string, slot: number, level: number): void {
+  /** The number of a leaf object (a parameter, the input, a tensor's stand-ins, a scalar). */
+  private object(name: string): number {
+    let id = this.objects.get(name);
+    if (id === undefined) this.objects.set(name, (id = this.objects.size));
+    return id;
+  }
+
+  /** Slot `slot` of `object` is read at `level`; false when it is also read at the other level. */
+  protected level(object: string, slot: number, level: number): boolean {
     const k = `${object}#${slot}`;
     const was = this.levels.get(k);
     if (was === undefined) this.levels.set(k, level);
-    else if (was !== level) throw new Uncovered();
+    return was === undefined || was === level;
   }
 
-  /** A leaf read of `object` whose U slots have `values` (I slots: undefined). */
-  protected slice(object: string, values: readonly (string | number | undefined)[]): void {
-    values.forEach((v, a) => this.level(object, a, v === undefined ? I : U));
-    const k = `${object}|${values.map((v) => (v === undefined ? "" : String(v))).join(",")}`;
-    let n = this.slices.get(k);
-    if (n === undefined) this.slices.set(k, (n = this.slices.size));
+  /** Mark every slot of a read (U or I); a slot read at both levels leaves the tensor uncovered. */
+  private mark(object: string, levels: readonly number[]): void {
+    levels.forEach((l, a) => {
+      if (!this.level(object, a, l)) throw new Uncovered();
+    });
+  }
+
+  /** The slice `key` (an object and the values of its U slots), numbered by first occurrence. */
+  protected slice(key: number | string): void {
+    let n = this.slices.get(key);
+    if (n === undefined) this.slices.set(key, (n = this.slices.size));
     this.put(n);
   }
 
-  private part(p: SlicePart, values: readonly number[]): void {
-    this.env = new Map<string, Level>(p.vars.map((v, i) => [v, { l: U, v: values[i]! }]));
-    this.expr(p.expr, p);
+  private compile(p: SlicePart): Op[] {
+    const ops: Op[] = [];
+    const slots = new Map(p.vars.map((v, i) => [v, i]));
+    const summed = new Set<string>();
+    const walk = (e: IExpr): void => {
+      switch (e.k) {
+        case "const":
+          return;
+        case "read":
+          ops.push(this.read(e, p, slots, summed));
+          return;
+        case "add":
+        case "mul":
+          e.args.forEach(walk);
+          return;
+        case "neg":
+        case "act":
+          return walk(e.a);
+        case "div":
+          walk(e.a);
+          return walk(e.b);
+        case "sum":
+        case "max": {
+          // A summed variable shadows a unit variable of the same name.
+          const shadowed = slots.get(e.v);
+          const had = summed.has(e.v);
+          slots.delete(e.v);
+          summed.add(e.v);
+          walk(e.body);
+          if (!had) summed.delete(e.v);
+          if (shadowed !== undefined) slots.set(e.v, shadowed);
+          return;
+        }
+        case "guard": {
+          // A guard over summed variables and constants only decides the same for all units.
+          const free = (a: Affine) => a.terms.every((t) => summed.has(t.v));
+          if (!free(e.lhs) || !free(e.rhs)) throw new Uncovered();
+          return walk(e.body);
+        }
+      }
+    };
+    walk(p.expr);
+    return ops;
   }
 
-  private expr(e: IExpr, p: SlicePart): void {
-    switch (e.k) {
-      case "const":
-        return;
-      case "read":
-        return this.read(e, p);
-      case "add":
-      case "mul":
-        for (const a of e.args) this.expr(a, p);
-        return;
-      case "neg":
-      case "act":
-        return this.expr(e.a, p);
-      case "div":
-        this.expr(e.a, p);
-        return this.expr(e.b, p);
-      case "sum":
-      case "max": {
-        const outer = this.env.get(e.v);
-        this.env.set(e.v, { l: I });
-        this.expr(e.body, p);
-        if (outer) this.env.set(e.v, outer);
-        else this.env.delete(e.v);
-        return;
-      }
-      case "guard": {
-        // A guard over summed variables and constants only decides the same for all units.
-        const free = (a: Affine) => a.terms.every((t) => this.env.get(t.v)?.l === I);
-        if (!free(e.lhs) || !free(e.rhs)) throw new Uncovered();
-        return this.expr(e.body, p);
-      }
-    }
-  }
-
-  /** The level of an index and its value at U (compileIndex in semantics/generic.ts). */
-  private index(a: Affine): Index {
-    let unit = false;
-    let summed = false;
-    let c = a.c;
+  /** The level of an index and how to compute it at U (compileIndex in semantics/generic.ts). */
+  private index(a: Affine, slots: ReadonlyMap<string, number>, summed: ReadonlySet<string>): Index {
+    const unit: { i: number; k: number }[] = [];
     const pos: { v: string; k: number }[] = [];
+    let loop = false;
     for (const t of a.terms) {
-      const b = this.env.get(t.v);
-      if (b === undefined) {
-        if (!this.s.positional.has(t.v)) throw new Uncovered();
-        pos.push(t);
-      } else if (b.l === U) {
-        unit = true;
-        c += t.k * b.v;
-      } else summed = true;
+      const i = slots.get(t.v);
+      if (summed.has(t.v)) loop = true;
+      else if (i !== undefined) unit.push({ i, k: t.k });
+      else if (this.s.positional.has(t.v)) pos.push(t);
+      else throw new Uncovered();
     }
     if (pos.length > 0 && (a.div !== undefined || a.mod !== undefined)) throw new Uncovered();
-    if (unit && summed) throw new Uncovered();
-    if (!unit) return { l: I, at: pos.length > 0 ? null : 0 };
-    if (pos.length > 0) return { l: U, at: null, text: `${affineText({ terms: pos, c: 0 })}@${c}` };
-    if (a.div !== undefined) c = Math.floor(c / a.div);
-    if (a.mod !== undefined) c = ((c % a.mod) + a.mod) % a.mod;
-    return { l: U, at: c, text: `${c}` };
+    if (unit.length > 0 && loop) throw new Uncovered();
+    if (unit.length === 0) return { l: I, numeric: pos.length === 0 };
+    const c0 = a.c;
+    const { div: d, mod: m } = a;
+    const offset = (u: readonly number[]) => {
+      let c = c0;
+      for (const t of unit) c += t.k * u[t.i]!;
+      return c;
+    };
+    if (pos.length > 0) {
+      const pattern = affineText({ terms: pos, c: 0 });
+      return { l: U, num: null, text: (u) => `${pattern}@${offset(u)}` };
+    }
+    const num = (u: readonly number[]) => {
+      let c = offset(u);
+      if (d !== undefined) c = Math.floor(c / d);
+      if (m !== undefined) c = ((c % m) + m) % m;
+      return c;
+    };
+    return { l: U, num, text: (u) => `${num(u)}` };
   }
 
-  private read(e: Extract<IExpr, { k: "read" }>, p: SlicePart): void {
+  private read(e: Extract<IExpr, { k: "read" }>, p: SlicePart, slots: ReadonlyMap<string, number>, summed: ReadonlySet<string>): Op {
     const shape = p.shapes.get(`${e.src}:${e.name}`);
     if (!shape) throw new Uncovered();
-    const idx = e.at.map((a) => this.index(a));
+    const idx = e.at.map((a) => this.index(a, slots, summed));
+    const levels = idx.map((g) => g.l);
+    const numeric = idx.every((g) => (g.l === U ? g.num !== null : g.numeric));
+    const uAxes = idx.flatMap((g, a) => (g.l === U ? [a] : []));
+    const strides = shape.map((_, a) => shape.slice(a + 1).reduce((x, y) => x * y, 1));
     // Outside the tensor at a U index: zero in every iteration (the key says so).
-    const outside = idx.some((g, a) => g.l === U && g.at !== null && (g.at < 0 || g.at >= shape[a]!));
-    this.put(outside ? 1 : 0);
-    if (outside) return;
+    const values = (u: readonly number[]): number[] | null => {
+      const v: number[] = [];
+      for (const a of uAxes) {
+        const g = idx[a] as Extract<Index, { l: typeof U }>;
+        if (g.num === null) continue;
+        const x = g.num(u);
+        if (x < 0 || x >= shape[a]!) return null;
+        v[a] = x;
+      }
+      return v;
+    };
+    const numberKey = (object: number, v: readonly number[]) => {
+      let id = 0;
+      for (const a of uAxes) id += v[a]! * strides[a]!;
+      return object * SPACE + id;
+    };
+    const textKey = (object: number, u: readonly number[], v: readonly number[]) => `${object}|${uAxes.map((a) => (v[a] !== undefined ? v[a] : (idx[a] as Extract<Index, { l: typeof U }>).text(u))).join(",")}`;
+    // One encoding of slices for every read of an object: two reads hit one leaf iff their keys are equal.
+    const allNumbers = uAxes.every((a) => (idx[a] as Extract<Index, { l: typeof U }>).num !== null);
+    const keyOf = (object: number, u: readonly number[], v: readonly number[]) => (allNumbers ? numberKey(object, v) : textKey(object, u, v));
+    const leaf = (name: string): Op => {
+      this.mark(name, levels);
+      const object = this.object(name);
+      return (u) => {
+        const v = values(u);
+        this.put(v ? 0 : 1);
+        if (v) this.slice(keyOf(object, u, v));
+        return true;
+      };
+    };
     if (e.src === "param") {
-      if (idx.some((g) => g.at === null)) throw new Uncovered();
-      const values = idx.map((g) => (g.l === U ? g.at! : undefined));
-      return p.right ? this.transformedParam(e.name, values) : this.slice(`param:${e.name}`, values);
+      if (!numeric) throw new Uncovered();
+      return p.right ? this.transformedParam(e.name, levels, values, (v) => numberKey(this.object(`param:${e.name}`), v)) : leaf(`param:${e.name}`);
     }
-    if (e.src === "input") return this.input(idx);
-    if (!p.right) return this.slice(`z:${e.name}`, idx.map((g) => (g.l === U ? g.text : undefined)));
-    this.through(e.name, idx);
-  }
-
-  /** The input: its entries when every index is a number, else its stand-ins (inputRead). */
-  private input(idx: readonly Index[]): void {
-    if (idx.every((g) => g.at !== null)) return this.slice("input", idx.map((g) => (g.l === U ? g.at! : undefined)));
-    return this.slice("z:@input", idx.map((g) => (g.l === U ? g.text : undefined)));
+    if (e.src === "input") return leaf(numeric ? "input" : "z:@input");
+    if (!p.right) return leaf(`z:${e.name}`);
+    return this.through(e.name, idx, levels, values, keyOf);
   }
 
   /** A hidden tensor of the right network, through its correspondence (rhsReads in compositional.ts). */
-  private through(name: string, idx: readonly Index[]): void {
+  private through(name: string, idx: readonly Index[], levels: readonly number[], values: (u: readonly number[]) => number[] | null, key: (object: number, u: readonly number[], v: readonly number[]) => number | string): Op {
     const c = this.s.corr.get(name);
-    if (!c || c.linear || c.shift.some((t) => !(t.t === "const" && t.v.isZero()))) throw new Uncovered();
+    if (!c || c.linear || !c.shift.every((t) => t.t === "const" && t.v.isZero())) throw new Uncovered();
     const acted = c.axes.map((a) => idx[a]!);
-    if (acted.some((g) => g.at === null)) throw new Uncovered();
+    if (acted.some((g) => (g.l === U ? g.num === null : !g.numeric))) throw new Uncovered();
     const level = acted.some((g) => g.l === U) ? U : I;
     if (acted.some((g) => g.l !== level)) throw new Uncovered();
-    const values = idx.map((g) => (g.l === U ? g.text : undefined));
+    const source = `z:${c.source}`;
+    this.mark(source, levels);
+    const object = this.object(source);
     if (level === I) {
-      for (const id of this.scalarIds(c.factor)) this.level(`scalar:${id}`, 0, I);
-      return this.slice(`z:${c.source}`, values);
+      for (const id of this.scalarIds(c.factor)) if (!this.level(`scalar:${id}`, 0, I)) throw new Uncovered();
+      return (u) => {
+        const v = values(u);
+        this.put(v ? 0 : 1);
+        if (v) this.slice(key(object, u, v));
+        return true;
+      };
     }
-    let t = 0;
-    for (let k = 0; k < c.axes.length; k++) t = t * c.sizes[k]! + (acted[k] as { at: number }).at;
-    this.term(c.factor[t]!);
-    let q = c.perm[t]!;
-    for (let k = c.axes.length - 1; k >= 0; k--) {
-      values[c.axes[k]!] = `${q % c.sizes[k]!}`;
-      q = Math.floor(q / c.sizes[k]!);
-    }
-    this.slice(`z:${c.source}`, values);
+    return (u) => {
+      const v = values(u);
+      this.put(v ? 0 : 1);
+      if (!v) return true;
+      let t = 0;
+      for (let k = 0; k < c.axes.length; k++) t = t * c.sizes[k]! + v[c.axes[k]!]!;
+      if (!this.term(c.factor[t]!)) return false;
+      let q = c.perm[t]!;
+      const w = v.slice();
+      for (let k = c.axes.length - 1; k >= 0; k--) {
+        w[c.axes[k]!] = q % c.sizes[k]!;
+        q = Math.floor(q / c.sizes[k]!);
+      }
+      this.slice(key(object, u, w));
+      return true;
+    };
   }
 
   /** Entry of a transformed parameter (transformed.ts, `run`), its U axes at `values`. */
-  private transformedParam(name: string, values: (number | undefined)[]): void {
+  private transformedParam(name: string, levels: readonly number[], values: (u: readonly number[]) => number[] | null, key: (v: readonly number[]) => number): Op {
+    this.mark(`param:${name}`, levels);
     const list = this.s.changes.get(name) ?? [];
+    const steps: ((v: number[]) => boolean)[] = [];
     for (let n = list.length - 1; n >= 0; n--) {
       const { change } = list[n]!;
       switch (change.k) {
         case "permute": {
-          const axes = change.moves.map((m) => m.axis);
-          if (new Set(axes).size !== axes.length) throw new Uncovered();
-          for (const m of change.moves) if (values[m.axis] !== undefined) values[m.axis] = m.inv[values[m.axis]!]!;
+          if (new Set(change.moves.map((m) => m.axis)).size !== change.moves.length) throw new Uncovered();
+          const moves = change.moves.filter((m) => levels[m.axis] === U);
+          if (moves.length > 0)
+            steps.push((v) => {
+              for (const m of moves) v[m.axis] = m.inv[v[m.axis]!]!;
+              return true;
+            });
           break;
         }
         case "scale": {
-          const x = values[change.axis];
-          if (x === undefined) {
-            for (const id of this.scalarIds(change.factor)) this.level(`scalar:${id}`, 0, I);
+          if (levels[change.axis] !== U) {
+            for (const id of this.scalarIds(change.factor)) if (!this.level(`scalar:${id}`, 0, I)) throw new Uncovered();
             break;
           }
-          const f = change.factor[x];
-          this.put(f ? 1 : 0);
-          if (f) this.term(f);
+          const { factor, axis } = change;
+          steps.push((v) => {
+            const f = factor[v[axis]!];
+            this.put(f ? 1 : 0);
+            return !f || this.term(f);
+          });
           break;
         }
         case "flip": {
-          const x = values[change.axis];
-          if (x !== undefined) this.put(change.flipped.has(x) ? 1 : 0);
+          if (levels[change.axis] !== U) break;
+          const { flipped, axis } = change;
+          steps.push((v) => {
+            this.put(flipped.has(v[axis]!) ? 1 : 0);
+            return true;
+          });
           break;
         }
         case "correct":
           throw new Uncovered();
       }
     }
-    this.slice(`param:${name}`, values);
+    return (u) => {
+      const v = values(u);
+      this.put(v ? 0 : 1);
+      if (!v) return true;
+      for (const step of steps) if (!step(v)) return false;
+      this.slice(key(v));
+      return true;
+    };
   }
 
   /** The scalars that terms mention (for the levels of reads at I indices). */
   private scalarIds(terms: readonly (Term | undefined)[]): string[] {
-    let ids = this.scalarsOf.get(terms);
-    if (!ids) {
-      const out = new Set<string>();
-      const walk = (t: Term): void => {
-        if (t.t === "sym") {
-          if (t.s.kind === "scalar") out.add(t.s.id);
-          else if (t.s.kind === "free" || t.s.kind === "input" || (t.s.kind === "param" && this.s.params.has(t.s.name))) throw new Uncovered();
-        } else if (t.t === "add" || t.t === "mul") t.args.forEach(walk);
-        else if (t.t === "div") {
-          walk(t.a);
-          walk(t.b);
-        } else if (t.t === "app") walk(t.arg);
-        else if (t.t === "ite") throw new Uncovered();
-      };
-      for (const t of terms) if (t) walk(t);
-      this.scalarsOf.set(terms, (ids = [...out]));
-    }
-    return ids;
-  }
-
-  private constant(v: Rational): number {
-    return this.intern(`const ${v.toString()}`);
+    const out = new Set<string>();
+    const walk = (t: Term): void => {
+      if (t.t === "sym") {
+        if (t.s.kind === "scalar") out.add(t.s.id);
+        else if (t.s.kind === "free" || t.s.kind === "input" || (t.s.kind === "param" && this.s.params.has(t.s.name))) throw new Uncovered();
+      } else if (t.t === "add" || t.t === "mul") t.args.forEach(walk);
+      else if (t.t === "div") {
+        walk(t.a);
+        walk(t.b);
+      } else if (t.t === "app") walk(t.arg);
+      else if (t.t === "ite") throw new Uncovered();
+    };
+    for (const t of terms) if (t) walk(t);
+    return [...out];
   }
 
   /**
-   * A precomputed term at a U index: its structure, with scalar entries as slices (as
-   * Signature.serialise), and an end mark (so that the key reads back one way).
+   * A precomputed term at a U index: its structure, with its scalar entries as slices, and an
+   * end mark (so that the key reads back one way). False when not covered (a symbol other
+   * than a scalar, a slope or another network's parameter; a scalar also read at I).
    */
-  protected term(t: Term): void {
-    this.node(t, new Map());
+  protected term(t: Term): boolean {
+    let code = this.codes.get(t);
+    if (!code) this.codes.set(t, (code = this.code(t)));
+    if (!code.ok) return false;
+    let k = 0;
+    for (const x of code.tokens) {
+      if (x === SCALAR) {
+        const s = code.scalars[k++]!;
+        let n = this.scalarNums.get(s.key);
+        if (n === undefined) this.scalarNums.set(s.key, (n = this.scalarNums.size));
+        this.put(SCALAR);
+        this.slice(this.object(`scalar:${(s as Extract<Sym, { kind: "scalar" }>).id}`) * SPACE + n);
+      } else this.put(x);
+    }
     this.put(-10);
+    return true;
   }
 
-  private node(t: Term, seen: Map<Term, number>): void {
-    if (t.t === "const") return this.put2(-2, this.constant(t.v));
-    if (t.t === "sym") {
-      const s = t.s;
-      if (s.kind === "scalar") {
-        this.put(-3);
-        this.slice(`scalar:${s.id}`, [s.key]);
-        if (!this.s.renamable.has(s.id)) this.put2(-11, this.intern(`scalar ${s.key}`));
+  /** Serialise a term once (as Signature.serialise: post-order, a node met again is a reference). */
+  private code(t: Term): TermCode {
+    const tokens: number[] = [];
+    const scalars: Sym[] = [];
+    let ok = true;
+    const seen = new Map<Term, number>();
+    const node = (t: Term): void => {
+      if (t.t === "const") return void tokens.push(-2, this.intern(`const ${t.v.toString()}`));
+      if (t.t === "sym") {
+        const s = t.s;
+        if (s.kind === "scalar") {
+          // A scalar entry of a term is read at U: its scalar must not be read at I.
+          if (!this.level(`scalar:${s.id}`, 0, U)) ok = false;
+          scalars.push(s);
+          tokens.push(SCALAR);
+          if (!this.s.renamable.has(s.id)) tokens.push(-11, this.intern(`scalar ${s.key}`));
+          return;
+        }
+        if (s.kind === "slope" || (s.kind === "param" && !this.s.params.has(s.name))) return void tokens.push(-4, this.intern(`${s.kind} ${s.key}`));
+        ok = false;
         return;
       }
-      if (s.kind === "slope" || (s.kind === "param" && !this.s.params.has(s.name))) return this.put2(-4, this.intern(`${s.kind} ${s.key}`));
-      throw new Uncovered();
-    }
-    const k = seen.get(t);
-    if (k !== undefined) return this.put2(-5, k);
-    switch (t.t) {
-      case "add":
-      case "mul":
-        for (const a of t.args) this.node(a, seen);
-        this.put2(t.t === "add" ? -6 : -7, t.args.length);
-        this.put(t.label === undefined ? -1 : this.intern(`label ${t.label}`));
-        break;
-      case "div":
-        this.node(t.a, seen);
-        this.node(t.b, seen);
-        this.put(-8);
-        break;
-      case "app":
-        this.node(t.arg, seen);
-        this.put2(-9, this.intern(`act ${t.act.key}`));
-        this.put(t.label === undefined ? -1 : this.intern(`label ${t.label}`));
-        break;
-      case "ite":
-        throw new Uncovered();
-    }
-    seen.set(t, seen.size);
-  }
-
-  private put2(a: number, b: number): void {
-    this.put(a);
-    this.put(b);
+      const k = seen.get(t);
+      if (k !== undefined) return void tokens.push(-5, k);
+      switch (t.t) {
+        case "add":
+        case "mul":
+          t.args.forEach(node);
+          tokens.push(t.t === "add" ? -6 : -7, t.args.length, t.label === undefined ? -1 : this.intern(`label ${t.label}`));
+          break;
+        case "div":
+          node(t.a);
+          node(t.b);
+          tokens.push(-8);
+          break;
+        case "app":
+          node(t.arg);
+          tokens.push(-9, this.intern(`act ${t.act.key}`), t.label === undefined ? -1 : this.intern(`label ${t.label}`));
+          break;
+        case "ite":
+          ok = false;
+          break;
+      }
+      seen.set(t, seen.size);
+    };
+    node(t);
+    return { tokens, scalars, ok };
   }
 }

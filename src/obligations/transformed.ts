@@ -106,10 +106,10 @@ export function paramChanges(claim: Claim): Map<string, ChangeAt[]> | null {
 
 /**
  * The transformed parameters of `claim` in `alg` (whose `param` is an entry of the left
- * network), or null when a step is not a permute, scale or flip.
+ * network), or null when a step is not a permute, scale or flip. `lists`: the claim's
+ * paramChanges, when the caller has them.
  */
-export function transformed<T>(claim: Claim, alg: UnitAlgebra<T>): Transformed<T> | null {
-  const lists = paramChanges(claim);
+export function transformed<T>(claim: Claim, alg: UnitAlgebra<T>, lists = paramChanges(claim)): Transformed<T> | null {
   if (!lists) return null;
   const t = claim.transform;
   type Entry = readonly ChangeAt[];

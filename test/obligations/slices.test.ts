@@ -59,14 +59,17 @@ const same = (text: string, slices: Grouping["slices"] = (s) => new Counting(s))
 
 /** Naive keys: each forgets one thing the real key keeps. */
 class NoLevels extends SliceKey {
-  protected override level(): void {}
+  protected override level(): boolean {
+    return true;
+  }
 }
 class NoTerms extends SliceKey {
-  protected override term(_t: Term): void {}
+  protected override term(_t: Term): boolean {
+    return true;
+  }
 }
 class NoSlices extends SliceKey {
-  protected override slice(object: string, values: readonly (string | number | undefined)[]): void {
-    values.forEach((v, a) => this.level(object, a, v === undefined ? 2 : 1));
+  protected override slice(): void {
     this.put(0);
   }
 }
