@@ -151,11 +151,11 @@ export function wholeArray(source: Float64Array, list: readonly ChangeAt[], term
   let a = source.slice();
   for (const { change, along } of list) {
     halt();
-    const b = new Float64Array(a.length);
     if (change.k === "correct") throw new Error("a bias correction is computed entry by entry");
     if (change.k === "permute") {
       if (new Set(change.moves.map((m) => m.axis)).size !== change.moves.length) {
         // Two moves of one axis: the entry-by-entry formula of transformed.ts.
+        const b = new Float64Array(a.length);
         for (let i = 0; i < a.length; i++) {
           let j = i;
           for (let k = 0; k < change.moves.length; k++) {
@@ -167,44 +167,57 @@ export function wholeArray(source: Float64Array, list: readonly ChangeAt[], term
         a = b;
         continue;
       }
-      // Moves of distinct axes commute: one axis at a time, rows copied whole.
+      // Moves of distinct axes commute: one axis at a time, runs of `stride` entries copied.
       let from = a;
       for (let k = 0; k < change.moves.length; k++) {
         const { stride, size } = along[k]!;
         const inv = change.moves[k]!.inv;
         const to = new Float64Array(a.length);
         for (let base = 0; base < a.length; base += stride * size) {
-          for (let x = 0; x < size; x++) to.set(from.subarray(base + inv[x]! * stride, base + inv[x]! * stride + stride), base + x * stride);
+          for (let x = 0; x < size; x++) copy(from, base + inv[x]! * stride, to, base + x * stride, stride);
         }
         from = to;
       }
       a = from;
       continue;
     }
+    const b = new Float64Array(a.length);
     const { stride, size } = along[0]!;
+    // Per coordinate of the axis: 0 (unchanged), or the factor (scale) or -1 (flip).
+    const by = new Float64Array(size);
+    for (let x = 0; x < size; x++) {
+      if (change.k === "flip") by[x] = change.flipped.has(x) ? -1 : 0;
+      else {
+        const f = change.factor[x];
+        by[x] = f ? term(f) : 0;
+        // A factor of 0 would read as "unchanged": keep the exact operation instead.
+        if (f && by[x] === 0) by[x] = Number.NaN;
+      }
+    }
+    const producer = change.k === "scale" && change.producer;
     for (let base = 0; base < a.length; base += stride * size) {
       for (let x = 0; x < size; x++) {
         const lo = base + x * stride;
         const hi = lo + stride;
-        if (change.k === "flip") {
-          if (change.flipped.has(x)) for (let i = lo; i < hi; i++) b[i] = -a[i]!;
-          else b.set(a.subarray(lo, hi), lo);
-          continue;
-        }
-        const f = change.factor[x];
-        if (!f) b.set(a.subarray(lo, hi), lo);
-        else if (change.producer) {
-          const v = term(f);
-          for (let i = lo; i < hi; i++) b[i] = v * a[i]!;
-        } else {
-          const v = term(f);
-          for (let i = lo; i < hi; i++) b[i] = a[i]! / v;
-        }
+        const v = by[x]!;
+        if (v === 0) copy(a, lo, b, lo, stride);
+        else if (change.k === "flip") for (let i = lo; i < hi; i++) b[i] = -a[i]!;
+        else if (Number.isNaN(v)) {
+          const f = term(change.factor[x]!);
+          for (let i = lo; i < hi; i++) b[i] = producer ? f * a[i]! : a[i]! / f;
+        } else if (producer) for (let i = lo; i < hi; i++) b[i] = v * a[i]!;
+        else for (let i = lo; i < hi; i++) b[i] = a[i]! / v;
       }
     }
     a = b;
   }
   return a;
+}
+
+/** Copy n entries (short runs entry by entry: a view per run would cost more than the copy). */
+function copy(from: Float64Array, at: number, to: Float64Array, into: number, n: number): void {
+  if (n >= 64) to.set(from.subarray(at, at + n), into);
+  else for (let i = 0; i < n; i++) to[into + i] = from[at + i]!;
 }
 
 interface FloatDraw {
