@@ -26,7 +26,9 @@
  * Units: the program that makes a unit's obligations runs first in a recording algebra
  * (signature.ts); a unit whose record equals one already built has an alpha-equivalent
  * obligation, so it repeats that unit's outcome instead of being built (README, "Units built
- * once per signature").
+ * once per signature"). Before the record, a unit's slice key (slices.ts), computed without
+ * expanding sums, finds units whose records are equal to one already made, which then skip
+ * the record too (README, "Slice keys").
  */
 import { strides, unflatten } from "../elaborate/interpret.ts";
 import { ix, reads, substVars } from "../elaborate/iexpr.ts";

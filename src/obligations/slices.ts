@@ -5,13 +5,14 @@
  * the correspondences' reads, the transformed parameters) is the same for every unit of a
  * tensor; it depends on the unit only through the unit's coordinates (and its source's and
  * its correspondence unit, which are functions of them). Every index of a read is an affine
- * expression; this walker classifies each one, without expanding any sum:
+ * expression; the definitions are compiled once per tensor, without expanding any sum, and
+ * each index is classified:
  *
  * - U (unit level): it has unit variables and no summed variables. Its value is the same in
  *   every iteration of every sum, and is computed here.
  * - I (independent): it has no unit variables (only summed and positional variables, or
  *   none). Its value in each iteration does not depend on the unit at all.
- * - mixed (unit and summed variables): not handled; the unit keeps its full record.
+ * - mixed (unit and summed variables): not handled; the tensor's units keep full records.
  *
  * Everything the program looks up at a U index is written into the key: whether the read
  * falls outside its tensor, the factor a scale step puts on that row (its term, serialised,
@@ -20,7 +21,8 @@
  * units. Each leaf of the record (a parameter entry, an input entry, a stand-in, a scalar
  * entry) is an object (a parameter, the input, a tensor's stand-ins, a scalar) at a tuple of
  * coordinates, one per slot (axis). A *slice* is an object together with the values of its U
- * slots; the key numbers slices in order of first occurrence.
+ * slots; the key numbers slices in order of first occurrence, with one encoding of an
+ * object's slices for all its reads (so equal slices always get equal numbers).
  *
  * Why equal keys give equal records (so the units' obligations are alpha-equivalent by the
  * argument of signature.ts). The record is made by a fixed program whose every decision
@@ -29,15 +31,16 @@
  * (d) the numbering of leaves by first occurrence, which is fixed by the order of the
  * program's leaf reads (fixed by a-c) and by which leaf reads hit the same leaf. Two leaf
  * reads hit the same leaf iff they read the same object at equal coordinates in every slot.
- * The walker requires that each slot of an object is read at one level only within a unit
- * (U everywhere or I everywhere; otherwise the unit keeps its full record), so two reads hit
+ * The keys require that each slot of an object is read at one level only in the tensor's
+ * program (U everywhere or I everywhere, checked when compiling; for a scalar entry inside a
+ * factor term, when the term is first met; otherwise no key), so two reads hit
  * the same leaf iff their slices are equal (the key's numbering says so) and their I
  * coordinates are equal (the same for all units). Hence equal keys, equal records. A slot
  * read at both levels is what a naive slice key gets wrong: with one scalar c scaling both
  * the rows and the columns of a square weight, the row factor c[i] meets the column factor
  * c[j] at j = i, a different place for every unit (test/obligations/slices.test.ts).
  *
- * Not handled (the unit keeps its full record): linear correspondences, correspondences with
+ * Not handled (the units keep full records): linear correspondences, correspondences with
  * a shift, guards over unit or positional variables, parameter indices with positional
  * variables, reshapes of positional indices, steps other than permute, scale and flip,
  * precomputed terms with symbols other than scalars, slopes and other networks' parameters.
