@@ -148,7 +148,9 @@ function rhsParams(model: ClaimModel, lhs: ReadonlyMap<string, Float64Array>, va
  * walked as blocks: `outer` runs of `size` rows of `stride` entries.
  */
 export function wholeArray(source: Float64Array, list: readonly ChangeAt[], term: (t: Term) => number, halt: () => void): Float64Array {
-  let a = source.slice();
+  // Every change writes a new array, so the source is copied only when nothing changes it.
+  if (list.length === 0) return source.slice();
+  let a = source;
   for (const { change, along } of list) {
     halt();
     if (change.k === "correct") throw new Error("a bias correction is computed entry by entry");
