@@ -288,21 +288,22 @@ async function discharge(ob: Obligation, ctx: Ctx, values: boolean): Promise<{ v
 }
 
 /**
- * From this many parameters on, solver workers are started before the falsifier and the
+ * From this many parameters on, a solver worker is started before the falsifier and the
  * compositional obligations: preparing them takes longer than a worker takes to start
  * (WebAssembly, about half a second) and to answer its first nonlinear query (Z3 sets up its
  * nonlinear arithmetic on first use: about 0.3 s more), so both overlap the preparation
- * instead of following it. Smaller claims start a worker only when they first need one.
+ * instead of following it. One worker only: the preparation keeps one core busy, and the
+ * pool starts the others when jobs queue up, while the main thread waits. Smaller claims
+ * start a worker only when they first need one.
  */
 export const WARM_SOLVER_PARAMS = 100_000;
 
 /** A tiny nonlinear query (a quotient cancelled under a positive divisor); its answer is not read. */
 const WARM_SCRIPT = "(declare-fun c () Real)(declare-fun s () Real)(assert (> c 0.0))(assert (not (= (* (/ (* c s) c) c) (* c s))))(check-sat)";
 
-/** Start up to two solver workers now, each warmed by a nonlinear query (unless workers have started). */
+/** Start a solver worker now, warmed by a nonlinear query (unless one has started). */
 function warmSolver(session: Session): void {
-  if (session.pool.started()) return;
-  for (let k = 0; k < Math.min(2, session.options.jobs); k++) void session.solve(WARM_SCRIPT, 10_000);
+  if (!session.pool.started()) void session.solve(WARM_SCRIPT, 10_000);
 }
 
 /**
