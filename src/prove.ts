@@ -106,6 +106,7 @@ export async function prove(claim: Claim, session: Session): Promise<ClaimOutcom
     symbolicReason = s.verdict.kind === "unknown" ? s.verdict.reason : "";
   }
   const params = claim.lhs.params.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
+  if ((choice === "auto" || choice === "compositional") && params >= WARM_SOLVER_PARAMS) warmSolver(session);
   if (session.options.falsify && params > FALSIFY_MAX_PARAMS) notes.push(`the numeric falsifier was not run: ${params} parameter entries (more than ${FALSIFY_MAX_PARAMS})`);
   else if (session.options.falsify) {
     const found = budget.run(() => falsify(model, session.rng("falsify"), admitted, overdue));
@@ -284,6 +285,25 @@ async function discharge(ob: Obligation, ctx: Ctx, values: boolean): Promise<{ v
   if (verdict.kind === "proved") cache.put(hash, { core: verdict.core.map((n) => ob.tracked.findIndex((t) => t.name === n)).filter((i) => i >= 0) });
   session.onDischarged?.(ob, verdict, hash);
   return { verdict, cached: false, hash };
+}
+
+/**
+ * From this many parameters on, a solver worker is started before the falsifier and the
+ * compositional obligations: preparing them takes longer than a worker takes to start
+ * (WebAssembly, about half a second) and to answer its first nonlinear query (Z3 sets up its
+ * nonlinear arithmetic on first use: about 0.3 s more), so both overlap the preparation
+ * instead of following it. One worker only: the preparation keeps one core busy, and the
+ * pool starts the others when jobs queue up, while the main thread waits. Smaller claims
+ * start a worker only when they first need one.
+ */
+export const WARM_SOLVER_PARAMS = 100_000;
+
+/** A tiny nonlinear query (a quotient cancelled under a positive divisor); its answer is not read. */
+const WARM_SCRIPT = "(declare-fun c () Real)(declare-fun s () Real)(assert (> c 0.0))(assert (not (= (* (/ (* c s) c) c) (* c s))))(check-sat)";
+
+/** Start a solver worker now, warmed by a nonlinear query (unless one has started). */
+function warmSolver(session: Session): void {
+  if (!session.pool.started()) void session.solve(WARM_SCRIPT, 10_000);
 }
 
 /**

@@ -26,7 +26,9 @@
  * Units: the program that makes a unit's obligations runs first in a recording algebra
  * (signature.ts); a unit whose record equals one already built has an alpha-equivalent
  * obligation, so it repeats that unit's outcome instead of being built (README, "Units built
- * once per signature").
+ * once per signature"). Before the record, a unit's slice key (slices.ts), computed without
+ * expanding sums, finds units whose records are equal to one already made, which then skip
+ * the record too (README, "Slice keys").
  */
 import { strides, unflatten } from "../elaborate/interpret.ts";
 import { ix, reads, substVars } from "../elaborate/iexpr.ts";
@@ -35,7 +37,8 @@ import { add, app, cmp, freeSym, isConst, mul, not } from "../semantics/build.ts
 import type { ClaimModel } from "../semantics/claim.ts";
 import { analyticCorrespondences, identity, type Correspondences, type NodeCorrespondence } from "../semantics/correspondence.ts";
 import { at, compileGeneric, mayLeave, NeedsUnits, standInName, termAlgebra, type GenericReads, type GIndex } from "../semantics/generic.ts";
-import { transformed } from "./transformed.ts";
+import { paramChanges, transformed } from "./transformed.ts";
+import { SliceKey, type SliceSetting } from "./slices.ts";
 import { renamableScalars, Signature, type UnitAlgebra } from "./signature.ts";
 import { SignatureTable } from "./signatureTable.ts";
 import type { Rng } from "../numeric/rng.ts";
@@ -57,6 +60,11 @@ import type { Obligation, Tracked } from "./types.ts";
 export interface Grouping {
   readonly group?: boolean;
   readonly signature?: (claim: ClaimModel["claim"]) => Signature;
+  /**
+   * The slice keys that let a unit skip its record (slices.ts); off when a test gives its
+   * own signature without them, or with `slices: null`.
+   */
+  readonly slices?: ((setting: SliceSetting) => SliceKey) | null;
 }
 
 /** Doing again what a unit's obligations did (emit them, or count an identity). */
@@ -114,7 +122,11 @@ export function compositional(
   const terms: UnitAlgebra<Term> = { ...termAlgebra, term: (t) => t, param: (name, flat) => model.lhs.get(name, flat), standIn: (name, idx) => freeSym(standInName(name, idx)) };
   // Signatures read the transformed parameters without building them when the steps allow
   // (transformed.ts); obligations are always built from the claim's own terms.
-  const recorded = transformed(claim, signature);
+  const changes = paramChanges(claim);
+  const recorded = transformed(claim, signature, changes);
+  const slicer = group && changes ? (grouping.slices === undefined ? (grouping.signature ? null : (x: SliceSetting) => new SliceKey(x)) : grouping.slices) : null;
+  const renamable = renamableScalars(claim);
+  const lhsParams = new Set(claim.lhs.params.map((p) => p.name));
   // Signatures number the left network's parameter entries as the symbols they are; the
   // claim model makes each entry its own symbol (semantics/claim.ts), checked here.
   for (const p of claim.lhs.params) {
@@ -266,6 +278,21 @@ export function compositional(
     type Compiled<T> = ReturnType<typeof compiled<T>>;
     const termParts = compiled(terms);
     const sigParts = compiled(signature);
+    // Slice keys (slices.ts): the same parts as `program` evaluates, without the linear case.
+    const pre = activated && rhsExpr.k === "act" && lhsExpr.k === "act";
+    const keys =
+      slicer && changes && !c.linear
+        ? slicer({
+            rhs: { expr: pre && rhsExpr.k === "act" ? rhsExpr.a : rhsExpr, vars: varsR, shapes: rhsShapes, right: true },
+            lhs: { expr: pre && lhsExpr.k === "act" ? lhsExpr.a : lhsExpr, vars: varsL, shapes: lhsShapes, right: false },
+            positional: posNames,
+            c,
+            corr,
+            changes,
+            renamable,
+            params: lhsParams,
+          })
+        : null;
 
     /**
      * The values a unit's obligations are made of, in any algebra (terms, or a signature):
@@ -307,6 +334,9 @@ export function compositional(
     // the first is built, the others repeat what it gave (the same obligation objects, so
     // deduplication counts them without canonicalising again).
     const built = new SignatureTable<Action[]>();
+    // Units whose slice keys are equal have equal records (slices.ts): the first unit of a key
+    // is recorded (and built if its record is new), the others repeat it without a record.
+    const byKey = new SignatureTable<Action[]>();
     for (let w = 0; w < total; w++) {
       if (w % 64 === 0 && stop()) return { reason: "time limit reached while generating obligations" };
       const coords = split(w, sizes);
@@ -315,12 +345,19 @@ export function compositional(
       const srcActed = split(c.perm[cu]!, c.sizes);
       const srcCoords = axes.map((a, k) => (c.axes.includes(a) ? srcActed[c.axes.indexOf(a)]! : coords[k]!));
       try {
+        const key = keys && !signature.tainted ? keys.key(coords, srcCoords, cu) : null;
+        const known = key ? byKey.get(key) : undefined;
+        if (known) {
+          for (const a of known) a();
+          continue;
+        }
         signature.begin();
         const results = program(signature, sigParts, coords, srcCoords, cu);
         signature.mark(results.length);
         const tokens = signature.tokens();
         const same = signature.tainted || !group ? undefined : built.get(tokens);
         if (same) {
+          if (key && !signature.tainted) byKey.set(key, same);
           for (const a of same) a();
           continue;
         }
@@ -346,7 +383,10 @@ export function compositional(
           const rel = `${isOne(f0) ? "" : isConst(f0) ? `${f0.v} * ` : "a factor times "}${srcText}${isZero(c.shift[cu]!) ? "" : " plus a constant"}`;
           actions.push(emitIdentity(id, out ? `${where} of ${side} equals ${where} of ${claim.lhs.name}` : `${where} is ${rel}`, l, r));
         }
-        if (!signature.tainted) built.set(tokens, actions);
+        if (!signature.tainted) {
+          built.set(tokens, actions);
+          if (key) byKey.set(key, actions);
+        }
       } catch (e) {
         if (e instanceof NeedsUnits) return { vars: e.vars, why: e.message };
         if (e instanceof NotCovered) return { reason: e.message };

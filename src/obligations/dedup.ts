@@ -27,17 +27,17 @@ export class Dedup {
   }
 
   /** Canonical hashes of obligations already added (the compositional strategy adds one object once per unit with the same signature). */
-  private readonly hashes = new WeakMap<Obligation, string>();
+  private readonly hashes = new WeakMap<Obligation, { hash: string; labels: readonly string[]; key: string }>();
 
   add(ob: Obligation): void {
     this.total++;
-    let hash = this.hashes.get(ob);
-    if (hash === undefined) {
-      hash = canonical(ob).hash;
-      this.hashes.set(ob, hash);
+    let known = this.hashes.get(ob);
+    if (known === undefined) {
+      const labels = ob.tracked.map((t) => t.label);
+      known = { hash: canonical(ob).hash, labels, key: labels.join("\u0000") };
+      this.hashes.set(ob, known);
     }
-    const labels = ob.tracked.map((t) => t.label);
-    const key = labels.join("\u0000");
+    const { hash, labels, key } = known;
     const g = this.groups.get(hash);
     if (g) {
       g.count++;

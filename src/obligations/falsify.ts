@@ -9,7 +9,7 @@ import type { Activation, Scalar } from "../elaborate/types.ts";
 import { evalFormula, evalTerm, type ActFn } from "../numeric/evaluate.ts";
 import { entries, evaluationCost } from "../elaborate/interpret.ts";
 import { evaluateFloat } from "../numeric/evaluateFloat.ts";
-import { transformed } from "./transformed.ts";
+import { paramChanges, transformed, type ChangeAt } from "./transformed.ts";
 import type { UnitAlgebra } from "./signature.ts";
 import { exact, float64 } from "../numeric/field.ts";
 import { Rational } from "../numeric/rational.ts";
@@ -118,21 +118,108 @@ function rhsParams(model: ClaimModel, lhs: ReadonlyMap<string, Float64Array>, va
       throw new Error("no stand-ins in parameters");
     },
   };
-  const get = transformed(model.claim, alg) ?? ((name: string, flat: number) => evalTerm(model.rhs.get(name, flat), float64, value, act));
+  const lists = paramChanges(model.claim);
+  const get = transformed(model.claim, alg, lists) ?? ((name: string, flat: number) => evalTerm(model.rhs.get(name, flat), float64, value, act));
   const shapes = new Map(model.claim.rhs.params.map((p) => [p.name, p.shape]));
   const done = new Map<string, Float64Array>();
   return (name) => {
     let a = done.get(name);
     if (!a) {
-      a = new Float64Array(entries(shapes.get(name)!));
-      for (let i = 0; i < a.length; i++) {
-        if ((i & 4095) === 4095) halt();
-        a[i] = get(name, i);
+      const list = lists ? (lists.get(name) ?? []) : null;
+      if (list && list.every((c) => c.change.k !== "correct")) a = wholeArray(lhs.get(name)!, list, (t) => alg.term(t), halt);
+      else {
+        a = new Float64Array(entries(shapes.get(name)!));
+        for (let i = 0; i < a.length; i++) {
+          if ((i & 4095) === 4095) halt();
+          a[i] = get(name, i);
+        }
       }
       done.set(name, a);
     }
     return a;
   };
+}
+
+/**
+ * A transformed parameter computed change by change on whole arrays: the value `transformed`
+ * gives entry by entry (its run applies the last change outermost), with the same float
+ * operations in the same order (f * x for a producer, x / f for a consumer, -x for a flip).
+ * Entry i has coordinate x = floor(i / stride) % size on a change's axis, so the array is
+ * walked as blocks: `outer` runs of `size` rows of `stride` entries.
+ */
+export function wholeArray(source: Float64Array, list: readonly ChangeAt[], term: (t: Term) => number, halt: () => void): Float64Array {
+  // Every change writes a new array, so the source is copied only when nothing changes it.
+  if (list.length === 0) return source.slice();
+  let a = source;
+  for (const { change, along } of list) {
+    halt();
+    if (change.k === "correct") throw new Error("a bias correction is computed entry by entry");
+    if (change.k === "permute") {
+      if (new Set(change.moves.map((m) => m.axis)).size !== change.moves.length) {
+        // Two moves of one axis: the entry-by-entry formula of transformed.ts.
+        const b = new Float64Array(a.length);
+        for (let i = 0; i < a.length; i++) {
+          let j = i;
+          for (let k = 0; k < change.moves.length; k++) {
+            const x = Math.floor(i / along[k]!.stride) % along[k]!.size;
+            j += (change.moves[k]!.inv[x]! - x) * along[k]!.stride;
+          }
+          b[i] = a[j]!;
+        }
+        a = b;
+        continue;
+      }
+      // Moves of distinct axes commute: one axis at a time, runs of `stride` entries copied.
+      let from = a;
+      for (let k = 0; k < change.moves.length; k++) {
+        const { stride, size } = along[k]!;
+        const inv = change.moves[k]!.inv;
+        const to = new Float64Array(a.length);
+        for (let base = 0; base < a.length; base += stride * size) {
+          for (let x = 0; x < size; x++) copy(from, base + inv[x]! * stride, to, base + x * stride, stride);
+        }
+        from = to;
+      }
+      a = from;
+      continue;
+    }
+    const b = new Float64Array(a.length);
+    const { stride, size } = along[0]!;
+    // Per coordinate of the axis: 0 (unchanged), or the factor (scale) or -1 (flip).
+    const by = new Float64Array(size);
+    for (let x = 0; x < size; x++) {
+      if (change.k === "flip") by[x] = change.flipped.has(x) ? -1 : 0;
+      else {
+        const f = change.factor[x];
+        by[x] = f ? term(f) : 0;
+        // A factor of 0 would read as "unchanged": keep the exact operation instead.
+        if (f && by[x] === 0) by[x] = Number.NaN;
+      }
+    }
+    const producer = change.k === "scale" && change.producer;
+    for (let base = 0; base < a.length; base += stride * size) {
+      for (let x = 0; x < size; x++) {
+        const lo = base + x * stride;
+        const hi = lo + stride;
+        const v = by[x]!;
+        if (v === 0) copy(a, lo, b, lo, stride);
+        else if (change.k === "flip") for (let i = lo; i < hi; i++) b[i] = -a[i]!;
+        else if (Number.isNaN(v)) {
+          const f = term(change.factor[x]!);
+          for (let i = lo; i < hi; i++) b[i] = producer ? f * a[i]! : a[i]! / f;
+        } else if (producer) for (let i = lo; i < hi; i++) b[i] = v * a[i]!;
+        else for (let i = lo; i < hi; i++) b[i] = a[i]! / v;
+      }
+    }
+    a = b;
+  }
+  return a;
+}
+
+/** Copy n entries (short runs entry by entry: a view per run would cost more than the copy). */
+function copy(from: Float64Array, at: number, to: Float64Array, into: number, n: number): void {
+  if (n >= 64) to.set(from.subarray(at, at + n), into);
+  else for (let i = 0; i < n; i++) to[into + i] = from[at + i]!;
 }
 
 interface FloatDraw {

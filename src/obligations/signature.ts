@@ -98,6 +98,8 @@ export class Signature implements UnitAlgebra<number> {
   private next = 0;
   private stamp: Int32Array;
   private local: Int32Array;
+  private otherStamp = new Int32Array(1024);
+  private otherLocal = new Int32Array(1024);
   private readonly paramBase = new Map<string, number>();
   private readonly ids = new Map<string, number>();
   private readonly consts = new Map<string, number>();
@@ -133,8 +135,8 @@ export class Signature implements UnitAlgebra<number> {
     this.size = n;
     const inputs = claim.lhs.input.shape.reduce((a, b) => a * b, 1);
     this.otherBase = n + inputs;
-    this.stamp = new Int32Array(this.otherBase + 1024);
-    this.local = new Int32Array(this.otherBase + 1024);
+    this.stamp = new Int32Array(this.otherBase);
+    this.local = new Int32Array(this.otherBase);
   }
 
   begin(): void {
@@ -180,22 +182,34 @@ export class Signature implements UnitAlgebra<number> {
     return id;
   }
 
-  /** Leaf `g` (a global symbol number) of class `cls`, numbered by first occurrence. */
+  /**
+   * Leaf `g` (a global symbol number) of class `cls`, numbered by first occurrence. Numbers
+   * from `otherBase` on (stand-ins, scalars) live in their own arrays, which grow with them,
+   * so that they never copy the arrays of the parameters' entries.
+   */
   private leaf(g: number, cls: number): void {
-    if (g >= this.stamp.length) {
-      const grow = (a: Int32Array) => {
-        const b = new Int32Array(Math.max(a.length * 2, g + 1));
-        b.set(a);
-        return b;
-      };
-      this.stamp = grow(this.stamp);
-      this.local = grow(this.local);
+    let stamp = this.stamp;
+    let local = this.local;
+    let i = g;
+    if (g >= this.otherBase) {
+      i = g - this.otherBase;
+      if (i >= this.otherStamp.length) {
+        const grow = (a: Int32Array) => {
+          const b = new Int32Array(Math.max(a.length * 2, i + 1));
+          b.set(a);
+          return b;
+        };
+        this.otherStamp = grow(this.otherStamp);
+        this.otherLocal = grow(this.otherLocal);
+      }
+      stamp = this.otherStamp;
+      local = this.otherLocal;
     }
-    if (this.stamp[g] !== this.gen) {
-      this.stamp[g] = this.gen;
-      this.local[g] = this.next++;
+    if (stamp[i] !== this.gen) {
+      stamp[i] = this.gen;
+      local[i] = this.next++;
     }
-    this.put(LEAF, cls, this.local[g]!);
+    this.put(LEAF, cls, local[i]!);
   }
 
   private other(key: string): number {

@@ -19,7 +19,7 @@ import type { Term } from "../semantics/types.ts";
 import type { UnitAlgebra } from "./signature.ts";
 
 /** How one step changes one parameter. */
-type Change =
+export type Change =
   | { readonly k: "permute"; readonly moves: readonly { readonly axis: number; readonly inv: readonly number[] }[] }
   | { readonly k: "scale"; readonly producer: boolean; readonly axis: number; readonly factor: readonly (Term | undefined)[] }
   | { readonly k: "flip"; readonly axis: number; readonly flipped: ReadonlySet<number> }
@@ -28,11 +28,19 @@ type Change =
 /** Entry `flat` of parameter `name` after the transformation, or null for other steps. */
 export type Transformed<T> = (name: string, flat: number) => T;
 
+/** One change of a parameter: the step that makes it, and the strides and sizes of the axes it reads. */
+export interface ChangeAt {
+  readonly step: number;
+  readonly change: Change;
+  readonly along: readonly { readonly stride: number; readonly size: number }[];
+}
+
 /**
- * The transformed parameters of `claim` in `alg` (whose `param` is an entry of the left
- * network), or null when a step is not a permute, scale or flip.
+ * Per parameter, the permute, scale and flip steps that change it, in order (null when a
+ * step is of another kind, or the claim relates two networks). Shared by `transformed` and
+ * the slice keys of slices.ts.
  */
-export function transformed<T>(claim: Claim, alg: UnitAlgebra<T>): Transformed<T> | null {
+export function paramChanges(claim: Claim): Map<string, ChangeAt[]> | null {
   const t = claim.transform;
   if (claim.lhs !== claim.rhs || t.from !== t.to) return null;
   const net = t.from;
@@ -86,14 +94,25 @@ export function transformed<T>(claim: Claim, alg: UnitAlgebra<T>): Transformed<T
   }
   // Strides and sizes of the axes each change reads, looked up once.
   const axisOf = (p: string, axis: number) => ({ stride: st.get(p)![axis]!, size: shapes.get(p)![axis]! });
-  const lists = new Map<string, { step: number; change: Change; along: { stride: number; size: number }[] }[]>();
+  const lists = new Map<string, ChangeAt[]>();
   for (const [p, list] of changes) {
     lists.set(
       p,
       list.map(({ step, change }) => ({ step, change, along: change.k === "permute" ? change.moves.map((m) => axisOf(p, m.axis)) : change.k === "correct" ? [] : [axisOf(p, change.axis)] })),
     );
   }
-  type Entry = NonNullable<ReturnType<typeof lists.get>>;
+  return lists;
+}
+
+/**
+ * The transformed parameters of `claim` in `alg` (whose `param` is an entry of the left
+ * network), or null when a step is not a permute, scale or flip. `lists`: the claim's
+ * paramChanges, when the caller has them.
+ */
+export function transformed<T>(claim: Claim, alg: UnitAlgebra<T>, lists = paramChanges(claim)): Transformed<T> | null {
+  if (!lists) return null;
+  const t = claim.transform;
+  type Entry = readonly ChangeAt[];
   const coord = (flat: number, a: { stride: number; size: number }) => Math.floor(flat / a.stride) % a.size;
   /** Entry `flat` of `p` after its changes 0..n (list: all of p's changes). */
   const run = (p: string, list: Entry, n: number, flat: number): T => {

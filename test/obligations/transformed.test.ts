@@ -11,7 +11,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { elaborate } from "../../src/elaborate/elaborate.ts";
 import type { Claim } from "../../src/elaborate/types.ts";
-import { transformed } from "../../src/obligations/transformed.ts";
+import { paramChanges, transformed } from "../../src/obligations/transformed.ts";
+import { wholeArray } from "../../src/obligations/falsify.ts";
+import { evalTerm } from "../../src/numeric/evaluate.ts";
+import { float64 } from "../../src/numeric/field.ts";
 import type { UnitAlgebra } from "../../src/obligations/signature.ts";
 import { freeSym, ZERO } from "../../src/semantics/build.ts";
 import { claimModel, type ClaimModel } from "../../src/semantics/claim.ts";
@@ -76,6 +79,43 @@ function agrees(claim: Claim, of: (c: Claim) => Claim = (c) => c): boolean {
   return true;
 }
 
+/**
+ * The falsifier's whole-array transformed parameters (falsify.ts) equal, bit for bit, the
+ * entry-by-entry ones of transformed.ts on numbers (parameters and scalars drawn at random).
+ */
+function arraysAgree(claim: Claim, of: (c: Claim) => Claim = (c) => c): boolean {
+  const lists = paramChanges(of(claim));
+  if (!lists) return true;
+  const values = new Map<string, Float64Array>();
+  let seed = 7;
+  const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 4 - 2;
+  for (const p of claim.lhs.params) values.set(p.name, Float64Array.from({ length: p.shape.reduce((a, b) => a * b, 1) }, next));
+  const scalar = new Map<string, number>();
+  const value = (s: Parameters<Parameters<typeof evalTerm>[2]>[0]) => (s.kind === "scalar" ? (scalar.get(s.key) ?? scalar.set(s.key, 1 + Math.abs(next())).get(s.key)!) : 0);
+  const term = (t: Term) => evalTerm(t, float64, value, () => 0);
+  const numbers: UnitAlgebra<number> = {
+    zero: () => 0,
+    num: (v) => v.toNumber(),
+    add: (xs) => xs.reduce((a, b) => a + b),
+    mul: (xs) => xs.reduce((a, b) => a * b),
+    neg: (a) => -a,
+    div: (a, b) => a / b,
+    app: () => 0,
+    max: (xs) => Math.max(...xs),
+    term,
+    param: (n, i) => values.get(n)![i]!,
+    standIn: () => 0,
+  };
+  const get = transformed(claim, numbers)!;
+  for (const p of claim.lhs.params) {
+    const list = lists.get(p.name) ?? [];
+    if (list.some((c) => c.change.k === "correct")) continue;
+    const whole = wholeArray(values.get(p.name)!, list, term, () => {});
+    for (let i = 0; i < whole.length; i++) if (!Object.is(whole[i], get(p.name, i))) return false;
+  }
+  return true;
+}
+
 const claimsOf = (text: string): Claim[] => elaborate(load("t.neq", text, () => null)).claims as Claim[];
 const allAgree = (text: string, of?: (c: Claim) => Claim) => claimsOf(text).every((c) => agrees(c, of));
 /** The steps in reverse order: a different transformation whenever two steps do not commute. */
@@ -103,6 +143,15 @@ describe("transformed parameters (signatures)", () => {
       }
     }
     expect(checked).toBeGreaterThan(20);
+  });
+
+  it("the falsifier's whole arrays equal the entries, bit for bit, on random MLPs and tensor networks (law)", () => {
+    law("whole arrays = entries (MLP)", fc.oneof(validArb.map((c) => render(c)), brokenArb.map((c) => render(c, "refute"))), (t) => claimsOf(t).every((c) => arraysAgree(c)), { numRuns: 60 });
+    law("whole arrays = entries (tensor)", fc.oneof(tensorValidArb, tensorBrokenArb), (c) => claimsOf(renderTensor(c)).every((x) => arraysAgree(x)), { numRuns: 40 });
+  });
+
+  it("negative control: whole arrays with the steps in the wrong order differ from the entries", () => {
+    negativeControl("whole arrays (reversed steps) = entries", validArb, (c) => claimsOf(render(c)).every((x) => arraysAgree(x, reversed)), { numRuns: 60 });
   });
 
   it("declines steps it does not follow (multiply, assignments, maps)", () => {
