@@ -9,19 +9,12 @@
  */
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { elaborate } from "../../src/elaborate/elaborate.ts";
-import type { Claim } from "../../src/elaborate/types.ts";
-import { Rng } from "../../src/numeric/rng.ts";
-import { compositional, type Grouping } from "../../src/obligations/compositional.ts";
-import { Dedup } from "../../src/obligations/dedup.ts";
-import { inferCorrespondences } from "../../src/obligations/infer.ts";
+import type { Grouping } from "../../src/obligations/compositional.ts";
 import { SliceKey, type SliceSetting } from "../../src/obligations/slices.ts";
 import { resolveOptions } from "../../src/options.ts";
-import { claimModel } from "../../src/semantics/claim.ts";
-import { analyticCorrespondences, type Correspondences } from "../../src/semantics/correspondence.ts";
 import type { Term } from "../../src/semantics/types.ts";
 import { Session } from "../../src/session.ts";
-import { load } from "../../src/syntax/load.ts";
+import { groupedObligations } from "./grouped.ts";
 import { brokenArb, render, validArb } from "../laws/cases.ts";
 import { renderTensor, tensorBrokenArb, tensorValidArb } from "../laws/tensorCases.ts";
 import { law, negativeControl, verdictOf } from "../laws/law.ts";
@@ -36,23 +29,7 @@ class Counting extends SliceKey {
   }
 }
 
-/** Deduplicated obligations of every claim of `text`: canonical hash x count, and identities. */
-function obligations(text: string, grouping: Grouping): string[] {
-  const out: string[] = [];
-  for (const claim of elaborate(load("s.neq", text, () => null)).claims as Claim[]) {
-    const model = claimModel(claim);
-    const corr = analyticCorrespondences(claim) ?? inferCorrespondences(model, new Rng(3), new Map());
-    if ("reason" in corr) {
-      out.push(`${claim.name}: ${corr.reason}`);
-      continue;
-    }
-    const dedup = new Dedup();
-    const r = compositional(model, corr as Correspondences, (ob) => dedup.add(ob), () => false, () => dedup.addIdentity(), grouping);
-    const groups = [...dedup.groups.values()].map((g) => `${g.hash}x${g.count}`).sort();
-    out.push(`${claim.name}: ${r ? r.reason : ""} total ${dedup.total} identities ${dedup.identities} ${groups.join(" ")}`);
-  }
-  return out;
-}
+const obligations = groupedObligations;
 
 /** Grouped by slice keys (and records) = every unit built. */
 const same = (text: string, slices: Grouping["slices"] = (s) => new Counting(s)) => JSON.stringify(obligations(text, { slices })) === JSON.stringify(obligations(text, { group: false }));
