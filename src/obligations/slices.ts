@@ -427,8 +427,12 @@ export class SliceKey {
         const s = code.scalars[k++]!;
         let n = this.scalarNums.get(s.key);
         if (n === undefined) this.scalarNums.set(s.key, (n = this.scalarNums.size));
+        // Which scalar, not only which of its entries: two units whose factors are entries of
+        // different scalars (c > 0 and d < 0) must never share a key.
+        const object = this.object(`scalar:${(s as Extract<Sym, { kind: "scalar" }>).id}`);
         this.put(SCALAR);
-        this.slice(this.object(`scalar:${(s as Extract<Sym, { kind: "scalar" }>).id}`) * SPACE + n);
+        this.put(object);
+        this.slice(object * SPACE + n);
       } else this.put(x);
     }
     this.put(-10);
