@@ -34,7 +34,7 @@ const tensorArb = (dtype: "F32" | "F64") =>
   fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 3 }).chain((shape) =>
     fc.array(dtype === "F32" ? f32 : f64, { minLength: shape.reduce((a, b) => a * b, 1), maxLength: shape.reduce((a, b) => a * b, 1) }).map((v) => ({ shape, values: Float64Array.from(v), dtype })),
   );
-const sameValues = (a: Float64Array, b: Float64Array) => a.length === b.length && a.every((x, i) => Object.is(x === 0 ? 0 : x, b[i] === 0 ? 0 : b[i]));
+const sameValues = (a: ArrayLike<number> & Iterable<number>, b: ArrayLike<number>) => a.length === b.length && Array.from(a).every((x, i) => Object.is(x === 0 ? 0 : x, b[i] === 0 ? 0 : b[i]));
 
 describe("read(write(x)) = x", () => {
   it("safetensors, F32 and F64", () => {
