@@ -53,15 +53,16 @@ export const RESIDENT_ENTRIES = 64_000_000;
  */
 export class ResidentValues implements ReadonlyMap<string, ExactValues> {
   private readonly kept = new Map<string, ExactValues>();
+  private keptEntries = 0;
   private readonly byName: ReadonlyMap<string, Param>;
   constructor(params: readonly Param[]) {
     this.byName = new Map(params.map((p) => [p.name, p]));
   }
   /** Keep `v` if the budget allows (called with every tensor as it is first read). */
   offer(name: string, v: ExactValues, budget: number): void {
-    let used = 0;
-    for (const k of this.kept.values()) used += k.length;
-    if (used + v.length <= budget) this.kept.set(name, v);
+    if (this.keptEntries + v.length > budget || this.kept.has(name)) return;
+    this.kept.set(name, v);
+    this.keptEntries += v.length;
   }
   get(name: string): ExactValues | undefined {
     const kept = this.kept.get(name);
