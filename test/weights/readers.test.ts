@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import { halfToNumber } from "../../src/weights/floats.ts";
 import { encodeNpy } from "../../src/weights/npy.ts";
 import { readCheckpoint } from "../../src/weights/readCheckpoint.ts";
-import { encodeSafetensors } from "../../src/weights/safetensors.ts";
+import { encodeSafetensors, floatBytes, writeSafetensors } from "../../src/weights/safetensors.ts";
 import { Rational } from "../../src/numeric/rational.ts";
 import { encodePt } from "./pickleWriter.ts";
 import { encodeOnnxWeights, rawOf, type Init } from "./onnxWriter.ts";
@@ -44,10 +44,15 @@ describe("read(write(x)) = x", () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(tensorArb("F32"), tensorArb("F64")), { minLength: 1, maxLength: 4 }), (ts) => {
         const named = ts.map((t, i) => ({ ...t, name: `t${i}` }));
-        const ck = open(put(`rt${n++}.safetensors`, encodeSafetensors(named)));
+        const k = n++;
+        const ck = open(put(`rt${k}.safetensors`, encodeSafetensors(named)));
+        // The streaming writer, tensor by tensor, writes the same file.
+        writeSafetensors(path.join(dir, `rts${k}.safetensors`), named.map((t) => ({ name: t.name, shape: t.shape, dtype: t.dtype, bytes: () => floatBytes(t.values, t.dtype) })));
+        const streamed = open(`rts${k}.safetensors`);
         return named.every((t) => {
           const r = ck.read(t.name);
-          return r.dtype === t.dtype && JSON.stringify(r.shape) === JSON.stringify(t.shape) && sameValues(r.values, t.values);
+          const w = streamed.read(t.name);
+          return r.dtype === t.dtype && JSON.stringify(r.shape) === JSON.stringify(t.shape) && sameValues(r.values, t.values) && w.dtype === t.dtype && sameValues(w.values, t.values);
         });
       }),
       { numRuns: 40 },
