@@ -8,7 +8,7 @@ import { renderDiagnostic } from "../diagnostics/render.ts";
 import { load } from "../syntax/load.ts";
 import { importReader, readCommandLineFile } from "../cli/files.ts";
 import { mapParams, type Param, type Source } from "../weights/mapping.ts";
-import { readCheckpoint } from "../weights/readCheckpoint.ts";
+import { failure, readCheckpoint } from "../weights/readCheckpoint.ts";
 import type { Checkpoint } from "../weights/types.ts";
 import { ExactValues } from "./exact.ts";
 import type { ParamValues } from "./matchMlp.ts";
@@ -34,19 +34,87 @@ export function loadNetwork(spec: string, cwd: string): { net: Network; file: st
 export interface Loaded {
   readonly checkpoint: Checkpoint;
   readonly params: readonly Param[];
+  /** The parameters' values, read from the file as they are asked for (see ResidentValues). */
   readonly values: ParamValues;
 }
 
-/** Open `file` and map it onto `net`'s parameters. */
-export function loadParams(file: string, net: Network, map: ReadonlyMap<string, Source>, cwd: string): { loaded: Loaded } | { messages: string[] } {
+/**
+ * Entries of one checkpoint kept in memory (256 MB of float32): a smaller checkpoint is read
+ * once and kept whole; of a larger one, the tensors read first are kept up to this budget and
+ * the others are read again from the file each time they are used (the page cache makes that
+ * fast), so a 177M-parameter checkpoint costs the budget plus the tensors in use, not all of it.
+ */
+export const RESIDENT_ENTRIES = 64_000_000;
+
+/**
+ * Parameter values by name, read on demand: `get` returns the kept tensor or reads it again
+ * (the caller holds it while it works on it and drops it after). Every tensor was read and
+ * checked once when the checkpoint was loaded, so a read here fails only if the file changed.
+ */
+export class ResidentValues implements ReadonlyMap<string, ExactValues> {
+  private readonly kept = new Map<string, ExactValues>();
+  private keptEntries = 0;
+  private readonly byName: ReadonlyMap<string, Param>;
+  constructor(params: readonly Param[]) {
+    this.byName = new Map(params.map((p) => [p.name, p]));
+  }
+  /** Keep `v` if the budget allows (called with every tensor as it is first read). */
+  offer(name: string, v: ExactValues, budget: number): void {
+    if (this.keptEntries + v.length > budget || this.kept.has(name)) return;
+    this.kept.set(name, v);
+    this.keptEntries += v.length;
+  }
+  get(name: string): ExactValues | undefined {
+    const kept = this.kept.get(name);
+    if (kept) return kept;
+    const p = this.byName.get(name);
+    return p ? new ExactValues(p.read()) : undefined;
+  }
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+  get size(): number {
+    return this.byName.size;
+  }
+  keys(): MapIterator<string> {
+    return this.byName.keys();
+  }
+  *values(): MapIterator<ExactValues> {
+    for (const k of this.byName.keys()) yield this.get(k)!;
+  }
+  *entries(): MapIterator<[string, ExactValues]> {
+    for (const k of this.byName.keys()) yield [k, this.get(k)!];
+  }
+  [Symbol.iterator](): MapIterator<[string, ExactValues]> {
+    return this.entries();
+  }
+  forEach(f: (value: ExactValues, key: string, map: ReadonlyMap<string, ExactValues>) => void): void {
+    for (const [k, v] of this.entries()) f(v, k, this);
+  }
+}
+
+/**
+ * Open `file` and map it onto `net`'s parameters. Every tensor is read and checked here, one
+ * at a time (so a malformed value is an input error before any work), and kept within
+ * `budget` entries.
+ */
+export function loadParams(file: string, net: Network, map: ReadonlyMap<string, Source>, cwd: string, budget = RESIDENT_ENTRIES): { loaded: Loaded } | { messages: string[] } {
   const r = readCheckpoint(file, cwd);
   if (!r.ok) return { messages: [r.message] };
   let mapped;
   try {
     mapped = mapParams(r.checkpoint, net.params, map, net.name);
   } catch (e) {
-    return { messages: [e instanceof Error ? e.message : String(e)] };
+    return { messages: [failure(e, file)] };
   }
   if ("messages" in mapped) return mapped;
-  return { loaded: { checkpoint: r.checkpoint, params: mapped.params, values: new Map(mapped.params.map((p) => [p.name, new ExactValues(p.tensor)])) } };
+  const values = new ResidentValues(mapped.params);
+  for (const p of mapped.params) {
+    try {
+      values.offer(p.name, new ExactValues(p.read()), budget);
+    } catch (e) {
+      return { messages: [failure(e, file)] };
+    }
+  }
+  return { loaded: { checkpoint: r.checkpoint, params: mapped.params, values } };
 }

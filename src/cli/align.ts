@@ -16,7 +16,7 @@ import { resolveOptions } from "../options.ts";
 import { table } from "../report/table.ts";
 import { readMap, type Source } from "../weights/mapping.ts";
 import { allFloat32 } from "../weights/floats.ts";
-import { encodeSafetensors } from "../weights/safetensors.ts";
+import { floatBytes, writeSafetensors } from "../weights/safetensors.ts";
 import { importReader } from "./files.ts";
 import { argsError, type Io } from "./main.ts";
 
@@ -232,7 +232,8 @@ function write(io: Io, plan: Plan, g: AnyGroup, A: Loaded, out: string, done: st
     return { name: p.source.tensor, shape, values, dtype: (p.tensor.dtype === "F64" || !allFloat32(values) ? "F64" : "F32") as "F64" | "F32" };
   });
   try {
-    fs.writeFileSync(path.resolve(io.cwd, out), encodeSafetensors(tensors));
+    // Streamed tensor by tensor: the file's image is never held whole next to g A.
+    writeSafetensors(path.resolve(io.cwd, out), tensors.map((t) => ({ name: t.name, shape: t.shape, dtype: t.dtype, bytes: () => floatBytes(t.values, t.dtype) })));
   } catch (e) {
     return inputErrors(io, [`-o ${out}: cannot write (${(e as { code?: string }).code ?? String(e)})`]);
   }

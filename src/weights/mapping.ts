@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Rational } from "../numeric/rational.ts";
-import { entries, type Checkpoint, type Tensor } from "./types.ts";
+import { entries, type Checkpoint, type Tensor, type TensorInfo } from "./types.ts";
 
 /** Where one parameter comes from: a tensor, and whether its two axes are swapped. */
 export interface Source {
@@ -15,12 +15,17 @@ export interface Source {
   readonly transpose: boolean;
 }
 
-/** A parameter of the network with its values in the network's layout. */
+/**
+ * A parameter of the network and where its values come from. Values are read on demand, in
+ * the network's layout, by `read()` (each call reads the tensor again: nothing is kept here).
+ */
 export interface Param {
   readonly name: string;
   readonly shape: readonly number[];
   readonly source: Source;
-  readonly tensor: Tensor;
+  /** The tensor's name (the parameter's), shape (the parameter's) and storage type. */
+  readonly tensor: TensorInfo;
+  read(): Tensor;
 }
 
 /** Read a --map file: parameter name -> tensor name or { tensor, transpose }. */
@@ -79,14 +84,22 @@ export function mapParams(ckpt: Checkpoint, params: readonly { name: string; sha
   }
   for (const t of ckpt.tensors) if (!used.has(t.name) && !plan.some((x) => x.source.tensor === t.name) && !messages.some((m) => m.includes(`tensor ${t.name} `))) messages.push(`${ckpt.file}: tensor ${t.name} [${t.shape.join(", ")}] is not a parameter of ${network} (map it with --map, or remove it)`);
   if (messages.length) return { messages };
-  return { params: plan.map(({ p, source }) => ({ name: p.name, shape: p.shape, source, tensor: layout(ckpt.read(source.tensor), source, p.name) })) };
+  return {
+    params: plan.map(({ p, source }) => ({
+      name: p.name,
+      shape: p.shape,
+      source,
+      tensor: { name: p.name, shape: p.shape, dtype: infos.get(source.tensor)!.dtype },
+      read: () => layout(ckpt.read(source.tensor), source, p.name),
+    })),
+  };
 }
 
 /** The tensor in the network's layout (transposed when the source says so), named after the parameter. */
 function layout(t: Tensor, source: Source, name: string): Tensor {
   if (!source.transpose) return { ...t, name };
   const [r, c] = t.shape as [number, number];
-  const values = new Float64Array(entries(t.shape));
+  const values = t.values instanceof Float64Array ? new Float64Array(entries(t.shape)) : new Float32Array(entries(t.shape));
   const exact: Rational[] | undefined = t.exact ? new Array<Rational>(values.length) : undefined;
   for (let i = 0; i < r; i++)
     for (let j = 0; j < c; j++) {

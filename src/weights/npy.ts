@@ -4,7 +4,7 @@
  * exactly the data. Float dtypes f2, f4, f8 in either byte order; Fortran order is
  * rearranged to row-major.
  */
-import { DTYPE_BYTES, decodeFloats } from "./floats.ts";
+import { DTYPE_BYTES, decodeFloats, type FloatArray } from "./floats.ts";
 import { readWhole, sha256Files } from "./file.ts";
 import { WEIGHT_LIMITS } from "./limits.ts";
 import { checkShape } from "./shape.ts";
@@ -56,8 +56,8 @@ function parseHeader(header: string, name: string, shown: string): { dtype: "F16
 }
 
 /** Column-major values rearranged into row-major order. */
-function fromFortran(values: Float64Array, shape: readonly number[]): Float64Array {
-  const out = new Float64Array(values.length);
+function fromFortran(values: FloatArray, shape: readonly number[]): FloatArray {
+  const out = values instanceof Float64Array ? new Float64Array(values.length) : new Float32Array(values.length);
   const idx = new Array<number>(shape.length).fill(0);
   for (let r = 0; r < values.length; r++) {
     let f = 0;
@@ -83,7 +83,7 @@ export function readNpy(file: string, name: string, shown = file): Checkpoint {
 }
 
 /** The .npy image of a float64 or float32 tensor (C order, version 1.0). */
-export function encodeNpy(shape: readonly number[], values: Float64Array, dtype: "F64" | "F32"): Uint8Array {
+export function encodeNpy(shape: readonly number[], values: FloatArray, dtype: "F64" | "F32"): Uint8Array {
   const descr = dtype === "F64" ? "<f8" : "<f4";
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.map((d) => `${d},`).join(" ")}), }`;
   // The header (with magic, version and length) is padded to a multiple of 64 and ends in \n.

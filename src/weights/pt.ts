@@ -83,7 +83,7 @@ function materialise(name: string, t: TensorValue, s: Extract<PyValue, { k: "sto
   const last = t.offset + shape.reduce((acc, d, i) => acc + (d > 0 ? (d - 1) * t.stride[i]! : 0), 0);
   if (count > 0 && last >= s.numel) throw new WeightFileError(shown, `tensor ${name}: offset ${t.offset}, shape [${shape.join(", ")}] and strides [${t.stride.join(", ")}] reach entry ${last} of a storage of ${s.numel}`);
   const all = decodeFloats(data, dtype, s.numel, shown, name);
-  const values = new Float64Array(count);
+  const values = all instanceof Float64Array ? new Float64Array(count) : new Float32Array(count);
   const idx = new Array<number>(shape.length).fill(0);
   for (let r = 0; r < count; r++) {
     let at = t.offset;

@@ -1,7 +1,7 @@
 /**
  * The entry of the weight readers: a file in, a Checkpoint or a message out, chosen by the
  * file name: `.safetensors`, `*.safetensors.index.json` (sharded), `.json`, `.npy`, `.npz`,
- * `.pt` / `.pth` / `.bin` (torch.save zip checkpoints). ONNX is not read here.
+ * `.pt` / `.pth` / `.bin` (torch.save zip checkpoints), `.onnx` (the model's initializers).
  *
  * @example
  *   const r = readCheckpoint("model.safetensors");
@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { readJsonWeights } from "./json.ts";
 import { readNpy } from "./npy.ts";
 import { readNpz } from "./npz.ts";
+import { readOnnxWeights } from "./onnx.ts";
 import { readPt } from "./pt.ts";
 import { readSafetensors, readSafetensorsIndex } from "./safetensors.ts";
 import { WeightFileError, type Checkpoint } from "./types.ts";
@@ -19,7 +20,7 @@ import { WeightFileError, type Checkpoint } from "./types.ts";
 export type CheckpointResult = { readonly ok: true; readonly checkpoint: Checkpoint } | { readonly ok: false; readonly message: string };
 
 /** The formats by file name, for messages. */
-export const FORMATS = ".safetensors, .safetensors.index.json, .json, .npy, .npz, .pt/.pth/.bin";
+export const FORMATS = ".safetensors, .safetensors.index.json, .json, .npy, .npz, .pt/.pth/.bin, .onnx";
 
 /** Open `file` (resolved against `cwd`; messages show it as given). */
 export function readCheckpoint(file: string, cwd = process.cwd()): CheckpointResult {
@@ -38,7 +39,9 @@ export function readCheckpoint(file: string, cwd = process.cwd()): CheckpointRes
               ? readNpz(abs, file)
               : /\.(pt|pth|bin)$/.test(lower)
                 ? readPt(abs, file)
-                : null;
+                : lower.endsWith(".onnx")
+                  ? readOnnxWeights(abs, file)
+                  : null;
     if (!checkpoint) return { ok: false, message: `${file}: unknown weight format (by file name: ${FORMATS})` };
     return { ok: true, checkpoint };
   } catch (e) {

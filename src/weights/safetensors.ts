@@ -6,12 +6,13 @@
  * tile the data exactly (sorted by offset: contiguous, from 0 to the end of the file).
  * Sharded checkpoints: `*.safetensors.index.json` with a `weight_map` { name: shard file }.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
-import { DTYPE_BYTES, decodeFloats } from "./floats.ts";
+import { DTYPE_BYTES, decodeFloats, type FloatArray } from "./floats.ts";
 import { fileSize, readRange, readWhole, sha256Files } from "./file.ts";
 import { WEIGHT_LIMITS } from "./limits.ts";
 import { checkShape } from "./shape.ts";
-import { entries, WeightFileError, type Checkpoint, type Tensor, type TensorInfo } from "./types.ts";
+import { entries, WeightFileError, type Checkpoint, type DType, type Tensor, type TensorInfo } from "./types.ts";
 
 interface Entry extends TensorInfo {
   readonly dtype: "F64" | "F32" | "F16" | "BF16";
@@ -136,35 +137,80 @@ export function readSafetensorsIndex(indexFile: string, shown = indexFile): Chec
   };
 }
 
+/** A tensor to write: its header entry, and its little-endian bytes produced when written. */
+export interface TensorToWrite {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly dtype: Exclude<DType, "decimal">;
+  readonly bytes: () => Uint8Array;
+}
+
+/** The header image (8-byte length, then JSON padded with spaces to a multiple of 8, as the reference writer does). */
+function headerImage(tensors: readonly Omit<TensorToWrite, "bytes">[], metadata?: Record<string, string>): { head: Uint8Array; size: number } {
+  const header: Record<string, unknown> = metadata ? { __metadata__: metadata } : {};
+  let at = 0;
+  for (const t of tensors) {
+    const size = DTYPE_BYTES[t.dtype] * entries(t.shape);
+    header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [at, at + size] };
+    at += size;
+  }
+  const raw = new TextEncoder().encode(JSON.stringify(header));
+  const head = new Uint8Array(8 + raw.length + ((8 - (raw.length % 8)) % 8)).fill(0x20);
+  new DataView(head.buffer).setBigUint64(0, BigInt(head.length - 8), true);
+  head.set(raw, 8);
+  return { head, size: head.length + at };
+}
+
+const checked = (t: TensorToWrite): Uint8Array => {
+  const b = t.bytes();
+  if (b.length !== DTYPE_BYTES[t.dtype] * entries(t.shape)) throw new Error(`internal: tensor ${t.name}: ${b.length} bytes for ${t.dtype} [${t.shape.join(", ")}]`);
+  return b;
+};
+
+/**
+ * Write a safetensors file tensor by tensor: each tensor's bytes are produced, written and
+ * dropped before the next, so the file is never held whole. Throws the fs error on failure.
+ */
+export function writeSafetensors(file: string, tensors: readonly TensorToWrite[], metadata?: Record<string, string>): void {
+  const fd = fs.openSync(file, "w");
+  try {
+    const writeAll = (b: Uint8Array) => {
+      for (let done = 0; done < b.length; ) done += fs.writeSync(fd, b, done, b.length - done);
+    };
+    writeAll(headerImage(tensors, metadata).head);
+    for (const t of tensors) writeAll(checked(t));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The little-endian bytes of `values` as F64 or F32 (the caller checks that F32 rounds nothing). */
+export function floatBytes(values: FloatArray, dtype: "F64" | "F32"): Uint8Array {
+  const out = dtype === "F64" ? Float64Array.from(values) : Float32Array.from(values);
+  if (!LITTLE_ENDIAN) {
+    const view = new DataView(out.buffer);
+    out.forEach((x, i) => (dtype === "F64" ? view.setFloat64(8 * i, x, true) : view.setFloat32(4 * i, x, true)));
+  }
+  return new Uint8Array(out.buffer);
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /**
  * A safetensors file's bytes for `tensors` in the given order (F32 where every value of a
  * tensor is a float32, else F64: nothing is rounded). Tensors with non-float values (`exact`
- * decimals) are refused by the caller before this.
+ * decimals) are refused by the caller before this. Held whole: `writeSafetensors` streams.
  */
-export function encodeSafetensors(tensors: readonly { name: string; shape: readonly number[]; values: Float64Array; dtype: "F64" | "F32" }[], metadata?: Record<string, string>): Uint8Array {
-  const header: Record<string, unknown> = metadata ? { __metadata__: metadata } : {};
-  const datas: Uint8Array[] = [];
-  let at = 0;
-  for (const t of tensors) {
-    const size = DTYPE_BYTES[t.dtype] * t.values.length;
-    header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [at, at + size] };
-    const bytes = new Uint8Array(size);
-    const view = new DataView(bytes.buffer);
-    t.values.forEach((x, i) => (t.dtype === "F64" ? view.setFloat64(8 * i, x, true) : view.setFloat32(4 * i, x, true)));
-    datas.push(bytes);
-    at += size;
-  }
-  // Pad the header with spaces to a multiple of 8, as the reference writer does.
-  const raw = new TextEncoder().encode(JSON.stringify(header));
-  const head = new Uint8Array(raw.length + ((8 - (raw.length % 8)) % 8)).fill(0x20);
-  head.set(raw);
-  const out = new Uint8Array(8 + head.length + at);
-  new DataView(out.buffer).setBigUint64(0, BigInt(head.length), true);
-  out.set(head, 8);
-  let p = 8 + head.length;
-  for (const d of datas) {
-    out.set(d, p);
-    p += d.length;
+export function encodeSafetensors(tensors: readonly { name: string; shape: readonly number[]; values: FloatArray; dtype: "F64" | "F32" }[], metadata?: Record<string, string>): Uint8Array {
+  const list = tensors.map((t) => ({ name: t.name, shape: t.shape, dtype: t.dtype, bytes: () => floatBytes(t.values, t.dtype) }));
+  const { head, size } = headerImage(list, metadata);
+  const out = new Uint8Array(size);
+  out.set(head);
+  let p = head.length;
+  for (const t of list) {
+    const b = checked(t);
+    out.set(b, p);
+    p += b.length;
   }
   return out;
 }

@@ -10,8 +10,10 @@ import * as path from "node:path";
 import { zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { encodeNpy } from "../../src/weights/npy.ts";
+import { WEIGHT_LIMITS } from "../../src/weights/limits.ts";
 import { readCheckpoint } from "../../src/weights/readCheckpoint.ts";
 import { encodeSafetensors } from "../../src/weights/safetensors.ts";
+import { encodeOnnxWeights as onnx, rawOf } from "./onnxWriter.ts";
 import { runCli } from "./runCli.ts";
 import { encodePt } from "./pickleWriter.ts";
 
@@ -73,10 +75,32 @@ const corpus: [string, Uint8Array | string, RegExp][] = [
   ["legacy.pt", "\x80\x02not a zip", /not a zip checkpoint/],
   ["ragged.json", '{ "W0": [[1, 2], [3]] }', /ragged array/],
   ["nan.json", '{ "W0": [NaN] }', /expected a number/],
-  ["unknown.onnx", "x", /unknown weight format/],
+  ["unknown.h5", "x", /unknown weight format/],
+  ["valid-control.onnx", onnx([{ name: "W0", dims: [2, 3], data_type: 1, raw_data: rawOf(1, [1, 2, 3, 4, 5, 6]) }, { name: "b0", dims: [2], data_type: 1, float_data: [1, -1] }]), /^$/],
+  ["garbage.onnx", "\xff\xff\xff not protobuf", /not an ONNX model/],
+  ["external.onnx", onnx([{ name: "W0", dims: [2], data_type: 1, data_location: 1, external_data: [{ key: "location", value: "/etc/passwd" }] }]), /initializer "W0": its data is stored in an external file \(data_location EXTERNAL\)/],
+  ["int64.onnx", onnx([{ name: "shape", dims: [2], data_type: 7, int64_data: [1, 2] }]), /initializer "shape": data type INT64 is not a weight type/],
+  ["raw-short.onnx", onnx([{ name: "W0", dims: [2, 3], data_type: 1, raw_data: rawOf(1, [1, 2, 3, 4, 5]) }]), /initializer "W0": 20 bytes of raw_data, but FLOAT \[2, 3\] needs 24/],
+  ["float-data-long.onnx", onnx([{ name: "b0", dims: [2], data_type: 1, float_data: [1, 2, 3] }]), /initializer "b0": 3 values in float_data, but its dims \[2\] need 2/],
+  ["double-data-short.onnx", onnx([{ name: "b0", dims: [3], data_type: 11, double_data: [1, 2] }]), /initializer "b0": 2 values in double_data, but its dims \[3\] need 3/],
+  ["half-bits.onnx", onnx([{ name: "h", dims: [1], data_type: 10, int32_data: [70000] }]), /initializer "h": int32_data entry 0 is 70000, not the 16 bits of a FLOAT16/],
+  ["both-fields.onnx", onnx([{ name: "b0", dims: [1], data_type: 1, raw_data: rawOf(1, [1]), float_data: [1] }]), /initializer "b0": both raw_data and a typed data field/],
+  ["twice.onnx", onnx([{ name: "b0", dims: [1], data_type: 1, float_data: [1] }, { name: "b0", dims: [1], data_type: 1, float_data: [2] }]), /initializer "b0" appears twice/],
+  ["nan.onnx", onnx([{ name: "b0", dims: [2], data_type: 1, float_data: [1, NaN] }]), /tensor b0: entry 1 is NaN/],
+  ["inf-bf16.onnx", onnx([{ name: "b0", dims: [1], data_type: 16, raw_data: rawOf(16, [0x7f80]) }]), /tensor b0: entry 0 is Infinity/],
+  ["huge-dims.onnx", onnx([{ name: "W0", dims: [1e6, 1e6], data_type: 1, raw_data: rawOf(1, [1]) }]), /tensor W0: shape \[1000000, 1000000\] has .* entries \(at most/],
+  ["sparse.onnx", onnx([], { sparse_initializer: [new Uint8Array([1])] }), /1 sparse initializer/],
 ];
 
 describe("hostile weight files", () => {
+  it("too-large.onnx: a file above the limit is refused before it is read", () => {
+    // A sparse file: its size is checked with stat, so nothing is allocated or read.
+    const fd = fs.openSync(path.join(dir, "too-large.onnx"), "w");
+    fs.ftruncateSync(fd, WEIGHT_LIMITS.onnxBytes + 1);
+    fs.closeSync(fd);
+    const r = readCheckpoint("too-large.onnx", dir);
+    expect(r.ok ? "" : r.message).toMatch(/^too-large\.onnx: 2000000001 bytes; a \.onnx file may have at most 2000000000/);
+  });
   for (const [name, bytes, words] of corpus) {
     it(name, () => {
       put(name, typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes);
@@ -96,7 +120,7 @@ describe("hostile weight files", () => {
   }
   it("the CLI refuses them with CLI001, exit 2 and no stack trace", async () => {
     fs.writeFileSync(path.join(dir, "net.neq"), "network N = mlp(3 -> 2 -> 1, relu)\n");
-    for (const name of ["os-system.pt", "huge-header.safetensors", "truncated.npy", "stride-out.pt"]) {
+    for (const name of ["os-system.pt", "huge-header.safetensors", "truncated.npy", "stride-out.pt", "external.onnx", "int64.onnx", "nan.onnx", "too-large.onnx"]) {
       const r = await runCli(["align", name, "valid-control.safetensors", "--net", "net.neq:N"], dir);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(new RegExp(`neteq: error CLI001: ${name.replace(/\./g, "\\.")}`));
