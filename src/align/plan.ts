@@ -100,7 +100,7 @@ function mlpPlan(net: Network & { mlp: NonNullable<Network["mlp"]> }): Plan {
     canonical: (A) => ({ g: { kind: "mlp", g: canonicalGroupElement(widths, actions, A) }, ties: [] }),
     toJson: (g) => groupToJson(mlp(g)),
     fromJson(raw) {
-      const r = groupFromJson(raw, widths);
+      const r = groupFromJson(raw, widths, actions);
       return "g" in r ? { g: { kind: "mlp", g: r.g } } : r;
     },
     header: ["layer", "units", "permutation", "perm", "scales", "sign flips"],

@@ -106,6 +106,26 @@ describe("the certificate", () => {
     expect(a.code).toBe(0);
     expect(Buffer.compare(fs.readFileSync(path.join(dir, "A2.safetensors")), fs.readFileSync(path.join(dir, "B.safetensors")))).toBe(0);
   }, 120_000);
+  it("--apply refuses scales the layer's activation does not allow: negative for relu, not +-1 for tanh, not 1 for sigmoid", async () => {
+    const fixtures = path.resolve("test/weights/fixtures/mlp");
+    const good = JSON.parse(fs.readFileSync(path.join(fixtures, "g.json"), "utf8"));
+    const gneg = { ...good, layers: good.layers.map((m: { scales: string[] }, l: number) => (l === 0 ? { ...m, scales: ["-2", ...m.scales.slice(1)] } : m)) };
+    fs.writeFileSync(path.join(dir, "gneg.json"), JSON.stringify(gneg));
+    const bad = await runCli(["align", "--apply", "gneg.json", path.join(fixtures, "A.safetensors"), "--net", `${path.join(fixtures, "net.neq")}:N`, "-o", "neg.safetensors"], dir);
+    expect([bad.code, bad.stderr]).toEqual([2, 'neteq: error CLI001: --apply gneg.json: layer 1: scale "-2" is not a positive number or fraction (its units rescale only by c > 0)\n']);
+    expect(fs.existsSync(path.join(dir, "neg.safetensors"))).toBe(false);
+    // Control: the same g with its scales positive is applied.
+    const ok = await runCli(["align", "--apply", path.join(fixtures, "g.json"), path.join(fixtures, "A.safetensors"), "--net", `${path.join(fixtures, "net.neq")}:N`, "-o", "pos.safetensors"], dir);
+    expect(ok.code).toBe(0);
+    for (const [act, scale, allowed] of [["tanh", "-1", true], ["tanh", "2", false], ["sigmoid", "1", true], ["sigmoid", "-1", false]] as const) {
+      fs.writeFileSync(path.join(dir, `${act}.neq`), `network N = mlp(2 -> 2 -> 1, ${act})\n`);
+      fs.writeFileSync(path.join(dir, `${act}.safetensors`), mlpSafetensors([2, 2, 1], randomMlp([2, 2, 1], new Rng(5))));
+      fs.writeFileSync(path.join(dir, "g1.json"), JSON.stringify({ widths: [2, 2, 1], layers: [{ layer: 1, perm: [1, 0], scales: [scale, "1"] }] }));
+      const r = await runCli(["align", "--apply", "g1.json", `${act}.safetensors`, "--net", `${act}.neq:N`, "-o", "out.safetensors"], dir);
+      expect([act, scale, r.code]).toEqual([act, scale, allowed ? 0 : 2]);
+      if (!allowed) expect(r.stderr).toMatch(act === "tanh" ? /is not 1 or -1 \(its units only flip\)/ : /is not 1 \(its activation allows no rescaling or flip\)/);
+    }
+  }, 120_000);
   it("negative control: B changed in one entry is not certified and the entry is named", async () => {
     const widths = [3, 4, 5, 2];
     const rng = new Rng(12);
