@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { canonicalGroupElement } from "../../src/align/canonicalise.ts";
 import { ExactValues } from "../../src/align/exact.ts";
 import { matchMlp } from "../../src/align/matchMlp.ts";
@@ -93,6 +93,7 @@ describe("canonicalise agrees with the covering library", () => {
 
 describe("the certificate", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "neteq-align-"));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   it("is given for a planted image, and the exact check plus the theorem are shown", async () => {
     writePlanted(dir, [3, 4, 5, 2], "relu", 11);
     const r = await runCli(["align", "A.safetensors", "B.safetensors", "--net", "net.neq:N", "--no-cache"], dir);
@@ -126,6 +127,32 @@ describe("the certificate", () => {
       if (!allowed) expect(r.stderr).toMatch(act === "tanh" ? /is not 1 or -1 \(its units only flip\)/ : /is not 1 \(its activation allows no rescaling or flip\)/);
     }
   }, 120_000);
+  it("units the weights do not tell apart make a failed match undecided, not 'not an image' (B is an image there)", async () => {
+    // Decimal JSON values (not floats), so no nearest g by rounding is tried: the exact matcher alone decides.
+    fs.writeFileSync(path.join(dir, "t.neq"), "network N = mlp(2 -> 3 -> 2, relu)\n");
+    const A = { W0: [["0.1", "0.3"], ["0.1", "0.3"], ["0.7", "-0.2"]], b0: ["0.5", "0.5", "0.3"], W1: [["0.2", "0.9", "-0.4"], ["0.6", "-0.1", "0.3"]], b1: ["0.1", "0.2"] };
+    const num = (x: unknown): unknown => (Array.isArray(x) ? x.map(num) : Number(x));
+    const save = (name: string, p: object) => fs.writeFileSync(path.join(dir, name), JSON.stringify(Object.fromEntries(Object.entries(p).map(([k, v]) => [k, num(v)]))));
+    save("tA.json", A);
+    // Units 0 and 1 share their incoming weights and bias: swapping them is a symmetry, and B is that image.
+    save("tB.json", { ...A, W1: A.W1.map((r) => [r[1], r[0], r[2]]) });
+    const r = await runCli(["align", "tA.json", "tB.json", "--net", "t.neq:N", "--json"], dir);
+    const out = JSON.parse(r.stdout);
+    expect([out.verdict, r.code]).toEqual(["undecided", 1]);
+    expect(out.undecided).toMatch(/^h1: 2 units of A share their incoming weights and bias with another unit/);
+    // A unit with all-zero incoming weights and bias: its scale is free; B scales it by 2.
+    const Z = { ...A, W0: [A.W0[0], ["0", "0"], A.W0[2]], b0: ["0.5", "0", "0.3"] };
+    save("zA.json", Z);
+    save("zB.json", { ...Z, W1: Z.W1.map((r) => [r[0], String(Number(r[1]) / 2), r[2]]) });
+    const z = await runCli(["align", "zA.json", "zB.json", "--net", "t.neq:N", "--json"], dir);
+    expect([JSON.parse(z.stdout).verdict, JSON.parse(z.stdout).undecided]).toEqual(["undecided", "h1: 1 unit has all-zero incoming weights and bias, so its scale is not determined by them (1 was taken)"]);
+    // Negative control: distinct units, and B changes an outgoing weight: the only candidate fails, so not an image.
+    const D = { ...A, W0: [A.W0[0], ["0.4", "0.3"], A.W0[2]] };
+    save("dA.json", D);
+    save("dB.json", { ...D, W1: [D.W1[0], ["0.6", "-0.1", "0.35"]] });
+    const d = await runCli(["align", "dA.json", "dB.json", "--net", "t.neq:N", "--json"], dir);
+    expect([JSON.parse(d.stdout).verdict, d.code]).toEqual(["not an image", 1]);
+  });
   it("negative control: B changed in one entry is not certified and the entry is named", async () => {
     const widths = [3, 4, 5, 2];
     const rng = new Rng(12);
