@@ -16,11 +16,11 @@ import { permutationClasses, type FixedAxis, type PermClass } from "./classes.ts
 import { groupFromJson, groupToJson, tensorGroupFromJson, tensorGroupToJson } from "./groupJson.ts";
 import { matchMlp, type ParamValues } from "./matchMlp.ts";
 import { matchTensorScaled } from "./matchTensor.ts";
-import { classScalings } from "./unitScales.ts";
+import { classScalings, normalise, normalisedFloats } from "./unitScales.ts";
 import { isIdentityAction, sameInEveryHead } from "./attention.ts";
 import { matchAttention, matchableBlocks } from "./matchAttention.ts";
 import { applyMlpRounded, nearMatchMlp, nearMatchTensor } from "./near.ts";
-import { applyTensor, verifyTensor } from "./permuteTensor.ts";
+import { applyTensor, modeScales, verifyTensor } from "./permuteTensor.ts";
 import { theoremFile, unitAction, type TheoremOutcome } from "./theorem.ts";
 import type { AttentionAction, ExactCheck, GroupElement, Tie, TensorGroupElement } from "./types.ts";
 import type { AttentionBlock } from "./attention.ts";
@@ -175,7 +175,21 @@ function tensorPlan(net: Network, file: string, cwd: string, read: ReadFile): Pl
     near(A, B) {
       const g = nearMatchTensor(net, classes, A, B);
       const applied = applyTensor(net, classes, g, A);
-      return { g: { kind: "tensor", g }, gA: "params" in applied ? applied.params : new Map() };
+      const plain = { g: { kind: "tensor" as const, g }, gA: "params" in applied ? applied.params : new Map<string, Float64Array>() };
+      if (!scalings.some((x) => x !== null)) return plain;
+      // The same permutations with scales: first each unit's ratio of its exact normalisers
+      // (unitScales.ts), then per unit the scale most of its slices imply. Where B rescales
+      // units correctly in every tensor but one, g A then differs from B only in that tensor.
+      // Kept when the exact check finds fewer differing entries.
+      const [na, nb] = [normalise(net, classes, scalings, A), normalise(net, classes, scalings, B)];
+      // The permutations by assignment on the normalised values (rescaled units are far apart before).
+      const gn = nearMatchTensor(net, classes, normalisedFloats(net, classes, scalings, A, na.norms), normalisedFloats(net, classes, scalings, B, nb.norms));
+      const ratios: TensorGroupElement = { classes: gn.classes.map((c, k) => (scalings[k] ? { ...c, action: scalings[k]!.kind, scales: c.perm.map((u, i) => nb.norms[k]![u]!.div(na.norms[k]![i]!)) } : c)) };
+      const scaled = modeScales(net, classes, ratios, A, B);
+      const [before, after] = [verifyTensor(net, classes, g, A, B), verifyTensor(net, classes, scaled, A, B)];
+      if (after.mismatches >= before.mismatches) return plain;
+      const appliedScaled = applyTensor(net, classes, scaled, A, true);
+      return { g: { kind: "tensor", g: scaled }, gA: "params" in appliedScaled ? appliedScaled.params : new Map() };
     },
     apply: (g, A) => applyTensor(net, classes, tg(g), A),
     canonical(A) {
