@@ -4,6 +4,7 @@
  * over the integers, and every entry of the four sides checked by integer
  * cross-multiplication, with the work bounded before it starts.
  */
+import { InternalError } from "../diagnostics/diagnostic.ts";
 import { Rational } from "../numeric/rational.ts";
 import type { Network } from "../elaborate/types.ts";
 import { fiberFactor, fibers, type AttentionBlock, type AxisFactors, type Fiber } from "./attention.ts";
@@ -127,6 +128,8 @@ export function solveActions(net: Network, blocks: readonly AttentionBlock[], A:
         const X = pick && solveExact(pick.map((i) => scaledRow(fs[i]!)), pick.map((i) => row(B, fs[i]!, fs[i]!.b)));
         const what = kind === "qk" ? "W_Q (with b_Q)" : "W_V (with b_V)";
         if (!X) return { problem: `${block.name}: ${what} of head ${h} has rank below d_head = ${K} (its rows do not span), so the matrix A of head ${h} is not determined by it; rank-deficient heads are not matched` };
+        // The action is defined for invertible A only (GL(d_head)): a singular solution is no group element.
+        if (!inverse(X)) return { problem: `${block.name}: the matrix A solved for head ${h} from ${what} is singular (B's side has lower rank than A's), so B's head is not ${kind === "qk" ? "W_Q A, W_K A^-T" : "W_V A, A^-1 W_O"} of A's head ${h} for any invertible A, with the heads paired as matched; the GL(${K}) action needs A invertible` };
         matrices.push(X);
       }
       actions.push({ block: block.name, kind, dim: K, matrices });
@@ -135,56 +138,51 @@ export function solveActions(net: Network, blocks: readonly AttentionBlock[], A:
   return { actions };
 }
 
+/** X^-1 exactly, or null when X is singular (cached per matrix). */
+const inverses = new WeakMap<readonly (readonly Rational[])[], Rational[][] | null>();
+export function inverse(X: readonly (readonly Rational[])[]): Rational[][] | null {
+  if (!inverses.has(X)) {
+    const I = X.map((_, i) => X.map((_, j): [bigint, bigint] => [i === j ? 1n : 0n, 1n]));
+    inverses.set(X, solveExact(X.map((r) => r.map((x): [bigint, bigint] => [x.num, x.den])), I));
+  }
+  return inverses.get(X)!;
+}
+
 /**
- * Check every entry of one moved parameter exactly: v_B = v_A X (left side) or v_B X^T = v_A
- * (right side, X^-T without an inverse), fiber by fiber with X of the fiber's head in A.
+ * Check every entry of one moved parameter exactly, in the form the theorem states:
+ * v_B = v_A X (left side) or v_B = v_A X^-T (right side), fiber by fiber with X of the
+ * fiber's head in A. X must be invertible (solveActions refuses a singular one).
  */
 export function verifyAttentionParam(net: Network, A: ParamValues, B: ParamValues, m: { block: AttentionBlock; action: AttentionAction; p: ParamAxis; left: boolean }, perms: readonly (readonly number[] | null)[], note: (x: Mismatch) => void, factors?: AxisFactors): number {
   const K = m.action.dim;
   const shape = net.params.find((x) => x.name === m.p.param)!.shape;
   const [va, vb] = [A.get(m.p.param)!, B.get(m.p.param)!];
-  // Per head, X = Y / den with Y integer.
-  const ints = m.action.matrices.map((X) => {
+  // Per head, the matrix M with v_B = v_A M (X, or X^-T), as M = Y / den with Y integer.
+  const ints = m.action.matrices.map((X, h) => {
+    const inv = inverse(X);
+    if (!inv) throw new InternalError(`${m.action.block}: the matrix of head ${h} is singular; no group element has it`);
+    const M = m.left ? X : X.map((_, j) => X.map((_, k) => inv[k]![j]!));
     let den = 1n;
-    for (const r of X) for (const x of r) den = lcm(den, x.den);
-    return { Y: X.map((r) => r.map((x) => x.num * (den / x.den))), den };
+    for (const r of M) for (const x of r) den = lcm(den, x.den);
+    return { Y: M.map((r) => r.map((x) => x.num * (den / x.den))), den };
   });
   let entries = 0;
   for (const f of fibers(net, m.p, m.block.headAxis.get(m.p.param), perms)) {
     const { Y, den } = ints[f.head]!;
-    // g's scalings of the fiber's other indices: B's fiber is (v_A c) X, so A's entries are taken times c.
+    // g's scalings of the fiber's other indices: B's fiber is (v_A c) M, so A's entries are taken times c.
     const c = fiberFactor(factors, f, m.p.axis);
     const a = fiberInts(va, f.a, f.stride, K, c);
-    const b = fiberInts(vb, f.b, f.stride, K, null);
     for (let k = 0; k < K; k++) {
       entries++;
-      // left: (v_A X)[k] = sum_j a_j Y[j][k] / (La den) against b_k; right: (v_B X^T)[k] = sum_j b_j Y[k][j] / (Lb den) against a_k.
+      // (v_A M)[k] = sum_j a_j Y[j][k] / (La den) against b_k.
       let s = 0n;
-      for (let j = 0; j < K; j++) s += m.left ? a.ints[j]! * Y[j]![k]! : b.ints[j]! * Y[k]![j]!;
-      const [n, d] = m.left ? b.fr[k]! : a.fr[k]!;
-      const ok = n * (m.left ? a.den : b.den) * den === s * d;
-      if (ok) continue;
-      // What B should hold there: (v_A X)[k], or (v_A X^-T)[k] = sum_j a_j X^-1[k][j].
-      const expected = m.left ? Rational.of(s, a.den * den) : rightExpected(m.action, f.head, a.fr, k);
-      note({ tensor: m.p.param, index: unflat(f.b + k * f.stride, shape), expected, found: vb.rational(f.b + k * f.stride) });
+      for (let j = 0; j < K; j++) s += a.ints[j]! * Y[j]![k]!;
+      const [n, d] = vb.fraction(f.b + k * f.stride);
+      if (n * a.den * den === s * d) continue;
+      note({ tensor: m.p.param, index: unflat(f.b + k * f.stride, shape), expected: Rational.of(s, a.den * den), found: vb.rational(f.b + k * f.stride) });
     }
   }
   return entries;
-}
-
-const inverses = new WeakMap<AttentionAction, Map<number, Rational[][] | null>>();
-
-/** (v_A X^-T)[k] for head h (X^-1 solved once per head, only for a mismatch). */
-function rightExpected(action: AttentionAction, h: number, a: readonly [bigint, bigint][], k: number): Rational {
-  const cache = inverses.get(action) ?? new Map<number, Rational[][] | null>();
-  inverses.set(action, cache);
-  if (!cache.has(h)) {
-    const X = action.matrices[h]!;
-    const I = X.map((_, i) => X.map((_, j): [bigint, bigint] => [i === j ? 1n : 0n, 1n]));
-    cache.set(h, solveExact(X.map((r) => r.map((x): [bigint, bigint] => [x.num, x.den])), I));
-  }
-  const inv = cache.get(h)!;
-  return inv ? a.reduce((acc, [n, d], j) => acc.add(Rational.of(n, d).mul(inv[k]![j]!)), Rational.ZERO) : Rational.ZERO;
 }
 
 const unflat = (flat: number, shape: readonly number[]) => {

@@ -2,15 +2,18 @@
 import { Rational } from "../numeric/rational.ts";
 import type { PermClass } from "./classes.ts";
 import type { ClassScaling } from "./unitScales.ts";
-import type { GroupElement, TensorGroupElement } from "./types.ts";
+import type { GroupElement, TensorGroupElement, UnitAction } from "./types.ts";
 
 /** The JSON form: { widths, layers: [{ layer, perm, scales: ["1", "-1/2", ...] }] }. */
 export function groupToJson(g: GroupElement): unknown {
   return { widths: g.widths, layers: g.layers.map((m) => ({ layer: m.layer, perm: m.perm, scales: m.scales.map((c) => c.toString()) })) };
 }
 
-/** Parse and check g against the network's widths; messages name the field. */
-export function groupFromJson(raw: unknown, widths: readonly number[]): { g: GroupElement } | { problem: string } {
+/**
+ * Parse and check g against the network's widths and what each hidden layer's units may do
+ * (`actions[l-1]`: scale only by c > 0, flip only by +-1, otherwise only 1); messages name the field.
+ */
+export function groupFromJson(raw: unknown, widths: readonly number[], actions: readonly UnitAction[]): { g: GroupElement } | { problem: string } {
   const o = raw as { widths?: unknown; layers?: unknown; g?: unknown } | null;
   const src = (o && typeof o === "object" && "g" in o ? (o.g as typeof o) : o) ?? null;
   if (!src || !Array.isArray(src.layers) || !Array.isArray(src.widths)) return { problem: "expected { widths, layers: [{ layer, perm, scales }] } (as written by neteq align --json)" };
@@ -27,7 +30,9 @@ export function groupFromJson(raw: unknown, widths: readonly number[]): { g: Gro
     const scales: Rational[] = [];
     for (const s of m.scales) {
       const r = typeof s === "string" || typeof s === "number" ? Rational.parse(String(s)) : null;
-      if (!r || r.isZero()) return { problem: `layer ${l}: scale ${JSON.stringify(s)} is not a non-zero number or fraction` };
+      const action = actions[l - 1] ?? "none";
+      const ok = r && (action === "scale" ? r.sign() > 0 : action === "flip" ? r.abs().eq(Rational.ONE) : r.eq(Rational.ONE));
+      if (!ok) return { problem: `layer ${l}: scale ${JSON.stringify(s)} is not ${action === "scale" ? "a positive number or fraction (its units rescale only by c > 0)" : action === "flip" ? "1 or -1 (its units only flip)" : "1 (its activation allows no rescaling or flip)"}` };
       scales.push(r);
     }
     layers.push({ layer: l, perm: perm as number[], scales });

@@ -10,7 +10,7 @@ import { attentionBlocks, matchHeads, fibersWith, type AttentionBlock } from "./
 import { solveActions } from "./attentionExact.ts";
 import type { PermClass } from "./classes.ts";
 import type { ParamValues } from "./matchMlp.ts";
-import { matchTensor } from "./matchTensor.ts";
+import { ambiguity, matchTensor } from "./matchTensor.ts";
 import { axisFactors, axisPerms } from "./permuteTensor.ts";
 import { normalise, type ClassScaling } from "./unitScales.ts";
 import type { ClassNoMatch, Tie, TensorGroupElement } from "./types.ts";
@@ -32,7 +32,11 @@ export function matchAttention(net: Network, classes: readonly PermClass[], bloc
   const absorbed = new Set(blocks.flatMap((b) => [b.headsClass, b.qk!.cls, b.vo!.cls]).filter((k) => k >= 0));
   for (const b of blocks) for (const k of [b.headsClass]) if (k >= 0) for (const m of classes[k]!.moves) inBlocks.add(m.param);
   const r = matchTensor(net, classes, VA, VB, inBlocks);
-  if ("noMatch" in r) return absorbed.has(classes.findIndex((c) => c.id === r.noMatch.id)) ? { problem: "internal: an attention class was matched by colour" } : r;
+  if ("noMatch" in r) {
+    if (absorbed.has(classes.findIndex((c) => c.id === r.noMatch.id))) return { problem: "internal: an attention class was matched by colour" };
+    const why = na && nb ? ambiguity(na, nb) : null;
+    return why ? { noMatch: { ...r.noMatch, undecided: why } } : r;
+  }
   const classesOut = r.g.classes.map((c, k) => {
     if (absorbed.has(k)) return { ...c, perm: c.perm.map((_, i) => i) };
     const s = scalings[k];
@@ -47,7 +51,9 @@ export function matchAttention(net: Network, classes: readonly PermClass[], bloc
     const id = new Map(net.params.map((p) => [p.name, p.shape.map(() => null)]));
     const heads = matchHeads(b, VA, VB, (p, m) => fibersWith(net, b, p, (m ? mapped : id).get(p.param)!));
     const c = classes[b.headsClass]!;
-    if ("head" in heads) return { noMatch: { id: c.id, where: c.where, unit: heads.head, reason: `no head of A has the query/key and value/output products of B's head ${heads.head} (W_Q^T W_K and W_O W_V with their biases, invariant under the continuous actions)` } };
+    // The invariants are read with the other classes' pairing: only when no unit tied is that pairing the only one.
+    const undecided = ties.length ? { undecided: `the heads were compared with the other classes paired as matched, and units tie (${ties.map((t) => `${t.where}: ${t.units}`).join(", ")}); another pairing might give B's heads a counterpart` } : {};
+    if ("head" in heads) return { noMatch: { id: c.id, where: c.where, unit: heads.head, reason: `no head of A has the query/key and value/output products of B's head ${heads.head} (W_Q^T W_K and W_O W_V with their biases, invariant under the continuous actions)`, ...undecided } };
     classesOut[b.headsClass] = { ...classesOut[b.headsClass]!, perm: heads.perm };
     if (heads.tied) ties.push({ id: c.id, where: c.where, units: heads.tied, largest: heads.tied });
   }

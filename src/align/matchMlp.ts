@@ -8,7 +8,7 @@
  */
 import { Rational } from "../numeric/rational.ts";
 import { ExactValues, invmod, PRIMES } from "./exact.ts";
-import type { GroupElement, LayerMap, NoMatch, UnitAction } from "./types.ts";
+import type { GroupElement, LayerMap, NoMatch, Tie, UnitAction } from "./types.ts";
 
 /** Parameters by name (W0, b0, ...), exactly. */
 export type ParamValues = ReadonlyMap<string, ExactValues>;
@@ -78,10 +78,17 @@ function residue(x: Rational, k: 0 | 1): number {
 
 /**
  * g with B = g A, found layer by layer, or the first unit of B without a counterpart in A.
- * `actions[l-1]` is what hidden layer l's units may do.
+ * `actions[l-1]` is what hidden layer l's units may do. With the candidate, what was not
+ * forced by the weights: `ties` (units of A whose keys are equal, paired in index order) and
+ * `free` (units whose incoming weights and bias are all zero, so their scale or sign is not
+ * determined; 1 is taken). Without them g is the only candidate (every g with B = g A pairs
+ * units with equal keys and takes the pivots' ratio), so a failed exact check, or a unit of B
+ * without a counterpart, proves that no g maps A to B; with them it proves nothing.
  */
-export function matchMlp(widths: readonly number[], actions: readonly UnitAction[], A: ParamValues, B: ParamValues): { g: GroupElement } | { noMatch: NoMatch } {
+export function matchMlp(widths: readonly number[], actions: readonly UnitAction[], A: ParamValues, B: ParamValues): { g: GroupElement; ties: Tie[]; free: string[] } | { noMatch: NoMatch; ties: Tie[]; free: string[] } {
   const layers: LayerMap[] = [];
+  const ties: Tie[] = [];
+  const free: string[] = [];
   for (let l = 1; l < widths.length - 1; l++) {
     const n = widths[l]!;
     const inW = widths[l - 1]!;
@@ -101,14 +108,20 @@ export function matchMlp(widths: readonly number[], actions: readonly UnitAction
       const i = buckets.get(b[u]!.key)?.pop();
       if (i === undefined) {
         const what = action === "scale" ? "up to a positive scale" : action === "flip" ? "up to sign" : "exactly";
-        return { noMatch: { layer: l, unit: u, reason: `no unit of A has the incoming weights and bias of B's unit ${u} (${what}${l > 1 ? `, after layer h${l - 1}'s permutation and scales` : ""})` } };
+        return { noMatch: { layer: l, unit: u, reason: `no unit of A has the incoming weights and bias of B's unit ${u} (${what}${l > 1 ? `, after layer h${l - 1}'s permutation and scales` : ""})` }, ties, free };
       }
       perm[i] = u;
       const pa = a[i]!.pivot;
       const pb = b[u]!.pivot;
       scales[i] = pa === null || pb === null || action === "none" ? Rational.ONE : action === "flip" ? Rational.of(pa.sign() * pb.sign()) : pb.div(pa);
     }
+    const sizes = new Map<string, number>();
+    for (const r of a) sizes.set(r.key, (sizes.get(r.key) ?? 0) + 1);
+    const tied = [...sizes.values()].filter((x) => x > 1);
+    if (tied.length) ties.push({ id: `h${l}`, where: `h${l}`, units: tied.reduce((x, y) => x + y, 0), largest: Math.max(...tied) });
+    const zero = a.filter((r) => r.pivot === null).length;
+    if (zero && action !== "none") free.push(`h${l}: ${zero} unit${zero === 1 ? " has" : "s have"} all-zero incoming weights and bias, so ${zero === 1 ? "its" : "their"} ${action === "scale" ? "scale" : "sign"} is not determined by them (1 was taken)`);
     layers.push({ layer: l, perm, scales });
   }
-  return { g: { widths, layers } };
+  return { g: { widths, layers }, ties, free };
 }

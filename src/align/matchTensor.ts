@@ -10,7 +10,13 @@ import { unitColours, type ColourLayout } from "./colour.ts";
 import type { ParamValues } from "./matchMlp.ts";
 import type { ClassNoMatch, Tie, TensorGroupElement } from "./types.ts";
 import type { Network } from "../elaborate/types.ts";
-import { normalise, type ClassScaling } from "./unitScales.ts";
+import { normalise, type ClassScaling, type Normalised } from "./unitScales.ts";
+
+/** Why the normalised checkpoints are not determined by their orbits (units whose normaliser is not determined), or null. */
+export function ambiguity(na: Normalised, nb: Normalised): string | null {
+  const all = [...na.ambiguous.map((t) => ["A", t] as const), ...nb.ambiguous.map((t) => ["B", t] as const)];
+  return all.length ? `the scale or sign of ${all.map(([w, t]) => `${t.units} unit(s) of ${w}'s ${t.where}`).join(", ")} is not determined by their producers (all zero, or signs that cancel), so their normalised values are a choice` : null;
+}
 
 /** The colouring layout of `net` for `classes`. */
 export function colourLayout(net: Network, classes: readonly PermClass[], exclude: ReadonlySet<string> = new Set()): ColourLayout {
@@ -68,7 +74,10 @@ export function matchTensorScaled(net: Network, classes: readonly PermClass[], s
   const r = matchTensor(net, classes, na.values, nb.values);
   if (!("g" in r)) {
     const s = scalings[classes.findIndex((c) => c.id === r.noMatch.id)];
-    return s ? { noMatch: { ...r.noMatch, reason: `${r.noMatch.reason}, up to ${s.kind === "scale" ? "a positive scale" : "sign"} per unit` } } : r;
+    const noMatch = s ? { ...r.noMatch, reason: `${r.noMatch.reason}, up to ${s.kind === "scale" ? "a positive scale" : "sign"} per unit` } : r.noMatch;
+    // Colours are a function of the normalised orbit only where every normaliser is determined.
+    const why = ambiguity(na, nb);
+    return { noMatch: why ? { ...noMatch, undecided: why } : noMatch };
   }
   const perms = r.g.classes.map((c, k) => {
     const s = scalings[k];

@@ -132,8 +132,12 @@ export function verifyTensor(net: Network, classes: readonly PermClass[], g: Ten
   return { entries, mismatches, first };
 }
 
-/** g A as float64 arrays, or the first value that is not a float64 (a JSON decimal such as 0.1). */
-export function applyTensor(net: Network, classes: readonly PermClass[], g: TensorGroupElement, A: ParamValues): { params: Map<string, Float64Array> } | { problem: string } {
+/**
+ * g A as float64 arrays, or the first value that is not a float64 (a JSON decimal such as
+ * 0.1); with `rounded`, such values are rounded to the nearest float64 instead (for
+ * residuals only, never to write or to check).
+ */
+export function applyTensor(net: Network, classes: readonly PermClass[], g: TensorGroupElement, A: ParamValues, rounded = false): { params: Map<string, Float64Array> } | { problem: string } {
   if (g.attention?.length) return { problem: "g includes continuous attention actions (W_Q A, W_K A^-T or W_V A, A^-1 W_O); writing g A is done only for permutations, scalings and flips" };
   const perms = axisPerms(net, classes, g);
   const factors = axisFactors(net, classes, g);
@@ -148,7 +152,8 @@ export function applyTensor(net: Network, classes: readonly PermClass[], g: Tens
       if (a.floats && !scaled) values[to] = a.t.values[from]!;
       else {
         const k = scaled ? entryFactor(pf, index) : null;
-        const f = toFloat(k ? a.rational(from).mul(k) : a.rational(from));
+        const x = k ? a.rational(from).mul(k) : a.rational(from);
+        const f = rounded ? x.toNumber() : toFloat(x);
         if (f === null && bad < 0) bad = from;
         values[to] = f ?? 0;
       }
@@ -157,4 +162,54 @@ export function applyTensor(net: Network, classes: readonly PermClass[], g: Tens
     out.set(p.name, values);
   }
   return { params: out };
+}
+
+/** Most entries of one unit whose implied scale `modeScales` reads (enough for a majority). */
+const MODE_ENTRIES = 256;
+
+/**
+ * g with each scaled class's scales replaced, unit by unit, by the scale most of the unit's
+ * slices imply (B's entry over g A's, up to MODE_ENTRIES entries of its producer and consumer
+ * slices, the other classes' factors taken from g). For locating a difference after a failed
+ * match (where B rescales a unit correctly in every slice but one), never for a verdict.
+ */
+export function modeScales(net: Network, classes: readonly PermClass[], g: TensorGroupElement, A: ParamValues, B: ParamValues): TensorGroupElement {
+  const { scalings } = classScalings(net, classes);
+  const perms = axisPerms(net, classes, g);
+  const factors = axisFactors(net, classes, g);
+  const shapes = new Map(net.params.map((p) => [p.name, p.shape]));
+  return {
+    ...g,
+    classes: g.classes.map((c, k) => {
+      const s = scalings[k];
+      if (!s || !c.scales) return c;
+      const counts = c.scales.map(() => new Map<string, { x: Rational; n: number }>());
+      const seen = c.scales.map(() => 0);
+      for (const [param, axes] of s.exps) {
+        const [a, b] = [A.get(param)!, B.get(param)!];
+        const pf = factors?.get(param);
+        for (const [axis, e] of axes) {
+          forEachMoved(shapes.get(param)!, perms.get(param)!, (from, to, index) => {
+            const i = index[axis]!;
+            if (seen[i]! >= MODE_ENTRIES || a.isZero(from) || b.isZero(to)) return;
+            seen[i]!++;
+            let other = Rational.ONE;
+            pf?.forEach((fs, ax) => {
+              if (fs && ax !== axis) other = other.mul(fs[index[ax]!]!);
+            });
+            // Producer: b = a c other; consumer: b = a other / c.
+            const ga = a.rational(from).mul(other);
+            const x = e === 1 ? b.rational(to).div(ga) : ga.div(b.rational(to));
+            if (s.kind === "scale" ? x.sign() <= 0 : !x.abs().eq(Rational.ONE)) return;
+            const key = x.toString();
+            const got = counts[i]!.get(key);
+            if (got) got.n++;
+            else counts[i]!.set(key, { x, n: 1 });
+          });
+        }
+      }
+      const scales = c.scales.map((old, i) => [...counts[i]!.values()].reduce<{ x: Rational; n: number } | null>((best, y) => (!best || y.n > best.n ? y : best), null)?.x ?? old);
+      return { ...c, scales };
+    }),
+  };
 }

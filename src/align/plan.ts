@@ -16,11 +16,11 @@ import { permutationClasses, type FixedAxis, type PermClass } from "./classes.ts
 import { groupFromJson, groupToJson, tensorGroupFromJson, tensorGroupToJson } from "./groupJson.ts";
 import { matchMlp, type ParamValues } from "./matchMlp.ts";
 import { matchTensorScaled } from "./matchTensor.ts";
-import { classScalings } from "./unitScales.ts";
+import { classScalings, normalise, normalisedFloats } from "./unitScales.ts";
 import { isIdentityAction, sameInEveryHead } from "./attention.ts";
 import { matchAttention, matchableBlocks } from "./matchAttention.ts";
 import { applyMlpRounded, nearMatchMlp, nearMatchTensor } from "./near.ts";
-import { applyTensor, verifyTensor } from "./permuteTensor.ts";
+import { applyTensor, modeScales, verifyTensor } from "./permuteTensor.ts";
 import { theoremFile, unitAction, type TheoremOutcome } from "./theorem.ts";
 import type { AttentionAction, ExactCheck, GroupElement, Tie, TensorGroupElement } from "./types.ts";
 import type { AttentionBlock } from "./attention.ts";
@@ -35,7 +35,18 @@ export interface Unmatched {
   readonly where: string;
   readonly unit: number;
   readonly reason: string;
+  /** Why this does not prove that no g maps A to B (the search was not exhaustive); absent when it does. */
+  readonly undecided?: string;
 }
+
+/**
+ * What `match` found: a candidate g (the exact check decides), or a unit of B without a
+ * counterpart. `undecided` says why a failure (no candidate, or a candidate the exact check
+ * refutes) would not prove that B is no image: ties paired in index order, scales not
+ * determined, a search given up (rank, work bounds), actions not searched. Without it, the
+ * candidate is the only possible g, and a failure proves B is not an image.
+ */
+export type Found = { g: AnyGroup; ties: readonly Tie[]; notes?: readonly string[]; undecided?: string } | { noMatch: Unmatched };
 
 /** One row of the readable table: per layer or class. */
 export type Row = readonly string[];
@@ -47,7 +58,7 @@ export interface Plan {
   /** What g can do, for messages: "permutations and positive scalings". */
   readonly group: string;
   readonly fixed: readonly FixedAxis[];
-  match(A: ParamValues, B: ParamValues): { g: AnyGroup; ties: readonly Tie[]; notes?: readonly string[] } | { noMatch: Unmatched };
+  match(A: ParamValues, B: ParamValues): Found;
   verify(g: AnyGroup, A: ParamValues, B: ParamValues): ExactCheck;
   theorem(g: AnyGroup, options: Options): Promise<Theorem>;
   /** The nearest g by assignment, and g A in float64 (for residuals). */
@@ -60,6 +71,9 @@ export interface Plan {
   header: Row;
   rows(g: AnyGroup, ties: readonly Tie[]): Row[];
 }
+
+/** { undecided } when there is a reason, {} otherwise. */
+const opt = (undecided: string | undefined): { undecided?: string } => (undecided === undefined ? {} : { undecided });
 
 const preview = (perm: readonly number[]) => (perm.length <= 8 ? `[${perm.join(", ")}]` : `[${perm.slice(0, 6).join(", ")}, ...]`);
 const movedCount = (perm: readonly number[]) => perm.filter((p, i) => p !== i).length;
@@ -80,7 +94,9 @@ function mlpPlan(net: Network & { mlp: NonNullable<Network["mlp"]> }): Plan {
     fixed: [],
     match(A, B) {
       const r = matchMlp(widths, actions, A, B);
-      return "g" in r ? { g: { kind: "mlp", g: r.g }, ties: [] } : { noMatch: { where: `h${r.noMatch.layer}`, unit: r.noMatch.unit, reason: r.noMatch.reason } };
+      const why = [...r.ties.map((t) => `${t.where}: ${t.units} units of A share their incoming weights and bias with another unit (paired in index order; another pairing might be g)`), ...r.free];
+      const undecided = why.length ? { undecided: why.join("; ") } : {};
+      return "g" in r ? { g: { kind: "mlp", g: r.g }, ties: r.ties, ...undecided } : { noMatch: { where: `h${r.noMatch.layer}`, unit: r.noMatch.unit, reason: r.noMatch.reason, ...undecided } };
     },
     verify: (g, A, B) => verifyMlp(mlp(g), A, B),
     async theorem(g, options) {
@@ -100,7 +116,7 @@ function mlpPlan(net: Network & { mlp: NonNullable<Network["mlp"]> }): Plan {
     canonical: (A) => ({ g: { kind: "mlp", g: canonicalGroupElement(widths, actions, A) }, ties: [] }),
     toJson: (g) => groupToJson(mlp(g)),
     fromJson(raw) {
-      const r = groupFromJson(raw, widths);
+      const r = groupFromJson(raw, widths, actions);
       return "g" in r ? { g: { kind: "mlp", g: r.g } } : r;
     },
     header: ["layer", "units", "permutation", "perm", "scales", "sign flips"],
@@ -126,14 +142,23 @@ function tensorPlan(net: Network, file: string, cwd: string, read: ReadFile): Pl
     fixed,
     match(A, B) {
       const r = matchTensorScaled(net, classes, scalings, A, B);
+      // Continuous actions the network has but align does not search: a failure proves nothing about them.
+      const unsearched = attention.skipped.length ? `not searched: ${attention.skipped.join("; ")}` : undefined;
+      const join = (...xs: (string | undefined)[]) => xs.filter((x) => x !== undefined).join("; ") || undefined;
+      const tied = (ties: readonly Tie[]) => (ties.length ? `units tie (${ties.map((t) => `${t.where}: ${t.units}`).join(", ")}) and were paired in index order; another pairing might be g` : undefined);
       // The continuous attention actions are tried only when no permutation (and scaling) is an exact g.
       if ("g" in r && attention.blocks.length) checked = { g: r.g, A, B, result: verifyTensor(net, classes, r.g, A, B) };
-      if (!attention.blocks.length || ("g" in r && checked!.result.mismatches === 0)) return "g" in r ? { g: { kind: "tensor", g: r.g }, ties: r.ties } : { noMatch: r.noMatch };
+      if (!attention.blocks.length || ("g" in r && checked!.result.mismatches === 0)) {
+        if ("g" in r) return { g: { kind: "tensor", g: r.g }, ties: r.ties, ...opt(join(tied(r.ties), unsearched)) };
+        return { noMatch: { ...r.noMatch, ...opt(join(r.noMatch.undecided, unsearched)) } };
+      }
       const m = matchAttention(net, classes, attention.blocks, A, B, scalings);
-      if ("g" in m) return { g: { kind: "tensor", g: m.g }, ties: m.ties };
+      if ("g" in m) return { g: { kind: "tensor", g: m.g }, ties: m.ties, ...opt(join(tied(m.ties), unsearched)) };
       const why = "problem" in m ? m.problem : `${m.noMatch.where}, unit ${m.noMatch.unit}: ${m.noMatch.reason}`;
-      if ("g" in r) return { g: { kind: "tensor", g: r.g }, ties: r.ties, notes: [`with the continuous attention actions: ${why}`] };
-      return { noMatch: { ...r.noMatch, reason: `${r.noMatch.reason}; with the continuous attention actions: ${why}` } };
+      // The permutation-only result says nothing once the attention actions are in the group: the attention search decides.
+      const undecided = join("problem" in m ? `the attention actions were not matched: ${m.problem}` : m.noMatch.undecided, unsearched);
+      if ("g" in r) return { g: { kind: "tensor", g: r.g }, ties: r.ties, notes: [`with the continuous attention actions: ${why}`], ...opt(undecided) };
+      return { noMatch: { ...r.noMatch, reason: `${r.noMatch.reason}; with the continuous attention actions: ${why}`, ...opt(undecided) } };
     },
     verify(g, A, B) {
       // match() may have checked this very g already (before trying the attention actions).
@@ -150,7 +175,21 @@ function tensorPlan(net: Network, file: string, cwd: string, read: ReadFile): Pl
     near(A, B) {
       const g = nearMatchTensor(net, classes, A, B);
       const applied = applyTensor(net, classes, g, A);
-      return { g: { kind: "tensor", g }, gA: "params" in applied ? applied.params : new Map() };
+      const plain = { g: { kind: "tensor" as const, g }, gA: "params" in applied ? applied.params : new Map<string, Float64Array>() };
+      if (!scalings.some((x) => x !== null)) return plain;
+      // The same permutations with scales: first each unit's ratio of its exact normalisers
+      // (unitScales.ts), then per unit the scale most of its slices imply. Where B rescales
+      // units correctly in every tensor but one, g A then differs from B only in that tensor.
+      // Kept when the exact check finds fewer differing entries.
+      const [na, nb] = [normalise(net, classes, scalings, A), normalise(net, classes, scalings, B)];
+      // The permutations by assignment on the normalised values (rescaled units are far apart before).
+      const gn = nearMatchTensor(net, classes, normalisedFloats(net, classes, scalings, A, na.norms), normalisedFloats(net, classes, scalings, B, nb.norms));
+      const ratios: TensorGroupElement = { classes: gn.classes.map((c, k) => (scalings[k] ? { ...c, action: scalings[k]!.kind, scales: c.perm.map((u, i) => nb.norms[k]![u]!.div(na.norms[k]![i]!)) } : c)) };
+      const scaled = modeScales(net, classes, ratios, A, B);
+      const [before, after] = [verifyTensor(net, classes, g, A, B), verifyTensor(net, classes, scaled, A, B)];
+      if (after.mismatches >= before.mismatches) return plain;
+      const appliedScaled = applyTensor(net, classes, scaled, A, true);
+      return { g: { kind: "tensor", g: scaled }, gA: "params" in appliedScaled ? appliedScaled.params : new Map() };
     },
     apply: (g, A) => applyTensor(net, classes, tg(g), A),
     canonical(A) {

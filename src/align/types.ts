@@ -106,4 +106,6 @@ export interface ClassNoMatch {
   readonly where: string;
   readonly unit: number;
   readonly reason: string;
+  /** Why this does not prove that no g maps A to B; absent when it does. */
+  readonly undecided?: string;
 }

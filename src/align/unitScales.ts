@@ -193,3 +193,31 @@ export function normalise(net: Network, classes: readonly PermClass[], scalings:
   }
   return { values, norms, ambiguous };
 }
+
+/**
+ * The normalised checkpoint as floats (each entry divided by its producers' normalisers and
+ * multiplied by its consumers', rounded): for the assignment on distances of near.ts only.
+ */
+export function normalisedFloats(net: Network, classes: readonly PermClass[], scalings: readonly (ClassScaling | null)[], V: ParamValues, norms: readonly (Rational[] | null)[]): ParamValues {
+  const owners = axisOwners(net, classes);
+  return new Map(
+    net.params.map((p) => {
+      const v = V.get(p.name)!;
+      const axes = owners.get(p.name)!.map((o, b) => {
+        const e = o >= 0 && norms[o] ? scalings[o]?.exps.get(p.name)?.get(b) : undefined;
+        return e ? norms[o]!.map((n) => (e === 1 ? 1 / n.toNumber() : n.toNumber())) : null;
+      });
+      if (axes.every((x) => x === null)) return [p.name, v];
+      const values = new Float64Array(v.length);
+      forEachIndex(p.shape, (f, idx) => {
+        let x = v.t.values[f]!;
+        axes.forEach((m, b) => {
+          if (m) x *= m[idx[b]!]!;
+        });
+        values[f] = x;
+      });
+      const { exact: _, ...t } = v.t;
+      return [p.name, new ExactValues({ ...t, values })];
+    }),
+  );
+}

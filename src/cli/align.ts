@@ -98,7 +98,7 @@ export async function alignCommand(args: readonly string[], io: Io): Promise<num
   if ("g" in found && exact && exact.mismatches === 0) {
     const { options } = resolveOptions({ cache: !v["no-cache"], ...(v["cache-dir"] ? { cacheDir: v["cache-dir"] } : {}) }, io.cwd);
     const theorem = await plan.theorem(found.g, options);
-    return report(io, v, plan, { network: net.name, files, g: found.g, ties: found.ties, exact, theorem, near: null, noMatch: null, started, tolerance, difference: null, notes: [] });
+    return report(io, v, plan, { network: net.name, files, g: found.g, ties: found.ties, exact, theorem, near: null, noMatch: null, started, tolerance, difference: null, notes: [], undecided: null });
   }
   // No exact g: the nearest one by assignment, reported with its residual (never as exact).
   const floats = [...A.values(), ...B.values()].every((x) => x.floats);
@@ -108,7 +108,8 @@ export async function alignCommand(args: readonly string[], io: Io): Promise<num
   const nearReport = near && near.gA.size ? { g: near.g, residuals: residuals(near.gA, B), check: near.g.kind === "tensor" ? plan.verify(near.g, A, B) : null } : null;
   // Evidence of how differently A and B compute (float64 evaluations, not a proof).
   const difference = outputDifference(net, A, B, exact?.first ?? nearReport?.check?.first ?? []);
-  return report(io, v, plan, { network: net.name, files, g: "g" in found ? found.g : null, ties: "g" in found ? found.ties : [], exact, theorem: null, near: nearReport, noMatch: "noMatch" in found ? found.noMatch : null, started, tolerance, difference, notes: "g" in found ? (found.notes ?? []) : [] });
+  const undecided = ("g" in found ? found.undecided : found.noMatch.undecided) ?? null;
+  return report(io, v, plan, { network: net.name, files, g: "g" in found ? found.g : null, ties: "g" in found ? found.ties : [], exact, theorem: null, near: nearReport, noMatch: "noMatch" in found ? found.noMatch : null, started, tolerance, difference, notes: "g" in found ? (found.notes ?? []) : [], undecided });
 }
 
 /** Everything one alignment found, for the text and JSON reports. */
@@ -125,15 +126,21 @@ interface Outcome {
   readonly tolerance: number;
   readonly difference: OutputDifference | { readonly skipped: string } | null;
   readonly notes: readonly string[];
+  /** Why the matcher's failure does not prove that B is no image (plan.ts `Found`); null when it does. */
+  readonly undecided: string | null;
 }
 
-/** The verdict: only an exact image with a proved theorem is "functionally identical". */
+/**
+ * The verdict: only an exact image with a proved theorem is "functionally identical"; "not
+ * an image" only when the matcher's search was exhaustive (its candidate was the only
+ * possible g, or a unit of B has no counterpart in A); otherwise "undecided", with the reason.
+ */
 function verdictOf(o: Outcome): { verdict: string; code: number } {
   const proved = o.theorem !== null && ("identity" in o.theorem || ("proved" in o.theorem && o.theorem.proved));
   if (o.exact && o.exact.mismatches === 0) return proved ? { verdict: "functionally identical for all inputs", code: 0 } : { verdict: "exact image, theorem not proved", code: 1 };
   const worst = o.near ? Math.max(0, ...o.near.residuals.map((r) => r.maxUlps)) : Infinity;
   if (o.near && worst <= o.tolerance) return { verdict: `image up to a per-tensor residual of ${ulpsText(worst)} ulps`, code: 1 };
-  if (o.ties.length > 0 && o.exact) return { verdict: "undecided: tied units", code: 1 };
+  if (o.undecided !== null) return { verdict: "undecided", code: 1 };
   return { verdict: "not an image", code: 1 };
 }
 
@@ -144,7 +151,7 @@ function report(io: Io, v: { json?: boolean }, plan: Plan, o: Outcome): number {
   const ms = Date.now() - o.started;
   if (v.json) {
     const near = o.near && { g: plan.toJson(o.near.g), residuals: o.near.residuals, check: o.near.check && jsonExact(o.near.check), maxUlps: Math.max(0, ...o.near.residuals.map((r) => r.maxUlps)), tolerance: o.tolerance };
-    io.stdout(JSON.stringify({ network: o.network, files: o.files, verdict, g: o.g && plan.toJson(o.g), ties: o.ties, exact: o.exact && jsonExact(o.exact), theorem: o.theorem && jsonTheorem(o.theorem), near, noMatch: o.noMatch, notes: o.notes, outputDifference: o.difference && jsonDifference(o.difference), ms }, null, 2) + "\n");
+    io.stdout(JSON.stringify({ network: o.network, files: o.files, verdict, ...(verdict === "undecided" ? { undecided: o.undecided } : {}), g: o.g && plan.toJson(o.g), ties: o.ties, exact: o.exact && jsonExact(o.exact), theorem: o.theorem && jsonTheorem(o.theorem), near, noMatch: o.noMatch, notes: o.notes, outputDifference: o.difference && jsonDifference(o.difference), ms }, null, 2) + "\n");
     return code;
   }
   const shown = o.g ?? o.near?.g ?? null;
@@ -176,9 +183,9 @@ function report(io: Io, v: { json?: boolean }, plan: Plan, o: Outcome): number {
   if (o.difference) io.stdout(differenceText(o.difference));
   const why = verdict.startsWith("image up to")
     ? `B = g A only after rounding; nothing is certified. --ulps ${o.tolerance} is the tolerance`
-    : verdict.startsWith("undecided")
-      ? "units tie, and the pairing chosen in index order does not give B = g A exactly; another pairing might"
-      : `B is not ${plan.group.startsWith("perm") ? "a" : "a"} symmetry image of A under ${o.network}'s ${plan.group}${o.near ? ` (the nearest g leaves ${ulpsText(Math.max(...o.near.residuals.map((r) => r.maxUlps)))} ulps, above --ulps ${o.tolerance})` : ""}`;
+    : verdict === "undecided"
+      ? `no g was found, but the search was not exhaustive: ${o.undecided}`
+      : `B is not a symmetry image of A under ${o.network}'s ${plan.group}: the search was exhaustive${o.near ? ` (the nearest g leaves ${ulpsText(Math.max(...o.near.residuals.map((r) => r.maxUlps)))} ulps, above --ulps ${o.tolerance})` : ""}`;
   io.stdout(`verdict: ${verdict} (${why})\n`);
   return code;
 }

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { canonicalGroupElement } from "../../src/align/canonicalise.ts";
 import { ExactValues } from "../../src/align/exact.ts";
 import { matchMlp } from "../../src/align/matchMlp.ts";
@@ -93,6 +93,7 @@ describe("canonicalise agrees with the covering library", () => {
 
 describe("the certificate", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "neteq-align-"));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   it("is given for a planted image, and the exact check plus the theorem are shown", async () => {
     writePlanted(dir, [3, 4, 5, 2], "relu", 11);
     const r = await runCli(["align", "A.safetensors", "B.safetensors", "--net", "net.neq:N", "--no-cache"], dir);
@@ -106,6 +107,52 @@ describe("the certificate", () => {
     expect(a.code).toBe(0);
     expect(Buffer.compare(fs.readFileSync(path.join(dir, "A2.safetensors")), fs.readFileSync(path.join(dir, "B.safetensors")))).toBe(0);
   }, 120_000);
+  it("--apply refuses scales the layer's activation does not allow: negative for relu, not +-1 for tanh, not 1 for sigmoid", async () => {
+    const fixtures = path.resolve("test/weights/fixtures/mlp");
+    const good = JSON.parse(fs.readFileSync(path.join(fixtures, "g.json"), "utf8"));
+    const gneg = { ...good, layers: good.layers.map((m: { scales: string[] }, l: number) => (l === 0 ? { ...m, scales: ["-2", ...m.scales.slice(1)] } : m)) };
+    fs.writeFileSync(path.join(dir, "gneg.json"), JSON.stringify(gneg));
+    const bad = await runCli(["align", "--apply", "gneg.json", path.join(fixtures, "A.safetensors"), "--net", `${path.join(fixtures, "net.neq")}:N`, "-o", "neg.safetensors"], dir);
+    expect([bad.code, bad.stderr]).toEqual([2, 'neteq: error CLI001: --apply gneg.json: layer 1: scale "-2" is not a positive number or fraction (its units rescale only by c > 0)\n']);
+    expect(fs.existsSync(path.join(dir, "neg.safetensors"))).toBe(false);
+    // Control: the same g with its scales positive is applied.
+    const ok = await runCli(["align", "--apply", path.join(fixtures, "g.json"), path.join(fixtures, "A.safetensors"), "--net", `${path.join(fixtures, "net.neq")}:N`, "-o", "pos.safetensors"], dir);
+    expect(ok.code).toBe(0);
+    for (const [act, scale, allowed] of [["tanh", "-1", true], ["tanh", "2", false], ["sigmoid", "1", true], ["sigmoid", "-1", false]] as const) {
+      fs.writeFileSync(path.join(dir, `${act}.neq`), `network N = mlp(2 -> 2 -> 1, ${act})\n`);
+      fs.writeFileSync(path.join(dir, `${act}.safetensors`), mlpSafetensors([2, 2, 1], randomMlp([2, 2, 1], new Rng(5))));
+      fs.writeFileSync(path.join(dir, "g1.json"), JSON.stringify({ widths: [2, 2, 1], layers: [{ layer: 1, perm: [1, 0], scales: [scale, "1"] }] }));
+      const r = await runCli(["align", "--apply", "g1.json", `${act}.safetensors`, "--net", `${act}.neq:N`, "-o", "out.safetensors"], dir);
+      expect([act, scale, r.code]).toEqual([act, scale, allowed ? 0 : 2]);
+      if (!allowed) expect(r.stderr).toMatch(act === "tanh" ? /is not 1 or -1 \(its units only flip\)/ : /is not 1 \(its activation allows no rescaling or flip\)/);
+    }
+  }, 120_000);
+  it("units the weights do not tell apart make a failed match undecided, not 'not an image' (B is an image there)", async () => {
+    // Decimal JSON values (not floats), so no nearest g by rounding is tried: the exact matcher alone decides.
+    fs.writeFileSync(path.join(dir, "t.neq"), "network N = mlp(2 -> 3 -> 2, relu)\n");
+    const A = { W0: [["0.1", "0.3"], ["0.1", "0.3"], ["0.7", "-0.2"]], b0: ["0.5", "0.5", "0.3"], W1: [["0.2", "0.9", "-0.4"], ["0.6", "-0.1", "0.3"]], b1: ["0.1", "0.2"] };
+    const num = (x: unknown): unknown => (Array.isArray(x) ? x.map(num) : Number(x));
+    const save = (name: string, p: object) => fs.writeFileSync(path.join(dir, name), JSON.stringify(Object.fromEntries(Object.entries(p).map(([k, v]) => [k, num(v)]))));
+    save("tA.json", A);
+    // Units 0 and 1 share their incoming weights and bias: swapping them is a symmetry, and B is that image.
+    save("tB.json", { ...A, W1: A.W1.map((r) => [r[1], r[0], r[2]]) });
+    const r = await runCli(["align", "tA.json", "tB.json", "--net", "t.neq:N", "--json"], dir);
+    const out = JSON.parse(r.stdout);
+    expect([out.verdict, r.code]).toEqual(["undecided", 1]);
+    expect(out.undecided).toMatch(/^h1: 2 units of A share their incoming weights and bias with another unit/);
+    // A unit with all-zero incoming weights and bias: its scale is free; B scales it by 2.
+    const Z = { ...A, W0: [A.W0[0], ["0", "0"], A.W0[2]], b0: ["0.5", "0", "0.3"] };
+    save("zA.json", Z);
+    save("zB.json", { ...Z, W1: Z.W1.map((r) => [r[0], String(Number(r[1]) / 2), r[2]]) });
+    const z = await runCli(["align", "zA.json", "zB.json", "--net", "t.neq:N", "--json"], dir);
+    expect([JSON.parse(z.stdout).verdict, JSON.parse(z.stdout).undecided]).toEqual(["undecided", "h1: 1 unit has all-zero incoming weights and bias, so its scale is not determined by them (1 was taken)"]);
+    // Negative control: distinct units, and B changes an outgoing weight: the only candidate fails, so not an image.
+    const D = { ...A, W0: [A.W0[0], ["0.4", "0.3"], A.W0[2]] };
+    save("dA.json", D);
+    save("dB.json", { ...D, W1: [D.W1[0], ["0.6", "-0.1", "0.35"]] });
+    const d = await runCli(["align", "dA.json", "dB.json", "--net", "t.neq:N", "--json"], dir);
+    expect([JSON.parse(d.stdout).verdict, d.code]).toEqual(["not an image", 1]);
+  });
   it("negative control: B changed in one entry is not certified and the entry is named", async () => {
     const widths = [3, 4, 5, 2];
     const rng = new Rng(12);

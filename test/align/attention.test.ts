@@ -237,3 +237,77 @@ describe("the bound on exact work", () => {
     expect("problem" in found && found.problem).toMatch(/^y: solving W_Q A, W_K A\^-T exactly takes about 2\.7e\+6 big-integer steps \(1 head of d_head 140\), above the bound of 2\.2e\+6; not attempted/);
   });
 });
+
+describe("singular and undetermined matrices (regressions)", () => {
+  const rng = new Rng(21);
+  const write = (name: string, p: Exact) => {
+    for (const v of p.values()) for (const x of v) if (!Rational.fromNumber(x.toNumber()).eq(x)) throw new Error("fixture value is not a float64");
+    fs.writeFileSync(path.join(dir, name), encodeSafetensors(ab.params.map((d) => ({ name: d.name, shape: [...d.shape], values: Float64Array.from(p.get(d.name)!, (x) => x.toNumber()), dtype: "F64" as const }))));
+  };
+  // A's keys have a zero second component in both heads, so the query's second component is unused:
+  // B zeroes it (W_Q X with X = [[1, 0], [0, 0]], singular) and fills the keys' second component.
+  // Then v_B X^T = v_A holds on the key side, but X is no element of GL(2): not the cited theorem's action.
+  const A = toExact(randomParams(ab, rng));
+  for (let h = 0; h < 2; h++) {
+    for (let d = 0; d < 4; d++) A.get("Wk")![(h * 2 + 1) * 4 + d] = R(0);
+    A.get("bk")![h * 2 + 1] = R(0);
+  }
+  const S: M2 = [[R(1), R(0)], [R(0), R(0)]];
+  const B = new Map([...A].map(([k, v]) => [k, v.slice()]));
+  for (let h = 0; h < 2; h++) {
+    for (let d = 0; d < 4; d++) {
+      B.get("Wq")![(h * 2 + 1) * 4 + d] = R(0);
+      B.get("Wk")![(h * 2 + 1) * 4 + d] = R(rng.int(-7, 7), 4);
+    }
+    B.get("bq")![h * 2 + 1] = R(0);
+    B.get("bk")![h * 2 + 1] = R(3, 4);
+  }
+  write("S_A.safetensors", A);
+  write("S_B.safetensors", B);
+  it("a singular solution is refused by the matcher, and the CLI says undecided, never identical", async () => {
+    const { found } = align(ab, A, B);
+    expect("problem" in found && found.problem).toMatch(/^y: the matrix A solved for head 0 from W_Q \(with b_Q\) is singular .* the GL\(2\) action needs A invertible$/);
+    const r = await runCli(["align", "S_A.safetensors", "S_B.safetensors", "--net", `${FILE}:AB`, "--json", "--no-cache"], dir);
+    const out = JSON.parse(r.stdout);
+    expect([out.verdict, r.code]).toEqual(["undecided", 1]);
+    expect(out.undecided).toMatch(/singular/);
+    expect(out.theorem).toBe(null);
+  }, 120_000);
+  it("the exact check does not accept a singular matrix either (v_B = v_A X^-T needs X^-1)", () => {
+    const { classes } = permutationClasses(ab);
+    const ident = classes.map((c) => ({ id: c.id, where: c.where, perm: Array.from({ length: c.size }, (_, i) => i) }));
+    const I: M2 = [[R(1), R(0)], [R(0), R(1)]];
+    const g = { classes: ident, attention: [{ block: "y", kind: "qk" as const, dim: 2, matrices: [S, S] }, { block: "y", kind: "vo" as const, dim: 2, matrices: [I, I] }] };
+    expect(() => verifyTensor(ab, classes, g, values(A), values(B))).toThrow(/singular/);
+    // Control: with an invertible matrix the same check runs, and B (zeroed queries) is not W_Q I.
+    const ok = { ...g, attention: [{ ...g.attention[0]!, matrices: [I, I] }, g.attention[1]!] };
+    expect(verifyTensor(ab, classes, ok, values(A), values(B)).mismatches).toBeGreaterThan(0);
+  });
+  it("negative control: the same construction with an invertible matrix is certified", async () => {
+    const M: M2 = [[R(1), R(0)], [R(1), R(2)]];
+    write("S_B2.safetensors", plant(A, { heads: [0, 1], qk: [M, M], vo: [I2(), I2()] }, 4, true));
+    const r = await runCli(["align", "S_A.safetensors", "S_B2.safetensors", "--net", `${FILE}:AB`, "--no-cache"], dir);
+    expect(r.stdout).toMatch(/verdict: functionally identical for all inputs/);
+    expect(r.code).toBe(0);
+  }, 120_000);
+  it("a rank-deficient W_Q where B is an image: undecided (the matcher gave up), not 'not an image'", async () => {
+    const A2 = toExact(randomParams(ab, new Rng(4)));
+    for (let h = 0; h < 2; h++) {
+      for (let d = 0; d < 4; d++) A2.get("Wq")![(h * 2 + 1) * 4 + d] = A2.get("Wq")![h * 2 * 4 + d]!.mul(R(2));
+      A2.get("bq")![h * 2 + 1] = A2.get("bq")![h * 2]!.mul(R(2));
+    }
+    const X: M2 = [[R(2), R(1)], [R(0), R(1, 2)]];
+    write("K_A.safetensors", A2);
+    write("K_B.safetensors", plant(A2, { heads: [0, 1], qk: [X, X], vo: [I2(), I2()] }, 4, true));
+    const r = await runCli(["align", "K_A.safetensors", "K_B.safetensors", "--net", `${FILE}:AB`], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^verdict: undecided \(no g was found, but the search was not exhaustive: .*rank below d_head = 2/m);
+    // Negative control: full rank, W_Q multiplied with W_K left as it was: the search is exhaustive and B is not an image.
+    const A3 = toExact(randomParams(ab, new Rng(5)));
+    write("N_A.safetensors", A3);
+    write("N_B.safetensors", plant(A3, { heads: [1, 0], qk: [X, X], vo: [I2(), I2()], keysUnchanged: true }, 4, true));
+    const n = await runCli(["align", "N_A.safetensors", "N_B.safetensors", "--net", `${FILE}:AB`, "--json"], dir);
+    expect([JSON.parse(n.stdout).verdict, n.code]).toEqual(["not an image", 1]);
+  }, 120_000);
+});
+const I2 = (): M2 => [[R(1), R(0)], [R(0), R(1)]];

@@ -186,6 +186,28 @@ describe("the certificate for scaled and flipped channels", () => {
     ]);
     expect(out.theorem.file).toMatch(/forall P: perm\(3\), s: sign\(3\)\. T ~ T after scale T\.h1 axis channels by s then permute/);
   }, 120_000);
+  it("b2 left unscaled while K2 and V are rescaled: the mismatches listed are b2's, against the nearest g with its scales", async () => {
+    const BN = plant(A, g);
+    for (let o = 0; o < 4; o++) BN.get("b2")![g.p2[o]!] = A.get("b2")![o]!;
+    write("BN.safetensors", BN);
+    const r = await runCli(["align", "A.safetensors", "BN.safetensors", "--net", `${FILE}:C`, "--json"], dir);
+    const out = JSON.parse(r.stdout);
+    expect([out.verdict, r.code]).toEqual(["not an image", 1]);
+    // Every unit of h2 with c != 1 differs in b2 only; K2 and V are exactly g A.
+    const changed = [0, 1, 2, 3].filter((o) => !g.c2[o]!.eq(Rational.ONE));
+    expect(out.near.check.mismatches).toBe(changed.length);
+    const byIndex = (x: (string | number)[], y: (string | number)[]) => (x[1] as number) - (y[1] as number);
+    expect(out.near.check.first.map((x: { tensor: string; index: number[]; expected: string; found: string }) => [x.tensor, x.index[0], x.expected, x.found]).sort(byIndex)).toEqual(
+      changed.map((o) => ["b2", g.p2[o]!, A.get("b2")![o]!.mul(g.c2[o]!).toString(), A.get("b2")![o]!.toString()]).sort(byIndex),
+    );
+    expect(out.near.g.classes.map((c: { scales?: string[] }) => c.scales)).toEqual([g.c1.map(String), g.c2.map(String)]);
+    // Negative control: scales all 1 and one K2 entry changed: the nearest g keeps scales 1 and names that entry.
+    const BK = plant(A, { ...g, c1: [Rational.ONE, Rational.ONE, Rational.ONE], c2: [Rational.ONE, Rational.ONE, Rational.ONE, Rational.ONE] });
+    BK.get("K2")![5] = BK.get("K2")![5]!.add(Rational.ONE);
+    write("BK.safetensors", BK);
+    const k = JSON.parse((await runCli(["align", "A.safetensors", "BK.safetensors", "--net", `${FILE}:C`, "--json"], dir)).stdout);
+    expect([k.near.check.mismatches, k.near.check.first[0].tensor, k.near.check.first[0].index]).toEqual([1, "K2", [0, 0, 1, 2]]);
+  }, 120_000);
   it("negative control: the same file read as a tanh CNN (scaling not a symmetry) is not certified", async () => {
     const r = await runCli(["align", "A.safetensors", "BT.safetensors", "--net", `${FILE}:T`, "--no-cache"], dir);
     expect(r.code).toBe(1);
