@@ -100,11 +100,11 @@ describe("ONNX fixtures", () => {
   });
 });
 
-/** A one-layer model around `node` (input [batch, ...dims]), for refusals and their controls. */
+/** A one-layer model around `node` (input [batch, ...dims]; the output's shape not declared), for refusals and their controls. */
 function small(dims: number[], build: (g: Graph, x: string) => string, opset = 17): Uint8Array {
   const g = new Graph(new Rng(1));
   const out = build(g, "input");
-  return g.encode(["input", ["batch", ...dims]], out, ["batch"], opset);
+  return g.encode(["input", ["batch", ...dims]], out, null, opset);
 }
 
 describe("models outside the subset", () => {

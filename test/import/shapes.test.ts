@@ -16,13 +16,14 @@ import { cli as runCli } from "../helpers/cli.ts";
 import { attr, Graph, unsqueeze } from "./fixtures/generate.ts";
 import { roundTripError, TOLERANCE } from "./helpers.ts";
 
-/** input [batch, 2, 4] -> Reshape(input, target(g, input)) -> Gemm to 3 outputs (when the result is [batch, 8]). */
+/** input [batch, 2, 4] -> Reshape(input, target(g, input)) -> Gemm to 3 outputs (when the result is [batch, 8]), or ReLU. */
 function flattenBy(target: (g: Graph, x: string) => string, opset = 13, classifier = true): Uint8Array {
   const g = new Graph(new Rng(2));
   let h = g.node("Reshape", "view", ["input", target(g, "input")]);
   if (classifier) h = g.node("Gemm", "fc", [h, g.weight("fc.weight", [3, 8]), g.weight("fc.bias", [3])], [attr.int("transB", 1)]);
   else h = g.node("Relu", "act", [h]);
-  return g.encode(["input", ["batch", 2, 4]], h, ["batch", 3], opset);
+  // Without the classifier the output dims are the target's: not declared.
+  return g.encode(["input", ["batch", 2, 4]], h, classifier ? ["batch", 3] : null, opset);
 }
 
 /** `x.size(0)` as a vector [batch]: Shape, Gather(0), Unsqueeze. */
