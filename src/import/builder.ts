@@ -33,6 +33,8 @@ export interface Const {
   readonly values: Float64Array;
   /** Of an integer type (a shape, an index): Div truncates, as ONNX's integer Div does. */
   readonly integer?: boolean;
+  /** Its ONNX TensorProto.DataType (1 FLOAT, 7 INT64, 11 DOUBLE, ...): folded arithmetic rounds to it. */
+  readonly dataType?: number;
 }
 
 /**

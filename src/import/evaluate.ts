@@ -142,7 +142,7 @@ function fail(n: OnnxNode, why: string): never {
 function constOf(n: OnnxNode, t: OnnxTensor): Const {
   // Checked before anything is decoded or allocated: a hostile file may declare huge dims.
   if (count(t.dims) > 1_000_000) fail(n, `the constant ${JSON.stringify(t.name)} of dims [${t.dims.join(", ")}] is too large (more than 1000000 entries)`);
-  return { kind: "const", dims: t.dims, values: tensorValues(t), integer: INTEGER_TYPES.has(t.dataType) };
+  return { kind: "const", dims: t.dims, values: tensorValues(t), integer: INTEGER_TYPES.has(t.dataType), dataType: t.dataType };
 }
 
 function apply(node: OnnxNode, env: OpEnv, get: (k: number) => View | Const | Init | null, net: NetworkText, raw: (k: number) => Val | Init | null): View | Const {
@@ -173,9 +173,9 @@ function constant(n: OnnxNode): Const {
   if (n.attributes.length !== 1) fail(n, "expected exactly one value attribute");
   const a = n.attributes[0]!;
   if (a.name === "value" && a.kind === "tensor") return constOf(n, a.t);
-  if (a.name === "value_float" && a.kind === "float") return { kind: "const", dims: [], values: Float64Array.of(a.f) };
-  if (a.name === "value_floats" && a.kind === "floats") return { kind: "const", dims: [a.floats.length], values: Float64Array.from(a.floats) };
-  if (a.name === "value_int" && a.kind === "int") return { kind: "const", dims: [], values: Float64Array.of(Number(a.i)), integer: true };
-  if (a.name === "value_ints" && a.kind === "ints") return { kind: "const", dims: [a.ints.length], values: Float64Array.from(a.ints.map(Number)), integer: true };
+  if (a.name === "value_float" && a.kind === "float") return { kind: "const", dims: [], values: Float64Array.of(a.f), dataType: 1 };
+  if (a.name === "value_floats" && a.kind === "floats") return { kind: "const", dims: [a.floats.length], values: Float64Array.from(a.floats), dataType: 1 };
+  if (a.name === "value_int" && a.kind === "int") return { kind: "const", dims: [], values: Float64Array.of(Number(a.i)), integer: true, dataType: 7 };
+  if (a.name === "value_ints" && a.kind === "ints") return { kind: "const", dims: [a.ints.length], values: Float64Array.from(a.ints.map(Number)), integer: true, dataType: 7 };
   return fail(n, `the attribute ${a.name} is not supported`);
 }

@@ -15,7 +15,8 @@ import { BUILTINS } from "../elaborate/activations.ts";
 import { OPS } from "../elaborate/ops/index.ts";
 import { NetworkText, read, type Def, type Layout, type View } from "./builder.ts";
 import { EMPTY_PLAN, findAttention } from "./attention.ts";
-import { evaluate } from "./evaluate.ts";
+import { evaluate, type Val } from "./evaluate.ts";
+import { dimsOfValue } from "./shapes.ts";
 import { decodeOnnx, DATA_TYPES, OnnxError, tensorValues, type OnnxModel, type OnnxTensor } from "./onnxModel.ts";
 
 export { OnnxError } from "./onnxModel.ts";
@@ -108,6 +109,7 @@ function convert(model: OnnxModel, file: string, network: string): ImportResult 
   const outName = model.outputs[0]!.name;
   const result = values.get(outName);
   if (!result || result.kind !== "view") throw new OnnxError(`the graph output ${JSON.stringify(outName)} is not computed from the input`);
+  checkDeclaredDims(model, values);
   net.fuse(() => [result.ref]);
   const { line: outLine, def: outDef } = outputLine(result, net);
   const header = headerComment(model, file, inputName, inp.name, net);
@@ -130,6 +132,27 @@ function convert(model: OnnxModel, file: string, network: string): ImportResult 
     ...net.defs.map((d) => ({ neq: d.name, onnx: d.onnx, kind: "hidden" as const, detail: d.from.join(" + ") })),
   ];
   return { text: lines.join("\n"), network, names, notes };
+}
+
+/**
+ * A safety net: where the file declares a value's dims (the graph output, value_info), they
+ * must be the dims the import derived, or some operator was read differently from the file's
+ * producer and the import stops, naming the value. Symbolic and unknown declared dims, and the
+ * batch axis, are not compared.
+ */
+function checkDeclaredDims(model: OnnxModel, values: ReadonlyMap<string, Val>): void {
+  const output = new Set(model.outputs.map((o) => o.name));
+  for (const info of [...model.outputs, ...model.valueInfo]) {
+    const v = values.get(info.name);
+    if (!info.dims || !v) continue;
+    const derived = dimsOfValue(v);
+    const agree = derived.length === info.dims.length && derived.every((d, a) => d === null || typeof info.dims![a] !== "number" || info.dims![a] === d);
+    if (agree) continue;
+    const what = output.has(info.name) ? "the graph output" : "the value";
+    const declared = info.dims.map((d) => (d === null ? "?" : String(d))).join(", ");
+    const mine = derived.map((d) => (d === null ? "batch" : String(d))).join(", ");
+    throw new OnnxError(`${what} ${JSON.stringify(info.name)} is declared with dims [${declared}] in the file, but neteq import derives [${mine}] from the graph; the file is inconsistent or an operator is read differently, so nothing is imported`);
+  }
 }
 
 /** `out[i:3] = h[i]`, or the last definition turned into the output when it is read plainly. */

@@ -68,6 +68,8 @@ export interface OnnxModel {
   readonly initializers: readonly OnnxTensor[];
   readonly inputs: readonly OnnxValueInfo[];
   readonly outputs: readonly OnnxValueInfo[];
+  /** The graph's value_info: types and dims declared for values inside the graph (often by shape inference). */
+  readonly valueInfo: readonly OnnxValueInfo[];
   readonly sparseInitializers: number;
   readonly functions: number;
 }
@@ -193,6 +195,7 @@ export function decodeOnnx(data: Uint8Array): OnnxModel {
     initializers: (arr(g.initializer) as Obj[]).map(tensor),
     inputs: (arr(g.input) as Obj[]).map(valueInfo),
     outputs: (arr(g.output) as Obj[]).map(valueInfo),
+    valueInfo: (arr(g.value_info) as Obj[]).map(valueInfo),
     sparseInitializers: arr(g.sparse_initializer).length,
     functions: arr(o.functions).length,
   };

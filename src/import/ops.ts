@@ -369,7 +369,8 @@ function binary(op: "+" | "-" | "*" | "/"): Handler {
       const sizes = axes.map((x) => (x && !x.batch ? x.size : 1));
       const full = Math.max(...sizes);
       if (sizes.some((s) => s !== 1 && s !== full)) fail(n, `shapes ${views.map(dimsText).join(" and ")} do not broadcast`);
-      const from = views.findIndex((v, k) => sizes[k] === full && partSizes(v, a - (r - v.axes.length)).length > 0);
+      // Only an operand that has this axis can lend it (a lower-rank operand is broadcast here).
+      const from = views.findIndex((v, k) => sizes[k] === full && axes[k] !== null && partSizes(v, a - (r - v.axes.length)).length > 0);
       out.push(from >= 0 ? copy(views[from]!, a - (r - views[from]!.axes.length)) : { batch: false, factors: [full] });
     }
     const outSize = (a: number): number => {

@@ -11,7 +11,7 @@
  * @example Shape(x [batch, 2, 3]) = [null, 2, 3]; Gather(., 1) = 2; Unsqueeze(., [0]) = [2]
  */
 import type { Const, View } from "./builder.ts";
-import { OnnxError, type OnnxNode } from "./onnxModel.ts";
+import { DATA_TYPES, OnnxError, type OnnxNode } from "./onnxModel.ts";
 import { nodeText } from "./ops.ts";
 
 /** An integer tensor that holds the symbolic batch size (null) in some entries. */
@@ -44,6 +44,8 @@ interface Folded {
   dims: number[];
   values: (number | null)[];
   integer: boolean;
+  /** ONNX TensorProto.DataType of the tensor (0 when not known). */
+  type: number;
 }
 
 const fail = (n: OnnxNode, why: string): never => {
@@ -51,6 +53,7 @@ const fail = (n: OnnxNode, why: string): never => {
 };
 
 const INTEGER_TYPES = new Set([2, 3, 4, 5, 6, 7, 9, 12, 13]);
+const [FLOAT, INT64, DOUBLE] = [1, 7, 11];
 
 const count = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
 
@@ -63,8 +66,8 @@ export function dimsOfValue(v: View | Const | ShapeValue | Ghost): (number | nul
 function folded(n: OnnxNode, v: In, what: string): Folded {
   if (!v) return fail(n, `${what} is missing`);
   if (v.kind === "view" || v.kind === "ghost") return fail(n, `${what} is a tensor computed from the input, not a shape or a constant; only shape computations are folded`);
-  if (v.kind === "shape") return { dims: [...v.dims], values: [...v.values], integer: true };
-  return { dims: [...v.dims], values: [...v.values], integer: v.integer === true };
+  if (v.kind === "shape") return { dims: [...v.dims], values: [...v.values], integer: true, type: INT64 };
+  return { dims: [...v.dims], values: [...v.values], integer: v.integer === true, type: v.dataType ?? 0 };
 }
 
 /** Whole-number entries (indices, axes, sizes) of a folded input with no batch symbol. */
@@ -80,7 +83,7 @@ function ints(n: OnnxNode, v: In, what: string): number[] {
 function out(n: OnnxNode, f: Folded): Const | ShapeValue {
   if (count(f.dims) > FOLD_ENTRIES) fail(n, `its result would have ${count(f.dims)} entries; neteq import folds shape tensors of at most ${FOLD_ENTRIES}`);
   if (f.values.some((x) => x === null)) return { kind: "shape", dims: f.dims, values: f.values };
-  return { kind: "const", dims: f.dims, values: Float64Array.from(f.values as number[]), integer: f.integer };
+  return { kind: "const", dims: f.dims, values: Float64Array.from(f.values as number[]), integer: f.integer, ...(f.type ? { dataType: f.type } : {}) };
 }
 
 function attr(n: OnnxNode, known: readonly string[]) {
@@ -121,7 +124,7 @@ export function foldShapeOp(n: OnnxNode, inputs: readonly In[], opset: number): 
       const r = dims.length;
       const clamp = (x: number) => Math.min(r, Math.max(0, x < 0 ? x + r : x));
       const values = dims.slice(clamp(at.int("start", 0)!), clamp(at.int("end", r)!));
-      return out(n, { dims: [values.length], values, integer: true });
+      return out(n, { dims: [values.length], values, integer: true, type: INT64 });
     }
     case "Gather": {
       const at = attr(n, ["axis"]);
@@ -132,7 +135,7 @@ export function foldShapeOp(n: OnnxNode, inputs: readonly In[], opset: number): 
       if (idx.dims.length > 1) fail(n, "indices with more than one axis are not folded");
       const len = data.dims[0]!;
       const values = ints(n, inputs[1]!, "the indices input").map((i) => data.values[axis(n, i, len, "the index")]!);
-      return out(n, { dims: idx.dims, values, integer: data.integer });
+      return out(n, { dims: idx.dims, values, integer: data.integer, type: data.type });
     }
     case "Unsqueeze":
     case "Squeeze": {
@@ -163,7 +166,9 @@ export function foldShapeOp(n: OnnxNode, inputs: readonly In[], opset: number): 
       if (parts.some((p) => p.dims.length !== 1)) fail(n, "only vectors (shapes) are concatenated by the folding");
       axis(n, at.int("axis", null) ?? fail(n, "the axis attribute is missing"), 1, "axis");
       const values = parts.flatMap((p) => p.values);
-      return out(n, { dims: [values.length], values, integer: parts.every((p) => p.integer) });
+      // ONNX requires one type of all inputs; an unknown mix is never rounded as if it were known.
+      const type = parts.every((p) => p.type === parts[0]!.type) ? parts[0]!.type : 0;
+      return out(n, { dims: [values.length], values, integer: parts.every((p) => p.integer), type });
     }
     case "Cast": {
       const at = attr(n, ["to", "saturate"]);
@@ -173,11 +178,11 @@ export function foldShapeOp(n: OnnxNode, inputs: readonly In[], opset: number): 
         // ONNX casts a real to an integer by dropping the fraction; a boolean is x != 0.
         const values = x.values.map((v) => (v === null ? null : to === 9 ? Number(v !== 0) : Number.isFinite(v) ? Math.trunc(v) : fail(n, `${v} cannot be cast to an integer`)));
         if (to === 9 && x.values.includes(null)) fail(n, "the symbolic batch size is cast to a boolean");
-        return out(n, { dims: x.dims, values, integer: true });
+        return out(n, { dims: x.dims, values, integer: true, type: to });
       }
       if (to !== 1 && to !== 11) return fail(n, `a cast to data type ${to} is not folded (only to integers, FLOAT and DOUBLE)`);
       if (to === 1 && x.values.some((v) => v !== null && Math.fround(v) !== v)) fail(n, "a cast to FLOAT that rounds a value is not folded");
-      return out(n, { dims: x.dims, values: x.values, integer: false });
+      return out(n, { dims: x.dims, values: x.values, integer: false, type: to });
     }
     case "Slice": {
       attr(n, []);
@@ -190,14 +195,15 @@ export function foldShapeOp(n: OnnxNode, inputs: readonly In[], opset: number): 
       if (step.length !== 1 || step[0] === 0) return fail(n, "steps must be one nonzero number");
       const len = x.dims[0]!;
       const s = step[0]!;
-      // ONNX: negative positions count from the end, then clamp to [0, len] ([-1, len - 1] going backwards).
+      // ONNX Slice-13: negative positions count from the end; then, stepping forwards, start
+      // and end are clamped to [0, len]; stepping backwards, start to [0, len - 1] and end to
+      // [-1, len - 1] (so that [len - 1, -1) reaches the first entry).
       const norm = (p: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, p < 0 ? p + len : p));
-      const [lo, hi] = s > 0 ? [0, len] : [-1, len - 1];
-      const b = norm(start![0]!, lo, hi);
-      const e = norm(end![0]!, lo, hi);
+      const b = s > 0 ? norm(start![0]!, 0, len) : norm(start![0]!, 0, len - 1);
+      const e = s > 0 ? norm(end![0]!, 0, len) : norm(end![0]!, -1, len - 1);
       const values: (number | null)[] = [];
       for (let i = b; s > 0 ? i < e : i > e; i += s) values.push(x.values[i]!);
-      return out(n, { dims: [values.length], values, integer: x.integer });
+      return out(n, { dims: [values.length], values, integer: x.integer, type: x.type });
     }
     case "ConstantOfShape": {
       const a = n.attributes.find((t) => t.name === "value");
@@ -206,14 +212,17 @@ export function foldShapeOp(n: OnnxNode, inputs: readonly In[], opset: number): 
       if (shape.some((d) => d < 0)) fail(n, `the shape [${shape.join(", ")}] has a negative size`);
       // Checked before anything is allocated: a hostile file may ask for 10^12 entries.
       if (shape.reduce((p, d) => p * d, 1) > FOLD_ENTRIES) fail(n, `the shape [${shape.join(", ")}] has more than ${FOLD_ENTRIES} entries, which neteq import does not fold`);
+      // Without a value attribute ONNX fills with a float32 zero.
       let fill = 0;
       let integer = false;
+      let type = FLOAT;
       if (a) {
         if (a.kind !== "tensor" || a.t.dims.reduce((p, d) => p * d, 1) !== 1) return fail(n, "the value attribute must be a tensor of one entry");
         fill = singleValue(n, a.t);
         integer = INTEGER_TYPES.has(a.t.dataType);
+        type = a.t.dataType;
       }
-      return out(n, { dims: shape, values: Array(shape.reduce((p, d) => p * d, 1)).fill(fill), integer });
+      return out(n, { dims: shape, values: Array(shape.reduce((p, d) => p * d, 1)).fill(fill), integer, type });
     }
     case "Add":
     case "Sub":
@@ -251,6 +260,7 @@ function arithmetic(n: OnnxNode, inputs: readonly In[]): Const | ShapeValue {
   const dims = a.dims.length >= b.dims.length ? (la >= lb ? a.dims : b.dims) : b.dims;
   const len = Math.max(la, lb);
   const integer = a.integer && b.integer;
+  const round = rounding(n, a, b, integer);
   const values: number[] = [];
   for (let i = 0; i < len; i++) {
     const x = a.values[la === 1 ? 0 : i]!;
@@ -266,7 +276,22 @@ function arithmetic(n: OnnxNode, inputs: readonly In[]): Const | ShapeValue {
       z = integer ? Math.trunc(x / y) : x / y;
     }
     if (integer && !Number.isSafeInteger(z)) return fail(n, `the result ${z} is too large`);
-    values.push(z);
+    values.push(round(z));
   }
-  return out(n, { dims: [...dims], values, integer });
+  return out(n, { dims: [...dims], values, integer, type: a.type });
+}
+
+/**
+ * How a folded result is rounded to its ONNX type: ONNX computes FLOAT arithmetic in float32.
+ * The operands are float32 numbers, and the float64 sum, difference, product or quotient of
+ * two float32 numbers rounded once more to float32 (Math.fround) is the correctly rounded
+ * float32 result (float64 has more than 2 * 24 + 2 bits). DOUBLE is float64 itself.
+ */
+function rounding(n: OnnxNode, a: Folded, b: Folded, integer: boolean): (z: number) => number {
+  const name = (t: number) => (t ? (DATA_TYPES[t] ?? `type ${t}`) : "a type not known to neteq");
+  if (a.type !== b.type) return fail(n, `its operands have types ${name(a.type)} and ${name(b.type)}; ONNX requires one type, and neteq folds only that case`);
+  if (integer) return (z) => z;
+  if (a.type === FLOAT) return Math.fround;
+  if (a.type === DOUBLE) return (z) => z;
+  return fail(n, `arithmetic on constants of type ${name(a.type)} is not folded (only integers, FLOAT and DOUBLE)`);
 }

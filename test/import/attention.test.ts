@@ -77,6 +77,13 @@ describe("attention split by Reshape/Transpose and shape chains", () => {
     expect(roundTripError(mul, "mul.onnx", [3, 8])).toBeLessThanOrEqual(TOLERANCE);
   });
 
+  it("with one token (T = 1, the biases broadcast over a size-1 axis) is written as mha and computes the graph's function", () => {
+    const one = transformerHeads({ tokens: 1 });
+    expect(importBytes(one, "t1.onnx").result.text).toContain("= mha(");
+    expect(roundTripError(one, "t1.onnx", [1, 8])).toBeLessThanOrEqual(TOLERANCE);
+    expect(roundTripError(one, "t1.onnx", [1, 8], 2, { ignoreLayout: true })).toBeGreaterThan(1e-3);
+  });
+
   it("imports to the reviewed .neq text (golden)", () => {
     golden("transformer_heads.neq", importBytes(bytes, "transformer_heads.onnx").result.text);
   });

@@ -14,9 +14,9 @@ import { Rng } from "../../src/numeric/rng.ts";
 import { derive } from "../../src/symmetries/derive.ts";
 import { proveText } from "../symmetries/helpers.ts";
 import { cli as runCli } from "../helpers/cli.ts";
-import { attr, FIXTURE_DIR, FIXTURES, Graph } from "./fixtures/generate.ts";
+import { attr, FIXTURE_DIR, FIXTURES, Graph, valueInfo } from "./fixtures/generate.ts";
 import { evaluateOnnx } from "./reference.ts";
-import { importBytes, neqOutput, SEED, TOLERANCE } from "./helpers.ts";
+import { importBytes, neqOutput, roundTripError, SEED, TOLERANCE } from "./helpers.ts";
 
 const imported = (file: string) => importBytes(new Uint8Array(fs.readFileSync(path.join(FIXTURE_DIR, file))), file);
 
@@ -100,24 +100,27 @@ describe("ONNX fixtures", () => {
   });
 });
 
-/** A one-layer model around `node` (input [batch, ...dims]), for refusals and their controls. */
+/** A one-layer model around `node` (input [batch, ...dims]; the output's shape not declared), for refusals and their controls. */
 function small(dims: number[], build: (g: Graph, x: string) => string, opset = 17): Uint8Array {
   const g = new Graph(new Rng(1));
   const out = build(g, "input");
-  return g.encode(["input", ["batch", ...dims]], out, ["batch"], opset);
+  return g.encode(["input", ["batch", ...dims]], out, null, opset);
+}
+
+/** `bytes` is refused with an OnnxError whose message holds every part. */
+function refused(bytes: Uint8Array, ...parts: string[]): void {
+  let error: unknown = null;
+  try {
+    importOnnx(bytes, { file: "bad.onnx" });
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(OnnxError);
+  for (const p of parts) expect((error as Error).message).toContain(p);
 }
 
 describe("models outside the subset", () => {
-  const refuse = (bytes: Uint8Array, ...parts: string[]) => {
-    let message = "";
-    try {
-      importOnnx(bytes, { file: "bad.onnx" });
-    } catch (e) {
-      expect(e).toBeInstanceOf(OnnxError);
-      message = (e as Error).message;
-    }
-    for (const p of parts) expect(message).toContain(p);
-  };
+  const refuse = refused;
 
   it("an unknown operator is named with its node; the same model without it imports", () => {
     refuse(small([4], (g, x) => g.node("Erf", "act", [g.node("Gemm", "fc", [x, g.weight("w", [3, 4])], [attr.int("transB", 1)])])), 'node "/act/Erf" (Erf)', "not supported");
@@ -152,5 +155,87 @@ describe("models outside the subset", () => {
     const garbage = await runCli(["import", file]);
     expect(garbage.code).toBe(2);
     expect(garbage.stderr).toMatch(/^neteq: error CLI001: .*not an ONNX model/);
+  });
+});
+
+describe("broadcasting against size-1 axes (numpy rules: the lower-rank operand is aligned to the last axes)", () => {
+  /** input [batch, ...dims] -> optional MatMul by W[last, 3] -> Add of a weight of `biasDims`. */
+  const biased = (dims: number[], biasDims: number[], matmul: boolean) => {
+    const g = new Graph(new Rng(6));
+    let h = "input";
+    if (matmul) h = g.node("MatMul", "fc", [h, g.weight("fc.weight", [dims[dims.length - 1]!, 3])]);
+    g.node("Add", "fc", [h, g.weight("fc.bias", biasDims)]);
+    return g.encode(["input", ["batch", ...dims]], "", null);
+  };
+  const cases: [number[], number[], boolean, number[]][] = [
+    [[1, 4], [3], true, [1, 3]], // [batch, 1, 4] @ [4, 3] + [3]: the reviewer's model
+    [[1, 4], [4], false, [1, 4]],
+    [[1, 4], [1, 4], false, [1, 4]],
+    [[2, 1], [1], false, [2, 1]],
+    [[1, 1, 4], [1, 4], false, [1, 1, 4]],
+  ];
+  for (const [dims, biasDims, matmul, outDims] of cases) {
+    it(`[batch, ${dims.join(", ")}]${matmul ? " @ W" : ""} + b[${biasDims.join(", ")}] imports and computes the graph's function; a moved bias does not`, () => {
+      const bytes = biased(dims, biasDims, matmul);
+      const { net, result } = importBytes(bytes, "bcast.onnx");
+      const x = Float64Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => i - 1.5);
+      const ref = evaluateOnnx(bytes, { dims: [1, ...dims], data: x });
+      expect(ref.dims).toEqual([1, ...outDims]);
+      const got = neqOutput(net, result, bytes, x);
+      expect(got.length).toBe(ref.data.length);
+      got.forEach((g, i) => expect(Math.abs(g - ref.data[i]!)).toBeLessThanOrEqual(TOLERANCE * Math.max(1, Math.abs(ref.data[i]!))));
+      const moved = neqOutput(net, result, bytes, x, { alter: (name, v) => (name === "fc_bias" ? v.map((e) => e + 1) : v) });
+      expect(moved.some((g, i) => Math.abs(g - ref.data[i]!) > 0.5)).toBe(true);
+    });
+  }
+});
+
+describe("Softmax's axis", () => {
+  const softmax = (dims: number[], axis: number | null, opset: number) =>
+    small(dims, (g, x) => g.node("Softmax", "sm", [x], axis === null ? [] : [attr.int("axis", axis)]), opset);
+  /** Sums of `t` (one sample of dims `dims`) along axis `a` of the sample. */
+  const sums = (t: Float64Array, dims: number[], a: number): number[] => {
+    const inner = dims.slice(a + 1).reduce((p, d) => p * d, 1);
+    const out = new Map<number, number>();
+    t.forEach((v, f) => {
+      const key = Math.floor(f / (inner * dims[a]!)) * inner + (f % inner);
+      out.set(key, (out.get(key) ?? 0) + v);
+    });
+    return [...out.values()];
+  };
+
+  it("opset 13: over a middle axis, each line along it sums to 1 (in the reference and in the import); along the last axis they do not", () => {
+    const dims = [2, 3, 2];
+    const bytes = softmax(dims, 2, 17); // axis 2 of [batch, 2, 3, 2]: the sample's axis 1
+    const x = Float64Array.from({ length: 12 }, (_, i) => Math.sin(i) * 2);
+    const ref = evaluateOnnx(bytes, { dims: [1, ...dims], data: x }).data;
+    for (const s of sums(ref, dims, 1)) expect(Math.abs(s - 1)).toBeLessThan(1e-12);
+    expect(sums(ref, dims, 2).some((s) => Math.abs(s - 1) > 1e-3)).toBe(true);
+    expect(roundTripError(bytes, "sm.onnx", dims)).toBeLessThanOrEqual(TOLERANCE);
+  });
+
+  it("before opset 13 the default axis 1 normalises all axes from it on: in the reference, all 6 entries sum to 1, not each row", () => {
+    const bytes = softmax([2, 3], null, 11);
+    const ref = evaluateOnnx(bytes, { dims: [1, 2, 3], data: Float64Array.from([0, 1, 2, 3, 4, 5]) }).data;
+    expect(Math.abs(ref.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-12);
+    expect(Math.abs(ref[0]! + ref[1]! + ref[2]! - 1)).toBeGreaterThan(0.5);
+    // The import refuses that form (test above); over the last axis of [batch, 6] both agree.
+    expect(roundTripError(softmax([6], null, 11), "sm11.onnx", [6])).toBeLessThanOrEqual(TOLERANCE);
+  });
+});
+
+describe("dims declared in the file (value_info) are compared with the derived ones", () => {
+  const declared = (dims: (number | string)[]) => {
+    const g = new Graph(new Rng(7));
+    const h = g.node("Gemm", "fc", ["input", g.weight("w", [3, 4])], [attr.int("transB", 1)]);
+    g.node("Relu", "act", [h]);
+    return g.encode(["input", ["batch", 4]], "", ["batch", 3], 17, [valueInfo(h, dims)]);
+  };
+
+  it("a value declared [batch, 5] that the import derives as [batch, 3] is refused, naming it; declared [N, 3] or [batch, ?] imports", () => {
+    refused(declared(["batch", 5]), 'the value "/fc/Gemm_output_0" is declared with dims [batch, 5] in the file, but neteq import derives [batch, 3]');
+    refused(declared(["batch", 3, 1]), "derives [batch, 3]");
+    expect(importOnnx(declared(["N", 3]), { file: "ok.onnx" }).text).toContain("relu(");
+    expect(importOnnx(declared(["batch", 0]), { file: "ok.onnx" }).text).toContain("relu(");
   });
 });

@@ -2,7 +2,10 @@
  * A tiny float64 reference evaluator of ONNX graphs, written from the ONNX operator
  * definitions and independent of src/import (it shares only the protobuf decoding): dense
  * row-major tensors with the batch axis, numpy broadcasting, and the ops of the fixtures.
- * The import test compares the imported .neq network with it.
+ * The data path is computed in float64 (the real-valued function that the import claims);
+ * arithmetic on FLOAT constants is rounded to float32, as ONNX computes it, because its
+ * result is a number that the network then holds exactly. The import test compares the
+ * imported .neq network with it.
  */
 import { decodeOnnx, tensorValues, type OnnxNode } from "../../src/import/onnxModel.ts";
 
@@ -11,6 +14,8 @@ export interface Tensor {
   readonly data: Float64Array;
   /** Of an integer type (shapes, indices): Div truncates. */
   readonly int?: boolean;
+  /** A FLOAT tensor computed from constants only: Add, Sub, Mul, Div of two such round to float32. */
+  readonly f32?: boolean;
 }
 
 const size = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
@@ -81,13 +86,20 @@ function windows(x: Tensor, k: number[], s: number[], p: number[], channelsOut: 
 const INT_TYPES = new Set([2, 3, 4, 5, 6, 7, 9, 12, 13]);
 const vec = (values: number[], int = true, dims: number[] = [values.length]): Tensor => ({ dims, data: Float64Array.from(values), int });
 
+/** Add, Sub, Mul, Div (not of integers): of two FLOAT constants rounded to float32, as ONNX computes them. */
+function arith(x: Tensor, y: Tensor, f: (a: number, b: number) => number): Tensor {
+  const int = !!(x.int && y.int);
+  const f32 = !!(x.f32 && y.f32);
+  return { ...broadcast(x, y, f32 ? (a, b) => Math.fround(f(a, b)) : f), int, f32 };
+}
+
 function op(n: OnnxNode, ins: (Tensor | null)[], opset: number): Tensor {
   const [x, y, z] = ins;
   switch (n.opType) {
     case "Constant": {
       const a = n.attributes[0]!;
       if (a.kind !== "tensor") throw new Error("reference evaluator: Constant without a tensor");
-      return { dims: [...a.t.dims], data: tensorValues(a.t), int: INT_TYPES.has(a.t.dataType) };
+      return { dims: [...a.t.dims], data: tensorValues(a.t), int: INT_TYPES.has(a.t.dataType), f32: a.t.dataType === 1 };
     }
     case "Identity":
       return x!;
@@ -108,13 +120,16 @@ function op(n: OnnxNode, ins: (Tensor | null)[], opset: number): Tensor {
       return { ...x!, dims };
     }
     case "Slice": {
-      // one axis of a vector, step 1 or given (the shape slices of the tests)
+      // One axis of a vector, step 1 or given (the shape slices of the tests). Slice-13: negative
+      // positions count from the end; forwards both clamp to [0, len]; backwards the start
+      // clamps to [0, len - 1] and the end to [-1, len - 1].
       const len = x!.dims[0]!;
       const step = ins[4] ? ins[4].data[0]! : 1;
       const clamp = (p: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, p < 0 ? p + len : p));
-      const [lo, hi] = step > 0 ? [0, len] : [-1, len - 1];
+      const start = step > 0 ? clamp(y!.data[0]!, 0, len) : clamp(y!.data[0]!, 0, len - 1);
+      const end = step > 0 ? clamp(z!.data[0]!, 0, len) : clamp(z!.data[0]!, -1, len - 1);
       const out: number[] = [];
-      for (let i = clamp(y!.data[0]!, lo, hi); step > 0 ? i < clamp(z!.data[0]!, lo, hi) : i > clamp(z!.data[0]!, lo, hi); i += step) out.push(x!.data[i]!);
+      for (let i = start; step > 0 ? i < end : i > end; i += step) out.push(x!.data[i]!);
       return vec(out, x!.int);
     }
     case "Squeeze":
@@ -123,14 +138,16 @@ function op(n: OnnxNode, ins: (Tensor | null)[], opset: number): Tensor {
       return vec((ins as Tensor[]).flatMap((t) => [...t.data]), (ins as Tensor[]).every((t) => t.int));
     case "Cast": {
       const to = int(n, "to", 1);
-      return INT_TYPES.has(to) ? vec([...x!.data].map(Math.trunc), true, x!.dims) : { ...x!, int: false };
+      if (INT_TYPES.has(to)) return vec([...x!.data].map(Math.trunc), true, x!.dims);
+      const constant = !!(x!.int || x!.f32);
+      return to === 1 && constant ? { dims: x!.dims, data: x!.data.map(Math.fround), int: false, f32: true } : { ...x!, int: false, f32: false };
     }
     case "ConstantOfShape":
       return { dims: [...x!.data], data: new Float64Array(size([...x!.data])), int: false };
     case "Sub":
-      return { ...broadcast(x!, y!, (a, b) => a - b), int: !!(x!.int && y!.int) };
+      return arith(x!, y!, (a, b) => a - b);
     case "Mul":
-      return { ...broadcast(x!, y!, (a, b) => a * b), int: !!(x!.int && y!.int) };
+      return arith(x!, y!, (a, b) => a * b);
     case "Gemm": {
       const A = x!;
       const B = int(n, "transB", 0) ? tensor([y!.dims[1]!, y!.dims[0]!], ([i, j]) => at(y!, [j!, i!])) : y!;
@@ -140,9 +157,9 @@ function op(n: OnnxNode, ins: (Tensor | null)[], opset: number): Tensor {
     case "MatMul":
       return matmul(x!, y!);
     case "Add":
-      return { ...broadcast(x!, y!, (a, b) => a + b), int: !!(x!.int && y!.int) };
+      return arith(x!, y!, (a, b) => a + b);
     case "Div":
-      return x!.int && y!.int ? { ...broadcast(x!, y!, (a, b) => Math.trunc(a / b)), int: true } : broadcast(x!, y!, (a, b) => a / b);
+      return x!.int && y!.int ? { ...broadcast(x!, y!, (a, b) => Math.trunc(a / b)), int: true } : arith(x!, y!, (a, b) => a / b);
     case "Relu":
       return { dims: x!.dims, data: x!.data.map((v) => Math.max(0, v)) };
     case "Tanh":
@@ -216,15 +233,22 @@ function op(n: OnnxNode, ins: (Tensor | null)[], opset: number): Tensor {
       return { dims: x!.dims, data: out };
     }
     case "Softmax": {
-      const D = x!.dims[x!.dims.length - 1]!;
+      // Softmax-13 normalises along `axis` (default -1). Before 13 the input is read as a matrix
+      // [prod(dims[:axis]), prod(dims[axis:])] (default axis 1) and its rows are normalised.
+      const r = x!.dims.length;
+      const raw = int(n, "axis", opset >= 13 ? -1 : 1);
+      const axis = raw < 0 ? raw + r : raw;
+      const [outer, D, inner] = opset >= 13 ? [size(x!.dims.slice(0, axis)), x!.dims[axis]!, size(x!.dims.slice(axis + 1))] : [size(x!.dims.slice(0, axis)), size(x!.dims.slice(axis)), 1];
       const out = new Float64Array(x!.data.length);
-      for (let r = 0; r < x!.data.length / D; r++) {
-        const row = x!.data.subarray(r * D, (r + 1) * D);
-        const m = Math.max(...row);
-        const e = row.map((v) => Math.exp(v - m));
-        const s = e.reduce((a, b) => a + b, 0);
-        for (let d = 0; d < D; d++) out[r * D + d] = e[d]! / s;
-      }
+      for (let o = 0; o < outer; o++)
+        for (let i = 0; i < inner; i++) {
+          const at = (d: number) => (o * D + d) * inner + i;
+          const row = Array.from({ length: D }, (_, d) => x!.data[at(d)]!);
+          const m = Math.max(...row);
+          const e = row.map((v) => Math.exp(v - m));
+          const s = e.reduce((a, b) => a + b, 0);
+          for (let d = 0; d < D; d++) out[at(d)] = e[d]! / s;
+        }
       return { dims: x!.dims, data: out };
     }
     default:
@@ -236,7 +260,7 @@ function op(n: OnnxNode, ins: (Tensor | null)[], opset: number): Tensor {
 export function evaluateOnnx(bytes: Uint8Array, input: Tensor): Tensor {
   const m = decodeOnnx(bytes);
   const values = new Map<string, Tensor>();
-  for (const t of m.initializers) values.set(t.name, { dims: [...t.dims], data: tensorValues(t) });
+  for (const t of m.initializers) values.set(t.name, { dims: [...t.dims], data: tensorValues(t), f32: t.dataType === 1 });
   values.set(m.inputs.find((i) => !values.has(i.name))!.name, input);
   for (const t of m.initializers) if (INT_TYPES.has(t.dataType)) values.set(t.name, { dims: [...t.dims], data: tensorValues(t), int: true });
   for (const n of m.nodes) values.set(n.outputs[0]!, op(n, n.inputs.map((i) => (i ? values.get(i)! : null)), m.opset!));
