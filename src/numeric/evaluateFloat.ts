@@ -91,8 +91,12 @@ export function evaluateFloat(net: TensorNetwork, leaves: FloatLeaves, act: (a: 
         const i = next.n++;
         const inner = new Map(slot);
         inner.set(e.v, i);
-        const f = compileF(e.body, inner, next);
         const n = e.n;
+        if (e.k === "sum") {
+          const dot = compileDot(e.body, inner, i);
+          if (dot) return dot(n);
+        }
+        const f = compileF(e.body, inner, next);
         if (e.k === "sum")
           return (s) => {
             s[i] = 0;
@@ -127,6 +131,67 @@ export function evaluateFloat(net: TensorNetwork, leaves: FloatLeaves, act: (a: 
         };
       }
     }
+  };
+  /**
+   * A sum whose body is the product of two reads with plain affine indices (a matrix-vector
+   * product, a convolution's window): one loop over the summed slot, each read's flat
+   * position a start plus a stride, and its range of in-bounds terms computed once. The
+   * same products added in the same order as the generic closures (out-of-bounds reads are
+   * 0), so the values are the same bit for bit.
+   */
+  const compileDot = (body: IExpr, slot: Map<string, number>, vi: number): ((n: number) => FloatRun) | null => {
+    if (body.k !== "mul" || body.args.length !== 2) return null;
+    const reads = body.args.map((r) => {
+      if (r.k !== "read" || r.at.some((a) => a.div !== undefined || a.mod !== undefined)) return null;
+      const shape = shapes.get(`${r.src}:${r.name}`);
+      if (!shape) throw new InternalError(`no tensor ${r.name}`);
+      const st = strides(shape);
+      const values = table(r.src, r.name);
+      const idx = r.at.map((a) => compileAffine(a, slot));
+      const coef = r.at.map((a) => a.terms.reduce((k, t) => k + (slot.get(t.v) === vi ? t.k : 0), 0));
+      return { shape, st, values, idx, coef };
+    });
+    if (reads.some((r) => r === null)) return null;
+    const [A, B] = reads as NonNullable<(typeof reads)[number]>[];
+    // The in-bounds terms k of a read (lo <= k < hi), its flat start and stride, with the summed slot at 0.
+    const span = (r: typeof A, s: Int32Array, n: number): [number, number, number, number] => {
+      let lo = 0;
+      let hi = n;
+      let flat = 0;
+      let stride = 0;
+      for (let a = 0; a < r.idx.length; a++) {
+        const b = r.idx[a]!(s);
+        const k = r.coef[a]!;
+        const top = r.shape[a]! - 1;
+        if (k === 0) {
+          if (b < 0 || b > top) return [0, 0, 0, 0];
+        } else if (k > 0) {
+          lo = Math.max(lo, Math.ceil(-b / k));
+          hi = Math.min(hi, Math.floor((top - b) / k) + 1);
+        } else {
+          lo = Math.max(lo, Math.ceil((b - top) / -k));
+          hi = Math.min(hi, Math.floor(b / -k) + 1);
+        }
+        flat += b * r.st[a]!;
+        stride += k * r.st[a]!;
+      }
+      return [lo, Math.max(lo, hi), flat, stride];
+    };
+    return (n) => (s) => {
+      s[vi] = 0;
+      const [alo, ahi, af, as] = span(A, s, n);
+      const [blo, bhi, bf, bs] = span(B, s, n);
+      const av = A.values;
+      const bv = B.values;
+      let v = 0;
+      for (let k = 0; k < n; k++) {
+        const x = k >= alo && k < ahi ? av[af + k * as]! : 0;
+        const y = k >= blo && k < bhi ? bv[bf + k * bs]! : 0;
+        v = k === 0 ? x * y : v + x * y;
+      }
+      s[vi] = n - 1;
+      return v;
+    };
   };
   const run = (d: TensorDef): Float64Array => {
     const slot = new Map(d.vars.map((v, i) => [v, i]));
