@@ -16,7 +16,7 @@
  * Collisions of the hash can only make a candidate match wrong or missing; the exact check
  * (verifyTensor) decides, so no collision can produce a certificate.
  */
-import { PRIMES } from "./exact.ts";
+import { INVERSES, PRIMES, reduce } from "./exact.ts";
 import type { ExactValues } from "./exact.ts";
 
 /** What colouring needs of the network: each parameter's shape and the class owning each axis (-1: fixed). */
@@ -46,8 +46,6 @@ function round(layout: ColourLayout, values: ReadonlyMap<string, ExactValues>, o
     const owned = P.owners.map((o, a) => (o >= 0 ? a : -1)).filter((a) => a >= 0);
     if (owned.length === 0) return;
     const v = values.get(P.name)!;
-    const nd = P.shape.length;
-    const [p0, p1] = PRIMES;
     // Per prime, axis and index: the term an index contributes (its colour, or its position on a fixed axis).
     const terms = ([0, 1] as const).map((k) =>
       P.shape.map((n, b) => {
@@ -56,34 +54,9 @@ function round(layout: ColourLayout, values: ReadonlyMap<string, ExactValues>, o
         return Float64Array.from({ length: n }, (_, i) => ((o >= 0 ? old[o]![k]![i]! : i + 1) * w) % PRIMES[k]);
       }),
     );
-    const [t0, t1] = terms as [Float64Array[], Float64Array[]];
-    const wv0 = weight(pi * 64 + 63, 0);
-    const wv1 = weight(pi * 64 + 63, 1);
     const salts = ([0, 1] as const).map((k) => P.shape.map((_, a) => weight(pi * 64 + a + 32, k)));
-    const sinks = owned.map((a) => [acc[P.owners[a]!]![0]!, acc[P.owners[a]!]![1]!] as const);
-    const idx = new Int32Array(nd);
-    const total = v.length;
-    for (let f = 0; f < total; f++) {
-      let tot0 = (v.residue(f, 0) * wv0) % p0;
-      let tot1 = (v.residue(f, 1) * wv1) % p1;
-      for (let b = 0; b < nd; b++) {
-        tot0 += t0[b]![idx[b]!]!;
-        tot1 += t1[b]![idx[b]!]!;
-      }
-      for (let q = 0; q < owned.length; q++) {
-        const a = owned[q]!;
-        const u = idx[a]!;
-        const x0 = (((tot0 - t0[a]![u]! + salts[0]![a]!) % p0) + p0) % p0;
-        const x1 = (((tot1 - t1[a]![u]! + salts[1]![a]!) % p1) + p1) % p1;
-        const [s0, s1] = sinks[q]!;
-        s0[u] = (s0[u]! + cube(x0, p0)) % p0;
-        s1[u] = (s1[u]! + cube(x1, p1)) % p1;
-      }
-      for (let b = nd - 1; b >= 0; b--) {
-        if (++idx[b]! < P.shape[b]!) break;
-        idx[b] = 0;
-      }
-    }
+    const sinks = owned.map((a) => acc[P.owners[a]!]!);
+    for (const k of [0, 1] as const) hashParam(P.shape, owned, v, k, weight(pi * 64 + 63, k), terms[k]!, salts[k]!, sinks.map((s) => s[k]!));
   });
   return acc.map((ks, c) =>
     ks.map((a, k) => {
@@ -92,6 +65,78 @@ function round(layout: ColourLayout, values: ReadonlyMap<string, ExactValues>, o
       return a.map((x, u) => cube((((old[c]![k]![u]! * w) % p) + x + 1) % p, p));
     }),
   );
+}
+
+/**
+ * Modulo PRIMES[k], for every entry f of one parameter (shape, value residue r_f): with
+ * tot = r_f wv + sum over axes b of term_b[index_b], add cube(tot - term_a[u] + salt_a) to
+ * sink_a[u] for each owned axis a (u the entry's index along a). Row by row (the last axis
+ * innermost), the residues of a row computed in one loop; all arithmetic on integers below
+ * 2^53, reduced by `reduce` (exact), so the sums are the same residues as with `%`.
+ */
+/** Entries whose residues are computed at a time (a row of a parameter, or a piece of a long row). */
+const CHUNK = 1 << 16;
+
+function hashParam(shape: readonly number[], owned: readonly number[], v: ExactValues, k: 0 | 1, wv: number, terms: readonly Float64Array[], salts: readonly number[], sinks: readonly Float64Array[]): void {
+  const p = PRIMES[k];
+  const inv = INVERSES[k];
+  const nd = shape.length;
+  const last = nd - 1;
+  const nl = shape[last]!;
+  const rows = v.length / nl;
+  const tl = terms[last]!;
+  // Owned axes before the last: one sink index per row, accumulated in `rowAcc` along the row.
+  const rowAxes = owned.filter((a) => a !== last);
+  const rowSinks = rowAxes.map((a) => sinks[owned.indexOf(a)]!);
+  const rowTerms = rowAxes.map((a) => terms[a]!);
+  const rowSalts = rowAxes.map((a) => salts[a]!);
+  const nr = rowAxes.length;
+  const rowAcc = new Float64Array(nr);
+  const rowOff = new Float64Array(nr);
+  const lastSink = owned.includes(last) ? sinks[owned.indexOf(last)]! : null;
+  const lastSalt = salts[last]!;
+  const res = new Float64Array(Math.min(nl, CHUNK));
+  // Sinks grow by less than (nr + 1) p per row; reduced before they could reach 2^52.
+  const every = Math.max(1, Math.floor(2 ** 52 / ((nr + 1) * p)) - 1);
+  const idx = new Int32Array(nd);
+  for (let row = 0; row < rows; row++) {
+    let base = 0;
+    for (let b = 0; b < last; b++) base += terms[b]![idx[b]!]!;
+    for (let q = 0; q < nr; q++) {
+      rowAcc[q] = 0;
+      rowOff[q] = rowSalts[q]! - rowTerms[q]![idx[rowAxes[q]!]!]!;
+    }
+    for (let from = 0; from < nl; from += CHUNK) {
+      const n = Math.min(CHUNK, nl - from);
+      v.residuesInto(row * nl + from, n, k, res);
+      for (let i = 0; i < n; i++) {
+        const j = from + i;
+        // tot < (nd + 1) p; tot - term_a[u] >= 0, so every x below is a non-negative integer < 2^31.
+        const tot = reduce(res[i]! * wv, p, inv) + base + tl[j]!;
+        for (let q = 0; q < nr; q++) {
+          const x = reduce(tot + rowOff[q]!, p, inv);
+          rowAcc[q] += reduce(reduce(x * x, p, inv) * x, p, inv);
+        }
+        if (lastSink) {
+          const x = reduce(tot - tl[j]! + lastSalt, p, inv);
+          lastSink[j] += reduce(reduce(x * x, p, inv) * x, p, inv);
+        }
+      }
+      // A chunk adds fewer than 2^16 values below p to rowAcc.
+      for (let q = 0; q < nr; q++) rowAcc[q] = reduce(rowAcc[q]!, p, inv);
+    }
+    for (let q = 0; q < nr; q++) {
+      const s = rowSinks[q]!;
+      const u = idx[rowAxes[q]!]!;
+      s[u] = s[u]! + rowAcc[q]!;
+    }
+    if ((row + 1) % every === 0) for (const s of sinks) for (let u = 0; u < s.length; u++) s[u] = reduce(s[u]!, p, inv);
+    for (let b = last - 1; b >= 0; b--) {
+      if (++idx[b]! < shape[b]!) break;
+      idx[b] = 0;
+    }
+  }
+  for (const s of sinks) for (let u = 0; u < s.length; u++) s[u] = reduce(s[u]!, p, inv);
 }
 
 const distinct = (cs: readonly (readonly Float64Array[])[]) => cs.map((ks) => new Set(Array.from(ks[0]!, (x, u) => x * PRIMES[1] + ks[1]![u]!)).size);
