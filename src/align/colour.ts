@@ -7,8 +7,9 @@
  * entries are hashed exactly (residues of the rational value modulo two primes, exact.ts),
  * together with their positions along fixed axes (kernel taps, tokens, the input) and the
  * current colours of their indices along the other free axes; the slice's hash is the sum
- * of its entries' hashes passed through a non-linear map, i.e. a hash of the multiset, so
- * it does not depend on the order of the other classes. Round 1 knows no colours yet; each
+ * (modulo 2^32) of its entries' hashes passed through a non-linear bijection, i.e. a hash of
+ * the multiset, so it does not depend on the order of the other classes. All of it is exact
+ * integer arithmetic (no float rounding decides anything). Round 1 knows no colours yet; each
  * round splits units by their neighbours' colours until nothing splits further. Colours are
  * a function of the orbit (relabelling units does not change them): sorting by colour is a
  * canonical order when no two units of a class share a colour.
@@ -41,7 +42,8 @@ function weight(seed: number, k: 0 | 1): number {
 
 /** One round for one checkpoint: the new colours from the old ones (residues per prime). */
 function round(layout: ColourLayout, values: ReadonlyMap<string, ExactValues>, old: readonly (readonly Float64Array[])[]): Float64Array[][] {
-  const acc = layout.sizes.map((n) => [new Float64Array(n), new Float64Array(n)]);
+  // Per class and prime, each unit's sum (modulo 2^32) of its entries' mixed hashes.
+  const acc = layout.sizes.map((n) => [new Int32Array(n), new Int32Array(n)] as const);
   layout.params.forEach((P, pi) => {
     const owned = P.owners.map((o, a) => (o >= 0 ? a : -1)).filter((a) => a >= 0);
     if (owned.length === 0) return;
@@ -53,90 +55,105 @@ function round(layout: ColourLayout, values: ReadonlyMap<string, ExactValues>, o
         const o = P.owners[b]!;
         return Float64Array.from({ length: n }, (_, i) => ((o >= 0 ? old[o]![k]![i]! : i + 1) * w) % PRIMES[k]);
       }),
-    );
-    const salts = ([0, 1] as const).map((k) => P.shape.map((_, a) => weight(pi * 64 + a + 32, k)));
-    const sinks = owned.map((a) => acc[P.owners[a]!]!);
-    for (const k of [0, 1] as const) hashParam(P.shape, owned, v, k, weight(pi * 64 + 63, k), terms[k]!, salts[k]!, sinks.map((s) => s[k]!));
+    ) as [Float64Array[], Float64Array[]];
+    const salts = ([0, 1] as const).map((k) => P.shape.map((_, a) => weight(pi * 64 + a + 32, k))) as [number[], number[]];
+    hashParam(P.shape, owned, v, [weight(pi * 64 + 63, 0), weight(pi * 64 + 63, 1)], terms, salts, owned.map((a) => acc[P.owners[a]!]!));
   });
   return acc.map((ks, c) =>
     ks.map((a, k) => {
       const p = PRIMES[k as 0 | 1];
       const w = weight(1_000_003 + c, k as 0 | 1);
-      return a.map((x, u) => cube((((old[c]![k]![u]! * w) % p) + x + 1) % p, p));
+      return Float64Array.from(a, (x, u) => cube((((old[c]![k]![u]! * w) % p) + ((x >>> 0) % p) + 1) % p, p));
     }),
   );
 }
 
-/**
- * Modulo PRIMES[k], for every entry f of one parameter (shape, value residue r_f): with
- * tot = r_f wv + sum over axes b of term_b[index_b], add cube(tot - term_a[u] + salt_a) to
- * sink_a[u] for each owned axis a (u the entry's index along a). Row by row (the last axis
- * innermost), the residues of a row computed in one loop; all arithmetic on integers below
- * 2^53, reduced by `reduce` (exact), so the sums are the same residues as with `%`.
- */
+/** A bijection of 32-bit integers that mixes every bit into every other (MurmurHash3's finaliser). */
+function mix(x: number): number {
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return x ^ (x >>> 16);
+}
+
 /** Entries whose residues are computed at a time (a row of a parameter, or a piece of a long row). */
 const CHUNK = 1 << 16;
 
-function hashParam(shape: readonly number[], owned: readonly number[], v: ExactValues, k: 0 | 1, wv: number, terms: readonly Float64Array[], salts: readonly number[], sinks: readonly Float64Array[]): void {
-  const p = PRIMES[k];
-  const inv = INVERSES[k];
+/**
+ * For every entry f of one parameter (shape, value residues r_f modulo the two primes), per
+ * prime: tot = (r_f wv mod p) + sum over axes b of term_b[index_b]; for each owned axis a
+ * add mix(tot - term_a[u] + salt_a) to sink_a[u] modulo 2^32 (u the entry's index along a),
+ * a hash of the multiset of the unit's entries with their other indices' colours. Every
+ * step is exact integer arithmetic on the exact residues (`| 0` takes an integer below 2^53
+ * modulo 2^32), so the result is a function of the exact values. Row by row, the last axis innermost, the
+ * residues of a row computed in one loop over its bits.
+ */
+function hashParam(shape: readonly number[], owned: readonly number[], v: ExactValues, wv: readonly [number, number], terms: readonly [Float64Array[], Float64Array[]], salts: readonly [number[], number[]], sinks: readonly (readonly [Int32Array, Int32Array])[]): void {
+  const [p0, p1] = PRIMES;
+  const [inv0, inv1] = INVERSES;
+  const [wv0, wv1] = wv;
   const nd = shape.length;
   const last = nd - 1;
   const nl = shape[last]!;
-  const rows = v.length / nl;
-  const tl = terms[last]!;
-  // Owned axes before the last: one sink index per row, accumulated in `rowAcc` along the row.
+  const rows = nl === 0 ? 0 : v.length / nl;
+  const [tl0, tl1] = [terms[0][last]!, terms[1][last]!];
+  // Owned axes before the last: one sink index per row, accumulated in acc0/acc1 along the row.
   const rowAxes = owned.filter((a) => a !== last);
   const rowSinks = rowAxes.map((a) => sinks[owned.indexOf(a)]!);
-  const rowTerms = rowAxes.map((a) => terms[a]!);
-  const rowSalts = rowAxes.map((a) => salts[a]!);
   const nr = rowAxes.length;
-  const rowAcc = new Float64Array(nr);
-  const rowOff = new Float64Array(nr);
+  const acc0 = new Int32Array(nr);
+  const acc1 = new Int32Array(nr);
+  const off0 = new Float64Array(nr);
+  const off1 = new Float64Array(nr);
   const lastSink = owned.includes(last) ? sinks[owned.indexOf(last)]! : null;
-  const lastSalt = salts[last]!;
-  const res = new Float64Array(Math.min(nl, CHUNK));
-  // Sinks grow by less than (nr + 1) p per row; reduced before they could reach 2^52.
-  const every = Math.max(1, Math.floor(2 ** 52 / ((nr + 1) * p)) - 1);
+  const [ls0, ls1] = lastSink ?? [new Int32Array(0), new Int32Array(0)];
+  const [salt0, salt1] = [salts[0][last]!, salts[1][last]!];
+  const r0 = new Float64Array(Math.min(nl, CHUNK));
+  const r1 = new Float64Array(Math.min(nl, CHUNK));
   const idx = new Int32Array(nd);
   for (let row = 0; row < rows; row++) {
-    let base = 0;
-    for (let b = 0; b < last; b++) base += terms[b]![idx[b]!]!;
+    let base0 = 0;
+    let base1 = 0;
+    for (let b = 0; b < last; b++) {
+      base0 += terms[0][b]![idx[b]!]!;
+      base1 += terms[1][b]![idx[b]!]!;
+    }
     for (let q = 0; q < nr; q++) {
-      rowAcc[q] = 0;
-      rowOff[q] = rowSalts[q]! - rowTerms[q]![idx[rowAxes[q]!]!]!;
+      const a = rowAxes[q]!;
+      acc0[q] = 0;
+      acc1[q] = 0;
+      off0[q] = salts[0][a]! - terms[0][a]![idx[a]!]!;
+      off1[q] = salts[1][a]! - terms[1][a]![idx[a]!]!;
     }
     for (let from = 0; from < nl; from += CHUNK) {
       const n = Math.min(CHUNK, nl - from);
-      v.residuesInto(row * nl + from, n, k, res);
+      v.residuesInto(row * nl + from, n, 0, r0);
+      v.residuesInto(row * nl + from, n, 1, r1);
       for (let i = 0; i < n; i++) {
         const j = from + i;
-        // tot < (nd + 1) p; tot - term_a[u] >= 0, so every x below is a non-negative integer < 2^31.
-        const tot = reduce(res[i]! * wv, p, inv) + base + tl[j]!;
+        // Integers below (nd + 2) p < 2^53: `| 0` (their value modulo 2^32) is exact.
+        const tot0 = reduce(r0[i]! * wv0, p0, inv0) + base0 + tl0[j]!;
+        const tot1 = reduce(r1[i]! * wv1, p1, inv1) + base1 + tl1[j]!;
         for (let q = 0; q < nr; q++) {
-          const x = reduce(tot + rowOff[q]!, p, inv);
-          rowAcc[q] += reduce(reduce(x * x, p, inv) * x, p, inv);
+          acc0[q] = (acc0[q]! + mix((tot0 + off0[q]!) | 0)) | 0;
+          acc1[q] = (acc1[q]! + mix((tot1 + off1[q]!) | 0)) | 0;
         }
         if (lastSink) {
-          const x = reduce(tot - tl[j]! + lastSalt, p, inv);
-          lastSink[j] += reduce(reduce(x * x, p, inv) * x, p, inv);
+          ls0[j] = (ls0[j]! + mix((tot0 - tl0[j]! + salt0) | 0)) | 0;
+          ls1[j] = (ls1[j]! + mix((tot1 - tl1[j]! + salt1) | 0)) | 0;
         }
       }
-      // A chunk adds fewer than 2^16 values below p to rowAcc.
-      for (let q = 0; q < nr; q++) rowAcc[q] = reduce(rowAcc[q]!, p, inv);
     }
     for (let q = 0; q < nr; q++) {
-      const s = rowSinks[q]!;
+      const [s0, s1] = rowSinks[q]!;
       const u = idx[rowAxes[q]!]!;
-      s[u] = s[u]! + rowAcc[q]!;
+      s0[u] = (s0[u]! + acc0[q]!) | 0;
+      s1[u] = (s1[u]! + acc1[q]!) | 0;
     }
-    if ((row + 1) % every === 0) for (const s of sinks) for (let u = 0; u < s.length; u++) s[u] = reduce(s[u]!, p, inv);
     for (let b = last - 1; b >= 0; b--) {
       if (++idx[b]! < shape[b]!) break;
       idx[b] = 0;
     }
   }
-  for (const s of sinks) for (let u = 0; u < s.length; u++) s[u] = reduce(s[u]!, p, inv);
 }
 
 const distinct = (cs: readonly (readonly Float64Array[])[]) => cs.map((ks) => new Set(Array.from(ks[0]!, (x, u) => x * PRIMES[1] + ks[1]![u]!)).size);
