@@ -17,7 +17,7 @@
  * Collisions of the hash can only make a candidate match wrong or missing; the exact check
  * (verifyTensor) decides, so no collision can produce a certificate.
  */
-import { INVERSES, PRIMES, reduce } from "./exact.ts";
+import { multiplier, PRIMES } from "./exact.ts";
 import type { ExactValues } from "./exact.ts";
 
 /** What colouring needs of the network: each parameter's shape and the class owning each axis (-1: fixed). */
@@ -88,9 +88,8 @@ const CHUNK = 1 << 16;
  * residues of a row computed in one loop over its bits.
  */
 function hashParam(shape: readonly number[], owned: readonly number[], v: ExactValues, wv: readonly [number, number], terms: readonly [Float64Array[], Float64Array[]], salts: readonly [number[], number[]], sinks: readonly (readonly [Int32Array, Int32Array])[]): void {
-  const [p0, p1] = PRIMES;
-  const [inv0, inv1] = INVERSES;
-  const [wv0, wv1] = wv;
+  // The residues of wv times each value, wv folded into the tables of powers of 2.
+  const [m0, m1] = [multiplier(wv[0], 0), multiplier(wv[1], 1)];
   const nd = shape.length;
   const last = nd - 1;
   const nl = shape[last]!;
@@ -126,13 +125,13 @@ function hashParam(shape: readonly number[], owned: readonly number[], v: ExactV
     }
     for (let from = 0; from < nl; from += CHUNK) {
       const n = Math.min(CHUNK, nl - from);
-      v.residuesInto(row * nl + from, n, 0, r0);
-      v.residuesInto(row * nl + from, n, 1, r1);
+      v.residuesInto(row * nl + from, n, 0, r0, m0);
+      v.residuesInto(row * nl + from, n, 1, r1, m1);
       for (let i = 0; i < n; i++) {
         const j = from + i;
         // Integers below (nd + 2) p < 2^53: `| 0` (their value modulo 2^32) is exact.
-        const tot0 = reduce(r0[i]! * wv0, p0, inv0) + base0 + tl0[j]!;
-        const tot1 = reduce(r1[i]! * wv1, p1, inv1) + base1 + tl1[j]!;
+        const tot0 = r0[i]! + base0 + tl0[j]!;
+        const tot1 = r1[i]! + base1 + tl1[j]!;
         for (let q = 0; q < nr; q++) {
           acc0[q] = (acc0[q]! + mix((tot0 + off0[q]!) | 0)) | 0;
           acc1[q] = (acc1[q]! + mix((tot1 + off1[q]!) | 0)) | 0;

@@ -86,10 +86,9 @@ const ONE = new Float64Array(1);
  * loop over the bits, integer arithmetic exact in float64 (x = +-m 2^e, residue = +-(m mod p)
  * (2^e mod p) mod p; a float32's m is below 2^24 < p, a float64's is split at 2^32).
  */
-export function residuesInto(values: Float64Array | Float32Array, start: number, count: number, k: 0 | 1, out: Float64Array): void {
+export function residuesInto(values: Float64Array | Float32Array, start: number, count: number, k: 0 | 1, out: Float64Array, pow: Float64Array = POW2[k]!): void {
   const p = PRIMES[k];
   const inv = INVERSES[k];
-  const pow = POW2[k]!;
   if (values instanceof Float32Array) {
     const u = new Uint32Array(values.buffer, values.byteOffset + 4 * start, count);
     for (let j = 0; j < count; j++) {
@@ -116,12 +115,31 @@ export function residuesInto(values: Float64Array | Float32Array, start: number,
   }
 }
 
+/** Residues of w x instead of x (w a residue modulo PRIMES[k]): the table of w 2^e, made once for many calls. */
+export interface Multiplier {
+  readonly w: number;
+  readonly k: 0 | 1;
+  readonly pow: Float64Array;
+}
+
+export function multiplier(w: number, k: 0 | 1): Multiplier {
+  const p = PRIMES[k];
+  return { w, k, pow: POW2[k]!.map((x) => reduce(x * w, p, INVERSES[k])) };
+}
+
 /** The residue of a rational modulo PRIMES[k] (its denominator is never a multiple of the prime here: it is 2^a 5^b or comes from such values). */
 export function residueOfRational(x: Rational, k: 0 | 1): number {
   const p = BigInt(PRIMES[k]);
   const n = Number(((x.num % p) + p) % p);
   const d = Number(x.den % p);
   return d === 0 ? -1 : mulmod(n, invmod(d, PRIMES[k]), PRIMES[k]);
+}
+
+/** out[j] = w out[j] mod p for j < count (a residue -1, of a denominator the prime divides, included). */
+export function scaleResidues(out: Float64Array, count: number, times: Multiplier): void {
+  const p = PRIMES[times.k];
+  const inv = INVERSES[times.k];
+  for (let j = 0; j < count; j++) out[j] = reduce(out[j]! * times.w, p, inv);
 }
 
 /** Values of a tensor, exactly. */
@@ -150,11 +168,12 @@ export class ExactValues {
     if (this.t.exact) return [this.t.exact[i]!.num, this.t.exact[i]!.den];
     return dyadic(this.t.values[i]!);
   }
-  /** out[j] = residue(start + j, k) for j < count, in one loop. */
-  residuesInto(start: number, count: number, k: 0 | 1, out: Float64Array): void {
+  /** out[j] = residue(start + j, k) for j < count (times w mod p, given `times`), in one loop. */
+  residuesInto(start: number, count: number, k: 0 | 1, out: Float64Array, times?: Multiplier): void {
     const ex = this.t.exact;
-    if (!ex) return residuesInto(this.t.values, start, count, k, out);
+    if (!ex) return residuesInto(this.t.values, start, count, k, out, times?.pow);
     for (let j = 0; j < count; j++) out[j] = residueOfRational(ex[start + j]!, k);
+    if (times) scaleResidues(out, count, times);
   }
   residue(i: number, k: 0 | 1): number {
     return this.t.exact ? residueOfRational(this.t.exact[i]!, k) : residueOfNumber(this.t.values[i]!, k);

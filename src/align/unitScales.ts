@@ -21,7 +21,7 @@ import { tensorUnits } from "../elaborate/units.ts";
 import type { Network } from "../elaborate/types.ts";
 import { Rational } from "../numeric/rational.ts";
 import { axisOwners, type PermClass } from "./classes.ts";
-import { ExactValues, INVERSES, invmod, PRIMES, reduce, residueOfRational } from "./exact.ts";
+import { ExactValues, INVERSES, invmod, PRIMES, reduce, residueOfRational, scaleResidues, type Multiplier } from "./exact.ts";
 import type { ParamValues } from "./matchMlp.ts";
 import { unitAction } from "./theorem.ts";
 import type { Tie } from "./types.ts";
@@ -104,8 +104,9 @@ class Rescaled extends ExactValues {
   override residue(i: number, k: 0 | 1): number {
     return this.res[k][i]!;
   }
-  override residuesInto(start: number, count: number, k: 0 | 1, out: Float64Array): void {
+  override residuesInto(start: number, count: number, k: 0 | 1, out: Float64Array, times?: Multiplier): void {
     out.set(this.res[k].subarray(start, start + count));
+    if (times) scaleResidues(out, count, times);
   }
 }
 
