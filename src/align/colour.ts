@@ -7,8 +7,9 @@
  * entries are hashed exactly (residues of the rational value modulo two primes, exact.ts),
  * together with their positions along fixed axes (kernel taps, tokens, the input) and the
  * current colours of their indices along the other free axes; the slice's hash is the sum
- * of its entries' hashes passed through a non-linear map, i.e. a hash of the multiset, so
- * it does not depend on the order of the other classes. Round 1 knows no colours yet; each
+ * (modulo 2^32) of its entries' hashes passed through a non-linear bijection, i.e. a hash of
+ * the multiset, so it does not depend on the order of the other classes. All of it is exact
+ * integer arithmetic (no float rounding decides anything). Round 1 knows no colours yet; each
  * round splits units by their neighbours' colours until nothing splits further. Colours are
  * a function of the orbit (relabelling units does not change them): sorting by colour is a
  * canonical order when no two units of a class share a colour.
@@ -16,7 +17,7 @@
  * Collisions of the hash can only make a candidate match wrong or missing; the exact check
  * (verifyTensor) decides, so no collision can produce a certificate.
  */
-import { PRIMES } from "./exact.ts";
+import { multiplier, PRIMES } from "./exact.ts";
 import type { ExactValues } from "./exact.ts";
 
 /** What colouring needs of the network: each parameter's shape and the class owning each axis (-1: fixed). */
@@ -41,13 +42,12 @@ function weight(seed: number, k: 0 | 1): number {
 
 /** One round for one checkpoint: the new colours from the old ones (residues per prime). */
 function round(layout: ColourLayout, values: ReadonlyMap<string, ExactValues>, old: readonly (readonly Float64Array[])[]): Float64Array[][] {
-  const acc = layout.sizes.map((n) => [new Float64Array(n), new Float64Array(n)]);
+  // Per class and prime, each unit's sum (modulo 2^32) of its entries' mixed hashes.
+  const acc = layout.sizes.map((n) => [new Int32Array(n), new Int32Array(n)] as const);
   layout.params.forEach((P, pi) => {
     const owned = P.owners.map((o, a) => (o >= 0 ? a : -1)).filter((a) => a >= 0);
     if (owned.length === 0) return;
     const v = values.get(P.name)!;
-    const nd = P.shape.length;
-    const [p0, p1] = PRIMES;
     // Per prime, axis and index: the term an index contributes (its colour, or its position on a fixed axis).
     const terms = ([0, 1] as const).map((k) =>
       P.shape.map((n, b) => {
@@ -55,43 +55,104 @@ function round(layout: ColourLayout, values: ReadonlyMap<string, ExactValues>, o
         const o = P.owners[b]!;
         return Float64Array.from({ length: n }, (_, i) => ((o >= 0 ? old[o]![k]![i]! : i + 1) * w) % PRIMES[k]);
       }),
-    );
-    const [t0, t1] = terms as [Float64Array[], Float64Array[]];
-    const wv0 = weight(pi * 64 + 63, 0);
-    const wv1 = weight(pi * 64 + 63, 1);
-    const salts = ([0, 1] as const).map((k) => P.shape.map((_, a) => weight(pi * 64 + a + 32, k)));
-    const sinks = owned.map((a) => [acc[P.owners[a]!]![0]!, acc[P.owners[a]!]![1]!] as const);
-    const idx = new Int32Array(nd);
-    const total = v.length;
-    for (let f = 0; f < total; f++) {
-      let tot0 = (v.residue(f, 0) * wv0) % p0;
-      let tot1 = (v.residue(f, 1) * wv1) % p1;
-      for (let b = 0; b < nd; b++) {
-        tot0 += t0[b]![idx[b]!]!;
-        tot1 += t1[b]![idx[b]!]!;
-      }
-      for (let q = 0; q < owned.length; q++) {
-        const a = owned[q]!;
-        const u = idx[a]!;
-        const x0 = (((tot0 - t0[a]![u]! + salts[0]![a]!) % p0) + p0) % p0;
-        const x1 = (((tot1 - t1[a]![u]! + salts[1]![a]!) % p1) + p1) % p1;
-        const [s0, s1] = sinks[q]!;
-        s0[u] = (s0[u]! + cube(x0, p0)) % p0;
-        s1[u] = (s1[u]! + cube(x1, p1)) % p1;
-      }
-      for (let b = nd - 1; b >= 0; b--) {
-        if (++idx[b]! < P.shape[b]!) break;
-        idx[b] = 0;
-      }
-    }
+    ) as [Float64Array[], Float64Array[]];
+    const salts = ([0, 1] as const).map((k) => P.shape.map((_, a) => weight(pi * 64 + a + 32, k))) as [number[], number[]];
+    hashParam(P.shape, owned, v, [weight(pi * 64 + 63, 0), weight(pi * 64 + 63, 1)], terms, salts, owned.map((a) => acc[P.owners[a]!]!));
   });
   return acc.map((ks, c) =>
     ks.map((a, k) => {
       const p = PRIMES[k as 0 | 1];
       const w = weight(1_000_003 + c, k as 0 | 1);
-      return a.map((x, u) => cube((((old[c]![k]![u]! * w) % p) + x + 1) % p, p));
+      return Float64Array.from(a, (x, u) => cube((((old[c]![k]![u]! * w) % p) + ((x >>> 0) % p) + 1) % p, p));
     }),
   );
+}
+
+/** A bijection of 32-bit integers that mixes every bit into every other (MurmurHash3's finaliser). */
+function mix(x: number): number {
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return x ^ (x >>> 16);
+}
+
+/** Entries whose residues are computed at a time (a row of a parameter, or a piece of a long row). */
+const CHUNK = 1 << 16;
+
+/**
+ * For every entry f of one parameter (shape, value residues r_f modulo the two primes), per
+ * prime: tot = (r_f wv mod p) + sum over axes b of term_b[index_b]; for each owned axis a
+ * add mix(tot - term_a[u] + salt_a) to sink_a[u] modulo 2^32 (u the entry's index along a),
+ * a hash of the multiset of the unit's entries with their other indices' colours. Every
+ * step is exact integer arithmetic on the exact residues (`| 0` takes an integer below 2^53
+ * modulo 2^32), so the result is a function of the exact values. Row by row, the last axis innermost, the
+ * residues of a row computed in one loop over its bits.
+ */
+function hashParam(shape: readonly number[], owned: readonly number[], v: ExactValues, wv: readonly [number, number], terms: readonly [Float64Array[], Float64Array[]], salts: readonly [number[], number[]], sinks: readonly (readonly [Int32Array, Int32Array])[]): void {
+  // The residues of wv times each value, wv folded into the tables of powers of 2.
+  const [m0, m1] = [multiplier(wv[0], 0), multiplier(wv[1], 1)];
+  const nd = shape.length;
+  const last = nd - 1;
+  const nl = shape[last]!;
+  const rows = nl === 0 ? 0 : v.length / nl;
+  const [tl0, tl1] = [terms[0][last]!, terms[1][last]!];
+  // Owned axes before the last: one sink index per row, accumulated in acc0/acc1 along the row.
+  const rowAxes = owned.filter((a) => a !== last);
+  const rowSinks = rowAxes.map((a) => sinks[owned.indexOf(a)]!);
+  const nr = rowAxes.length;
+  const acc0 = new Int32Array(nr);
+  const acc1 = new Int32Array(nr);
+  const off0 = new Float64Array(nr);
+  const off1 = new Float64Array(nr);
+  const lastSink = owned.includes(last) ? sinks[owned.indexOf(last)]! : null;
+  const [ls0, ls1] = lastSink ?? [new Int32Array(0), new Int32Array(0)];
+  const [salt0, salt1] = [salts[0][last]!, salts[1][last]!];
+  const r0 = new Float64Array(Math.min(nl, CHUNK));
+  const r1 = new Float64Array(Math.min(nl, CHUNK));
+  const idx = new Int32Array(nd);
+  for (let row = 0; row < rows; row++) {
+    let base0 = 0;
+    let base1 = 0;
+    for (let b = 0; b < last; b++) {
+      base0 += terms[0][b]![idx[b]!]!;
+      base1 += terms[1][b]![idx[b]!]!;
+    }
+    for (let q = 0; q < nr; q++) {
+      const a = rowAxes[q]!;
+      acc0[q] = 0;
+      acc1[q] = 0;
+      off0[q] = salts[0][a]! - terms[0][a]![idx[a]!]!;
+      off1[q] = salts[1][a]! - terms[1][a]![idx[a]!]!;
+    }
+    for (let from = 0; from < nl; from += CHUNK) {
+      const n = Math.min(CHUNK, nl - from);
+      v.residuesInto(row * nl + from, n, 0, r0, m0);
+      v.residuesInto(row * nl + from, n, 1, r1, m1);
+      for (let i = 0; i < n; i++) {
+        const j = from + i;
+        // Integers below (nd + 2) p < 2^53: `| 0` (their value modulo 2^32) is exact.
+        const tot0 = r0[i]! + base0 + tl0[j]!;
+        const tot1 = r1[i]! + base1 + tl1[j]!;
+        for (let q = 0; q < nr; q++) {
+          acc0[q] = (acc0[q]! + mix((tot0 + off0[q]!) | 0)) | 0;
+          acc1[q] = (acc1[q]! + mix((tot1 + off1[q]!) | 0)) | 0;
+        }
+        if (lastSink) {
+          ls0[j] = (ls0[j]! + mix((tot0 - tl0[j]! + salt0) | 0)) | 0;
+          ls1[j] = (ls1[j]! + mix((tot1 - tl1[j]! + salt1) | 0)) | 0;
+        }
+      }
+    }
+    for (let q = 0; q < nr; q++) {
+      const [s0, s1] = rowSinks[q]!;
+      const u = idx[rowAxes[q]!]!;
+      s0[u] = (s0[u]! + acc0[q]!) | 0;
+      s1[u] = (s1[u]! + acc1[q]!) | 0;
+    }
+    for (let b = last - 1; b >= 0; b--) {
+      if (++idx[b]! < shape[b]!) break;
+      idx[b] = 0;
+    }
+  }
 }
 
 const distinct = (cs: readonly (readonly Float64Array[])[]) => cs.map((ks) => new Set(Array.from(ks[0]!, (x, u) => x * PRIMES[1] + ks[1]![u]!)).size);

@@ -8,6 +8,7 @@ import { renderDiagnostic } from "../diagnostics/render.ts";
 import { load } from "../syntax/load.ts";
 import { importReader, readCommandLineFile } from "../cli/files.ts";
 import { mapParams, type Param, type Source } from "../weights/mapping.ts";
+import { unreadInitializers } from "../weights/onnx.ts";
 import { failure, readCheckpoint } from "../weights/readCheckpoint.ts";
 import type { Checkpoint } from "../weights/types.ts";
 import { ExactValues } from "./exact.ts";
@@ -101,6 +102,14 @@ export class ResidentValues implements ReadonlyMap<string, ExactValues> {
 export function loadParams(file: string, net: Network, map: ReadonlyMap<string, Source>, cwd: string, budget = RESIDENT_ENTRIES): { loaded: Loaded } | { messages: string[] } {
   const r = readCheckpoint(file, cwd);
   if (!r.ok) return { messages: [r.message] };
+  // A parameter read from an ONNX initializer that is not a weight (an INT64 shape): refused by name.
+  const unread = unreadInitializers(r.checkpoint);
+  const notWeights = net.params.flatMap((p) => {
+    const tensor = (map.get(p.name) ?? { tensor: p.name }).tensor;
+    const why = unread.get(tensor);
+    return why === undefined ? [] : [`${file}: parameter ${p.name} of ${net.name} would be read from initializer ${JSON.stringify(tensor)}, but its ${why}`];
+  });
+  if (notWeights.length) return { messages: notWeights };
   let mapped;
   try {
     mapped = mapParams(r.checkpoint, net.params, map, net.name);

@@ -21,6 +21,29 @@ import type { PermClass } from "./classes.ts";
 import type { ParamValues } from "./matchMlp.ts";
 import type { GroupElement, LayerMap, TensorGroupElement, UnitAction } from "./types.ts";
 
+/**
+ * Limits of the near-image search, checked before any of its work: the widest class (or MLP
+ * layer) whose units are assigned (the Hungarian algorithm is O(n^3) on an n x n cost
+ * matrix), the parameter entries of one checkpoint (features and g A are float64 copies of
+ * them: 16M entries = 128 MB each), and the distance terms of the cost matrices (per class,
+ * its units times the entries of the slices it moves).
+ */
+export const NEAR_LIMITS = { units: 1024, entries: 16_000_000, terms: 4_000_000_000 } as const;
+
+/**
+ * Why the near-image search is too large, or null. `classes`: per class (or MLP layer), its
+ * name, units, and the parameter entries its units' features hold (all units together).
+ */
+export function nearTooLarge(classes: readonly { readonly where: string; readonly units: number; readonly entries: number }[], entries: number): string | null {
+  const limit = (what: string, n: number, max: number) => `too large for the near-image search: ${what} ${n}, above its limit of ${max} (NEAR_LIMITS, src/align/near.ts)`;
+  const widest = classes.reduce<(typeof classes)[number] | null>((w, c) => (w === null || c.units > w.units ? c : w), null);
+  if (widest && widest.units > NEAR_LIMITS.units) return limit(`${widest.where} has units`, widest.units, NEAR_LIMITS.units);
+  if (entries > NEAR_LIMITS.entries) return limit("parameter entries", entries, NEAR_LIMITS.entries);
+  const terms = classes.reduce((t, c) => t + c.units * c.entries, 0);
+  if (terms > NEAR_LIMITS.terms) return limit("distance terms of the assignment", terms, NEAR_LIMITS.terms);
+  return null;
+}
+
 /** The assignment minimising the total cost: perm[i] = the column row i gets. */
 export function assign(cost: readonly Float64Array[]): number[] {
   const perm = new Array<number>(cost.length).fill(-1);

@@ -46,6 +46,40 @@ function forEachMoved(shape: readonly number[], perms: readonly (readonly number
   }
 }
 
+/** As forEachMoved for a check of floats: a[from] === b[to] in a tight loop along the last axis, `differ` called for each entry that differs. */
+function verifyFloatRows(shape: readonly number[], perms: readonly (readonly number[] | null)[], a: Float64Array | Float32Array, b: Float64Array | Float32Array, differ: (from: number, to: number, index: readonly number[]) => void): void {
+  const nd = shape.length;
+  const last = nd - 1;
+  const nl = shape[last]!;
+  const total = a.length;
+  if (nl === 0 || total === 0) return;
+  const strides = new Array<number>(nd);
+  let s = 1;
+  for (let b = nd - 1; b >= 0; b--) {
+    strides[b] = s;
+    s *= shape[b]!;
+  }
+  const pl = perms[last] ?? null;
+  const idx = new Array<number>(nd).fill(0);
+  for (let row = 0; row * nl < total; row++) {
+    let toRow = 0;
+    for (let b = 0; b < last; b++) toRow += (perms[b] ? perms[b]![idx[b]!]! : idx[b]!) * strides[b]!;
+    const from0 = row * nl;
+    for (let j = 0; j < nl; j++) {
+      const to = toRow + (pl ? pl[j]! : j);
+      if (a[from0 + j] !== b[to]) {
+        idx[last] = j;
+        differ(from0 + j, to, idx);
+      }
+    }
+    idx[last] = 0;
+    for (let b = last - 1; b >= 0; b--) {
+      if (++idx[b]! < shape[b]!) break;
+      idx[b] = 0;
+    }
+  }
+}
+
 /** Per parameter, the permutation of each axis (null: fixed). */
 export function axisPerms(net: Network, classes: readonly PermClass[], g: TensorGroupElement): Map<string, (readonly number[] | null)[]> {
   const owners = axisOwners(net, classes);
@@ -121,6 +155,16 @@ export function verifyTensor(net: Network, classes: readonly PermClass[], g: Ten
     }
     const pf = factors?.get(p.name);
     const scaled = pf?.some((x) => x !== null) ?? false;
+    if (!scaled && a.floats && b.floats && p.shape.length > 0) {
+      // Floats compared as floats (=== on two float64s is equality of their exact values), row by row.
+      entries += a.length;
+      const pp = perms.get(p.name)!;
+      verifyFloatRows(p.shape, pp, a.t.values, b.t.values, (from, to, index) => {
+        mismatches++;
+        if (first.length < 20) first.push({ tensor: p.name, index: index.map((i, k) => pp[k]?.[i] ?? i), expected: a.rational(from), found: b.rational(to) });
+      });
+      continue;
+    }
     forEachMoved(p.shape, perms.get(p.name)!, (from, to, index) => {
       entries++;
       const f = scaled ? entryFactor(pf, index) : null;

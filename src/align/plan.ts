@@ -19,7 +19,7 @@ import { matchTensorScaled } from "./matchTensor.ts";
 import { classScalings, normalise, normalisedFloats } from "./unitScales.ts";
 import { isIdentityAction, sameInEveryHead } from "./attention.ts";
 import { matchAttention, matchableBlocks } from "./matchAttention.ts";
-import { applyMlpRounded, nearMatchMlp, nearMatchTensor } from "./near.ts";
+import { applyMlpRounded, nearMatchMlp, nearMatchTensor, nearTooLarge } from "./near.ts";
 import { applyTensor, modeScales, verifyTensor } from "./permuteTensor.ts";
 import { theoremFile, unitAction, type TheoremOutcome } from "./theorem.ts";
 import type { AttentionAction, ExactCheck, GroupElement, Tie, TensorGroupElement } from "./types.ts";
@@ -61,6 +61,8 @@ export interface Plan {
   match(A: ParamValues, B: ParamValues): Found;
   verify(g: AnyGroup, A: ParamValues, B: ParamValues): ExactCheck;
   theorem(g: AnyGroup, options: Options): Promise<Theorem>;
+  /** Why `near` would be too large (nearTooLarge), checked before calling it; or null. */
+  nearTooLarge(): string | null;
   /** The nearest g by assignment, and g A in float64 (for residuals). */
   near(A: ParamValues, B: ParamValues): { g: AnyGroup; gA: Map<string, Float64Array> };
   /** g A exactly as float64 values, or why not. */
@@ -108,6 +110,11 @@ function mlpPlan(net: Network & { mlp: NonNullable<Network["mlp"]> }): Plan {
         return "problem" in b ? b : { path: "neteq-align-blocks.neq", ...b };
       }, options);
     },
+    nearTooLarge: () =>
+      nearTooLarge(
+        widths.slice(1, -1).map((n, i) => ({ where: `h${i + 1}`, units: n, entries: n * (widths[i]! + 1) })),
+        widths.slice(1).reduce((t, n, i) => t + n * (widths[i]! + 1), 0),
+      ),
     near(A, B) {
       const g = nearMatchMlp(widths, actions, A, B);
       return { g: { kind: "mlp", g }, gA: applyMlpRounded(g, A) };
@@ -171,6 +178,13 @@ function tensorPlan(net: Network, file: string, cwd: string, read: ReadFile): Pl
       if (perHead.length) return { problem: `${perHead.map((a) => `${a.block}'s ${a.kind === "qk" ? "W_Q A, W_K A^-T" : "W_V A, A^-1 W_O"}`).join(" and ")} use${perHead.length === 1 ? "s" : ""} a different matrix in different heads; the checker proves the action with one matrix shared by every head (per-head matrices are not expressible in a claim), so no theorem covers this g` };
       const whole = tensorWholeGroup(net.name, importPath, classes, tg(g), attention.blocks);
       return proveWithFallback(whole, (units) => tensorBlocks(net.name, importPath, classes, units, tg(g)), options, read);
+    },
+    nearTooLarge() {
+      const size = new Map(net.params.map((p) => [p.name, p.shape.reduce((a, b) => a * b, 1)]));
+      return nearTooLarge(
+        classes.map((c) => ({ where: c.where, units: c.size, entries: c.moves.reduce((t, m) => t + size.get(m.param)!, 0) })),
+        [...size.values()].reduce((a, b) => a + b, 0),
+      );
     },
     near(A, B) {
       const g = nearMatchTensor(net, classes, A, B);

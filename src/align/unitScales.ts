@@ -21,7 +21,7 @@ import { tensorUnits } from "../elaborate/units.ts";
 import type { Network } from "../elaborate/types.ts";
 import { Rational } from "../numeric/rational.ts";
 import { axisOwners, type PermClass } from "./classes.ts";
-import { ExactValues, invmod, PRIMES, residueOfRational } from "./exact.ts";
+import { ExactValues, INVERSES, invmod, PRIMES, reduce, residueOfRational, scaleResidues, type Multiplier } from "./exact.ts";
 import type { ParamValues } from "./matchMlp.ts";
 import { unitAction } from "./theorem.ts";
 import type { Tie } from "./types.ts";
@@ -92,10 +92,21 @@ class Rescaled extends ExactValues {
   private readonly res: readonly [Float64Array, Float64Array];
   constructor(base: ExactValues, mult: readonly [Float64Array, Float64Array]) {
     super(base.t);
-    this.res = [0, 1].map((k) => Float64Array.from(mult[k]!, (m, i) => (base.residue(i, k as 0 | 1) * m) % PRIMES[k as 0 | 1])) as unknown as [Float64Array, Float64Array];
+    this.res = ([0, 1] as const).map((k) => {
+      const r = new Float64Array(base.length);
+      base.residuesInto(0, base.length, k, r);
+      const m = mult[k]!;
+      // A residue of a rational whose denominator the prime divides is -1 (residueOfRational): reduce takes it too.
+      for (let i = 0; i < r.length; i++) r[i] = reduce(r[i]! * m[i]!, PRIMES[k], INVERSES[k]);
+      return r;
+    }) as unknown as [Float64Array, Float64Array];
   }
   override residue(i: number, k: 0 | 1): number {
     return this.res[k][i]!;
+  }
+  override residuesInto(start: number, count: number, k: 0 | 1, out: Float64Array, times?: Multiplier): void {
+    out.set(this.res[k].subarray(start, start + count));
+    if (times) scaleResidues(out, count, times);
   }
 }
 

@@ -101,14 +101,19 @@ export async function alignCommand(args: readonly string[], io: Io): Promise<num
     return report(io, v, plan, { network: net.name, files, g: found.g, ties: found.ties, exact, theorem, near: null, noMatch: null, started, tolerance, difference: null, notes: [], undecided: null });
   }
   // No exact g: the nearest one by assignment, reported with its residual (never as exact).
-  const floats = [...A.values(), ...B.values()].every((x) => x.floats);
-  const near = floats ? plan.near(A, B) : null;
+  // Only JSON decimals can hold values that are not floats: other tensors are not read for this.
+  const floats = [a.loaded, b.loaded].every((l) => l.params.every((p) => p.tensor.dtype !== "decimal" || l.values.get(p.name)!.floats));
+  // Checked before any of its work: over NEAR_LIMITS, near-images are not searched (undecided below).
+  const tooLarge = floats ? plan.nearTooLarge() : null;
+  const near = floats && tooLarge === null ? plan.near(A, B) : null;
   // Where B and the nearest g A differ, entry by entry (exactly), to locate the difference;
   // only for permutations (an MLP's nearest scales are float estimates: every entry would differ).
   const nearReport = near && near.gA.size ? { g: near.g, residuals: residuals(near.gA, B), check: near.g.kind === "tensor" ? plan.verify(near.g, A, B) : null } : null;
   // Evidence of how differently A and B compute (float64 evaluations, not a proof).
   const difference = outputDifference(net, A, B, exact?.first ?? nearReport?.check?.first ?? []);
-  const undecided = ("g" in found ? found.undecided : found.noMatch.undecided) ?? null;
+  const exactUndecided = ("g" in found ? found.undecided : found.noMatch.undecided) ?? null;
+  // No exact image, and B = g A up to rounding not searched: nothing is decided.
+  const undecided = tooLarge === null ? exactUndecided : `${exactUndecided ?? "no g maps A to B exactly (that search was exhaustive)"}; whether B = g A up to rounding was not searched: ${tooLarge}`;
   return report(io, v, plan, { network: net.name, files, g: "g" in found ? found.g : null, ties: "g" in found ? found.ties : [], exact, theorem: null, near: nearReport, noMatch: "noMatch" in found ? found.noMatch : null, started, tolerance, difference, notes: "g" in found ? (found.notes ?? []) : [], undecided });
 }
 

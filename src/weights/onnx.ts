@@ -3,10 +3,12 @@
  * (GraphProto.initializer, decoded by src/import/onnxModel.ts, the reader `neteq import`
  * uses) is a named tensor. FLOAT, DOUBLE, FLOAT16 and BFLOAT16, stored as raw_data
  * (little-endian) or in the typed fields (float_data, double_data; the bits of FLOAT16 and
- * BFLOAT16 in int32_data, as ONNX stores them). Everything is checked when the file is opened:
- * external data, other data types, sparse initializers, duplicate names and data that does
- * not match the dims are refused, naming the file and the initializer. Constant nodes are
- * part of the graph, not initializers, and are not read.
+ * BFLOAT16 in int32_data, as ONNX stores them). Initializers of other data types (an INT64
+ * shape for a Reshape, say) are not weights: they are left out of the checkpoint's tensors,
+ * and a parameter mapped onto one is refused (`unreadInitializers`, align/load.ts).
+ * Everything read is checked when the file is opened: external data, sparse initializers,
+ * duplicate names and data that does not match the dims are refused, naming the file and
+ * the initializer. Constant nodes are part of the graph, not initializers, and are not read.
  */
 import { decodeOnnx, OnnxError, DATA_TYPES, type OnnxModel, type OnnxTensor } from "../import/onnxModel.ts";
 import { DTYPE_BYTES, decodeFloats, firstNotFinite, type FloatArray } from "./floats.ts";
@@ -31,7 +33,7 @@ function entryOf(t: OnnxTensor, shown: string): Entry {
   };
   if (t.external) fail("its data is stored in an external file (data_location EXTERNAL); neteq reads only weights inside the .onnx file (save the model with its data embedded)");
   const dtype = ONNX_DTYPES[t.dataType];
-  if (!dtype) fail(`data type ${DATA_TYPES[t.dataType] ?? t.dataType} is not a weight type neteq reads (FLOAT, DOUBLE, FLOAT16 or BFLOAT16)`);
+  if (!dtype) fail(notAWeight(t.dataType));
   const shape = checkShape(t.dims, shown, t.name);
   const n = entries(shape);
   const typed = field(t);
@@ -86,12 +88,14 @@ export function readOnnxWeights(file: string, shown = file): Checkpoint {
   if (model.sparseInitializers > 0) throw new WeightFileError(shown, `${model.sparseInitializers} sparse initializer(s), which neteq does not read`);
   if (model.initializers.length > WEIGHT_LIMITS.tensors) throw new WeightFileError(shown, `more than ${WEIGHT_LIMITS.tensors} initializers`);
   const byName = new Map<string, Entry>();
+  const unread = new Map<string, string>();
   for (const t of model.initializers) {
     if (t.name === "") throw new WeightFileError(shown, "an initializer has no name");
-    if (byName.has(t.name)) throw new WeightFileError(shown, `initializer ${JSON.stringify(t.name)} appears twice`);
-    byName.set(t.name, entryOf(t, shown));
+    if (byName.has(t.name) || unread.has(t.name)) throw new WeightFileError(shown, `initializer ${JSON.stringify(t.name)} appears twice`);
+    if (!ONNX_DTYPES[t.dataType]) unread.set(t.name, notAWeight(t.dataType));
+    else byName.set(t.name, entryOf(t, shown));
   }
-  return {
+  const checkpoint: Checkpoint = {
     file: shown,
     format: "onnx",
     sha256: sha256Files([file]),
@@ -102,4 +106,15 @@ export function readOnnxWeights(file: string, shown = file): Checkpoint {
       return decode(e, shown);
     },
   };
+  UNREAD.set(checkpoint, unread);
+  return checkpoint;
+}
+
+const notAWeight = (type: number) => `data type ${DATA_TYPES[type] ?? type} is not a weight type neteq reads (FLOAT, DOUBLE, FLOAT16 or BFLOAT16)`;
+
+const UNREAD = new WeakMap<Checkpoint, ReadonlyMap<string, string>>();
+
+/** The initializers of an ONNX checkpoint left out as not weights, each with the reason (empty for other checkpoints). */
+export function unreadInitializers(c: Checkpoint): ReadonlyMap<string, string> {
+  return UNREAD.get(c) ?? new Map();
 }

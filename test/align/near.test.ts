@@ -11,7 +11,7 @@ import * as path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { permutationClasses } from "../../src/align/classes.ts";
-import { assign, nearMatchMlp, nearMatchTensor, residuals, ulp } from "../../src/align/near.ts";
+import { assign, NEAR_LIMITS, nearMatchMlp, nearMatchTensor, nearTooLarge, residuals, ulp } from "../../src/align/near.ts";
 import { applyTensor } from "../../src/align/permuteTensor.ts";
 import type { GroupElement } from "../../src/align/types.ts";
 import { Rational } from "../../src/numeric/rational.ts";
@@ -142,5 +142,36 @@ describe("near-images", () => {
     const far = JSON.parse((await runCli(["align", "A.safetensors", "B2.safetensors", "--net", "net.neq:N", "--json", "--no-cache"], dir)).stdout);
     expect(far.verdict).toBe("not an image");
     expect(far.near.maxUlps).toBeGreaterThan(8);
+  }, 120_000);
+  it("refuses, before any work, a search over its limits: at a limit it runs (control), one over it is named", () => {
+    const c = (units: number, entries = units) => ({ where: "h1", units, entries });
+    expect(nearTooLarge([c(NEAR_LIMITS.units)], NEAR_LIMITS.units)).toBe(null);
+    expect(nearTooLarge([c(NEAR_LIMITS.units + 1)], 1)).toMatch(/too large for the near-image search: h1 has units 1025, above its limit of 1024/);
+    expect(nearTooLarge([c(2)], NEAR_LIMITS.entries)).toBe(null);
+    expect(nearTooLarge([c(2)], NEAR_LIMITS.entries + 1)).toMatch(/parameter entries/);
+    expect(nearTooLarge([c(1000, NEAR_LIMITS.terms / 1000)], 1)).toBe(null);
+    expect(nearTooLarge([c(1000, NEAR_LIMITS.terms / 1000), c(1, 1)], 1)).toMatch(/distance terms/);
+  });
+  it("the CLI says undecided, not 'not an image', when B is no exact image and the near search is over its limits", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "neteq-near-"));
+    const run = async (width: number) => {
+      const widths = [2, width, 1];
+      const A = randomMlp(widths, new Rng(5));
+      fs.writeFileSync(path.join(dir, "net.neq"), `network N = mlp(${widths.join(" -> ")}, relu)\n`);
+      fs.writeFileSync(path.join(dir, "A.safetensors"), mlpSafetensors(widths, A));
+      A.get("W0")![0] = A.get("W0")![0]! + 0.5;
+      fs.writeFileSync(path.join(dir, "B.safetensors"), mlpSafetensors(widths, A));
+      const r = await runCli(["align", "A.safetensors", "B.safetensors", "--net", "net.neq:N", "--json", "--no-cache"], dir);
+      return { code: r.code, out: JSON.parse(r.stdout) };
+    };
+    const over = await run(NEAR_LIMITS.units + 1);
+    expect(over.code).toBe(1);
+    expect(over.out.verdict).toBe("undecided");
+    expect(over.out.undecided).toMatch(/up to rounding was not searched: too large for the near-image search: h1 has units 1025/);
+    expect(over.out.near).toBe(null);
+    // Control: at the limit the near search runs, and the exhaustive exact search decides.
+    const at = await run(NEAR_LIMITS.units);
+    expect(at.out.verdict).toBe("not an image");
+    expect(at.out.near).not.toBe(null);
   }, 120_000);
 });
