@@ -13,8 +13,8 @@
  * exactly (attentionExact.ts).
  */
 import { InternalError } from "../diagnostics/diagnostic.ts";
-import { plainVar, reads } from "../elaborate/iexpr.ts";
-import type { Network, TensorDef } from "../elaborate/types.ts";
+import { paramsIndexedBy } from "../elaborate/iexpr.ts";
+import type { Network } from "../elaborate/types.ts";
 import { Rational } from "../numeric/rational.ts";
 import { axisOwners, type ParamAxis, type PermClass } from "./classes.ts";
 import { PRIMES } from "./exact.ts";
@@ -43,18 +43,6 @@ export interface AttentionBlock {
   /** Null with RoPE (only plane rotations commute with it). */
   readonly qk: Side | null;
   readonly vo: Side | null;
-}
-
-function paramsIndexedBy(def: TensorDef, axis: number): ParamAxis[] {
-  const v = def.vars[axis]!;
-  const out: ParamAxis[] = [];
-  for (const r of reads(def.expr)) {
-    if (r.src !== "param") continue;
-    r.at.forEach((ix, i) => {
-      if (plainVar(ix) === v && !out.some((o) => o.param === r.name && o.axis === i)) out.push({ param: r.name, axis: i });
-    });
-  }
-  return out;
 }
 
 /** The attention operations of `net` and the classes they touch. */

@@ -20,6 +20,7 @@ import { realisations } from "../numeric/realise.ts";
 import { Rng } from "../numeric/rng.ts";
 import type { ParamValues } from "./matchMlp.ts";
 import type { Mismatch } from "./types.ts";
+import { forEachIndex } from "./unitScales.ts";
 
 /** Pairs of evaluations (A and B on one input) at most. */
 export const MAX_PAIRS = 20;
@@ -87,7 +88,7 @@ export function outputDifference(net: Network, A: ParamValues, B: ParamValues, m
     for (const s of [8, -8]) {
       if (done >= pairs) break;
       const x = new Float64Array(n);
-      forEachInput(net.input.shape, (f, idx) => {
+      forEachIndex(net.input.shape, (f, idx) => {
         if (aim.fixed.every((v, a) => v < 0 || idx[a] === v)) x[f] = s;
       });
       tryInput(x, `input ${s > 0 ? "+8" : "-8"} on the entries ${aim.what} reads, 0 elsewhere`);
@@ -126,19 +127,6 @@ export function aimedInputs(net: Network, mismatches: readonly Mismatch[]): { fi
     }
   }
   return out;
-}
-
-/** Calls visit(flat, index) for every entry of the input. */
-function forEachInput(shape: readonly number[], visit: (flat: number, index: readonly number[]) => void): void {
-  const total = shape.reduce((a, b) => a * b, 1);
-  const idx = new Array<number>(shape.length).fill(0);
-  for (let f = 0; f < total; f++) {
-    visit(f, idx);
-    for (let b = shape.length - 1; b >= 0; b--) {
-      if (++idx[b]! < shape[b]!) break;
-      idx[b] = 0;
-    }
-  }
 }
 
 /** Float realisations of the network's activations (null when none is known). */

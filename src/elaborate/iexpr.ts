@@ -8,7 +8,7 @@
  */
 import { InternalError } from "../diagnostics/diagnostic.ts";
 import { Rational } from "../numeric/rational.ts";
-import type { Activation, Affine, IExpr, Source } from "./types.ts";
+import type { Activation, Affine, IExpr, Source, TensorDef } from "./types.ts";
 
 // ---------------------------------------------------------------- affine indices
 
@@ -208,4 +208,17 @@ export function substVars(e: IExpr, env: ReadonlyMap<string, Affine>): IExpr {
     case "guard":
       return { k: "guard", lhs: substAffine(e.lhs, env), op: e.op, rhs: substAffine(e.rhs, env), body: r(e.body, env) };
   }
+}
+
+/** Parameter axes indexed directly by the variable of axis `axis` in the definition `def`, each once, in order of reading. */
+export function paramsIndexedBy(def: TensorDef, axis: number): { readonly param: string; readonly axis: number }[] {
+  const v = def.vars[axis]!;
+  const out: { param: string; axis: number }[] = [];
+  for (const r of reads(def.expr)) {
+    if (r.src !== "param") continue;
+    r.at.forEach((ix, i) => {
+      if (plainVar(ix) === v && !out.some((o) => o.param === r.name && o.axis === i)) out.push({ param: r.name, axis: i });
+    });
+  }
+  return out;
 }

@@ -18,7 +18,7 @@
  * Where no rule applies, the place and the reason are listed and no symmetry is claimed.
  */
 import { axisClass } from "../elaborate/axes.ts";
-import { plainVar, reads } from "../elaborate/iexpr.ts";
+import { paramsIndexedBy } from "../elaborate/iexpr.ts";
 import type { Activation, Network, TensorDef, TensorUnits } from "../elaborate/types.ts";
 import { tensorUnits } from "../elaborate/units.ts";
 import { LIMITS } from "../limits.ts";
@@ -36,19 +36,6 @@ function sweep(net: Network, name: string, n: number, transform: (j: string) => 
 }
 
 const byDeclaration = (net: Network) => (a: ParamAxis, b: ParamAxis) => net.params.findIndex((p) => p.name === a.param) - net.params.findIndex((p) => p.name === b.param) || a.axis - b.axis;
-
-/** Parameter axes indexed directly by the variable of axis `axis` in the definition of `def`. */
-function paramsIndexedBy(def: TensorDef, axis: number): ParamAxis[] {
-  const v = def.vars[axis]!;
-  const out: ParamAxis[] = [];
-  for (const r of reads(def.expr)) {
-    if (r.src !== "param") continue;
-    r.at.forEach((ix, i) => {
-      if (plainVar(ix) === v && !out.some((o) => o.param === r.name && o.axis === i)) out.push({ param: r.name, axis: i });
-    });
-  }
-  return out;
-}
 
 /** One S_n per free axis class with at least two units; fixed classes are listed with their reason. */
 function permutations(net: Network, out: Derivation & { candidates: Candidate[]; controls: Control[]; notClaimed: NotClaimed[] }): void {
