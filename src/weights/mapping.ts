@@ -59,8 +59,9 @@ export function mapParams(ckpt: Checkpoint, params: readonly { name: string; sha
   for (const m of map.keys()) if (!known.has(m)) messages.push(`--map names ${m}, which is not a parameter of ${network} (its parameters: ${params.map((p) => p.name).join(", ")})`);
   const used = new Set<string>();
   const plan: { p: (typeof params)[number]; source: Source }[] = [];
+  const imported = importedNames(ckpt.tensors);
   for (const p of params) {
-    const source = map.get(p.name) ?? { tensor: p.name, transpose: false };
+    const source = map.get(p.name) ?? { tensor: infos.has(p.name) ? p.name : (imported.get(p.name) ?? p.name), transpose: false };
     const info = infos.get(source.tensor);
     const want = `[${p.shape.join(", ")}]`;
     if (!info) {
@@ -93,6 +94,22 @@ export function mapParams(ckpt: Checkpoint, params: readonly { name: string; sha
       read: () => layout(ckpt.read(source.tensor), source, p.name),
     })),
   };
+}
+
+/**
+ * The identifier `neteq import` gives an ONNX name (`attn.q.weight` -> `attn_q_weight`: runs of
+ * other characters become one underscore, trimmed), and the file tensor it names when exactly
+ * one tensor of the file gets it. A parameter without a tensor of its own name finds its
+ * tensor this way, so checkpoints align against a network `neteq import` wrote; names the
+ * import had to change further (a clash, a reserved word) still need --map.
+ */
+function importedNames(tensors: readonly TensorInfo[]): Map<string, string> {
+  const byId = new Map<string, string[]>();
+  for (const t of tensors) {
+    const id = t.name.replace(/[^A-Za-z0-9_]+/g, "_").replace(/^_+|_+$/g, "").replace(/__+/g, "_");
+    if (id && id !== t.name) byId.set(id, [...(byId.get(id) ?? []), t.name]);
+  }
+  return new Map([...byId].filter(([id, names]) => names.length === 1 && !tensors.some((t) => t.name === id)).map(([id, names]) => [id, names[0]!]));
 }
 
 /** The tensor in the network's layout (transposed when the source says so), named after the parameter. */
