@@ -7,7 +7,7 @@ import { expect } from "vitest";
 import { elaborate } from "../../src/elaborate/elaborate.ts";
 import type { Network } from "../../src/elaborate/types.ts";
 import type { Layout } from "../../src/import/builder.ts";
-import { importOnnx, onnxInitializers, type ImportResult } from "../../src/import/onnx.ts";
+import { importOnnx, OnnxError, onnxInitializers, type ImportResult } from "../../src/import/onnx.ts";
 import { evaluateNetwork } from "../../src/numeric/evaluate.ts";
 import { float64 } from "../../src/numeric/field.ts";
 import { realisations } from "../../src/numeric/realise.ts";
@@ -74,3 +74,15 @@ export function roundTripError(bytes: Uint8Array, file: string, dims: number[], 
 
 /** The tolerance of the round trip: float64 sums in another order. */
 export const TOLERANCE = 1e-9;
+
+/** `bytes` is refused with an OnnxError whose message holds (or matches) every part. */
+export function refused(bytes: Uint8Array, ...parts: (string | RegExp)[]): void {
+  let error: unknown = null;
+  try {
+    importOnnx(bytes, { file: "bad.onnx" });
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(OnnxError);
+  for (const p of parts) expect((error as Error).message).toMatch(p);
+}

@@ -9,14 +9,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { importOnnx, OnnxError, onnxInitializers } from "../../src/import/onnx.ts";
+import { importOnnx, onnxInitializers } from "../../src/import/onnx.ts";
 import { Rng } from "../../src/numeric/rng.ts";
 import { derive } from "../../src/symmetries/derive.ts";
 import { proveText } from "../symmetries/helpers.ts";
 import { cli as runCli } from "../helpers/cli.ts";
 import { attr, FIXTURE_DIR, FIXTURES, Graph, valueInfo } from "./fixtures/generate.ts";
 import { evaluateOnnx } from "./reference.ts";
-import { importBytes, neqOutput, roundTripError, SEED, TOLERANCE } from "./helpers.ts";
+import { importBytes, neqOutput, roundTripError, SEED, TOLERANCE, refused } from "./helpers.ts";
 
 const imported = (file: string) => importBytes(new Uint8Array(fs.readFileSync(path.join(FIXTURE_DIR, file))), file);
 
@@ -105,18 +105,6 @@ function small(dims: number[], build: (g: Graph, x: string) => string, opset = 1
   const g = new Graph(new Rng(1));
   const out = build(g, "input");
   return g.encode(["input", ["batch", ...dims]], out, null, opset);
-}
-
-/** `bytes` is refused with an OnnxError whose message holds every part. */
-function refused(bytes: Uint8Array, ...parts: string[]): void {
-  let error: unknown = null;
-  try {
-    importOnnx(bytes, { file: "bad.onnx" });
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(OnnxError);
-  for (const p of parts) expect((error as Error).message).toContain(p);
 }
 
 describe("models outside the subset", () => {

@@ -10,12 +10,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { importOnnx, OnnxError } from "../../src/import/onnx.ts";
+import { importOnnx } from "../../src/import/onnx.ts";
 import { Rng } from "../../src/numeric/rng.ts";
 import { cli as runCli } from "../helpers/cli.ts";
 import { attr, Graph, unsqueeze } from "./fixtures/generate.ts";
 import { evaluateOnnx } from "./reference.ts";
-import { importBytes, neqOutput, roundTripError, TOLERANCE } from "./helpers.ts";
+import { importBytes, neqOutput, roundTripError, TOLERANCE, refused } from "./helpers.ts";
 
 /** input [batch, 2, 4] -> Reshape(input, target(g, input)) -> Gemm to 3 outputs (when the result is [batch, 8]), or ReLU. */
 function flattenBy(target: (g: Graph, x: string) => string, opset = 13, classifier = true): Uint8Array {
@@ -30,17 +30,6 @@ function flattenBy(target: (g: Graph, x: string) => string, opset = 13, classifi
 /** `x.size(0)` as a vector [batch]: Shape, Gather(0), Unsqueeze. */
 const batchOf = (g: Graph, x: string, opset = 13): string => unsqueeze(g, "b", g.node("Gather", "b", [g.node("Shape", "b", [x]), g.ints("b/i", [0], [])], [attr.int("axis", 0)]), 0, opset);
 const concat = (g: Graph, parts: string[]): string => g.node("Concat", "target", parts, [attr.int("axis", 0)]);
-
-function refused(bytes: Uint8Array, ...parts: (string | RegExp)[]): void {
-  let error: unknown = null;
-  try {
-    importOnnx(bytes, { file: "bad.onnx" });
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(OnnxError);
-  for (const p of parts) expect((error as Error).message).toMatch(p);
-}
 
 describe("shape chains that fold", () => {
   it("Shape -> Slice [0:1] -> Concat [-1] (x.view(x.shape[:1] + (-1,))) computes the graph's function", () => {
