@@ -11,7 +11,6 @@
  *
  *   npm run bench -- --only symbolic
  */
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -69,14 +68,8 @@ export function symbolicTargets(log: (s: string) => void): void {
 
 /** `neteq check` in a fresh process with the obligation cache in `cacheDir`; wall seconds and the claims. */
 function runCached(file: string, strategy: string, cacheDir: string, timeoutS: number): Run {
-  const started = process.hrtime.bigint();
-  let out = "";
-  try {
-    out = execFileSync(process.execPath, [path.join(ROOT, "src/cli/bin.mjs"), "check", "--cache-dir", cacheDir, "--reporter", "json", "--timeout", String(timeoutS), "--strategy", strategy, file], { encoding: "utf8", maxBuffer: 1 << 28, cwd: ROOT, timeout: (timeoutS + 60) * 1000 });
-  } catch (e) {
-    out = (e as { stdout?: string }).stdout ?? "";
-  }
-  return { wall: Number(process.hrtime.bigint() - started) / 1e9, claims: out ? (JSON.parse(out).files[0]?.claims ?? []) : [] };
+  const r = freshFile(file, timeoutS, ROOT, ["--strategy", strategy], cacheDir);
+  return { wall: r.seconds, claims: r.claims };
 }
 
 /**
@@ -85,7 +78,7 @@ function runCached(file: string, strategy: string, cacheDir: string, timeoutS: n
  * positive homogeneity is already a cached solver answer. Neither strategy has proofs/large's
  * own claim in a cache (the whole-claim cache is keyed by the file's content and the strategy).
  */
-export function warmLemma(log: (s: string) => void): void {
+function warmLemma(log: (s: string) => void): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "neteq-bench-cache-"));
   try {
     const small = writeTemp("network R = mlp(3 -> 4 -> 2, relu)\nsymmetry s(c > 0) = scale R.h1[2] by c\ntheorem relu_scaling: R ~ R after s\n");

@@ -49,14 +49,14 @@ export interface FreshClaim {
 
 /**
  * Check a file or folder in a fresh process of the checkout at `root` (start-up included),
- * with `extra` options (e.g. a strategy); a process still running a minute past its time
+ * with `extra` options (e.g. a strategy), no cache unless `cacheDir` is given; a process still running a minute past its time
  * limit is stopped (no verdict).
  */
-export function freshFile(file: string, timeoutS: number, root = ROOT, extra: readonly string[] = []): { seconds: number; verdicts: string[]; claims: FreshClaim[] } {
+export function freshFile(file: string, timeoutS: number, root = ROOT, extra: readonly string[] = [], cacheDir: string | null = null): { seconds: number; verdicts: string[]; claims: FreshClaim[] } {
   const started = process.hrtime.bigint();
   let out = "";
   try {
-    out = execFileSync(process.execPath, [path.join(root, "src/cli/bin.mjs"), "check", "--no-cache", "--reporter", "json", "--timeout", String(timeoutS), ...extra, file], { encoding: "utf8", maxBuffer: 1 << 28, cwd: root, timeout: (timeoutS + 60) * 1000 });
+    out = execFileSync(process.execPath, [path.join(root, "src/cli/bin.mjs"), "check", ...(cacheDir ? ["--cache-dir", cacheDir] : ["--no-cache"]), "--reporter", "json", "--timeout", String(timeoutS), ...extra, file], { encoding: "utf8", maxBuffer: 1 << 28, cwd: root, timeout: (timeoutS + 60) * 1000 });
   } catch (e) {
     out = (e as { stdout?: string }).stdout ?? "";
   }
