@@ -13,7 +13,7 @@ import { claimModel, type ClaimModel } from "./semantics/claim.ts";
 import { compositionalObligations } from "./obligations/compositional.ts";
 import { Rng } from "./numeric/rng.ts";
 import { load, type ReadFile } from "./syntax/load.ts";
-import { symbolicPlan } from "./symbolic/strategy.ts";
+import { structuralText, symbolicPlan } from "./symbolic/strategy.ts";
 import type { Claim } from "./elaborate/types.ts";
 
 export interface Explained {
@@ -65,7 +65,8 @@ function explainSymbolic(path: string, claim: Claim, sources: ReadonlyMap<string
     "; The rule chain (README, \"The symbolic strategy\"): for every tensor, the action derived",
     "; from the steps (P<k>: the bijection of step k; d<k>: its diagonal, at an index).",
     ...plan.chain.map((c) => `;   ${c.tensor}: ${c.text}`),
-    plan.obligations.length ? `; Activation lemmas the rules used (each must be unsat): ${plan.obligations.length}` : "; No activation lemma: the rules alone prove the claim.",
+    ...plan.structural.map((l) => `; Activation lemma by structure (README, "Activation lemmas by structure"): ${structuralText(l)}`),
+    plan.obligations.length ? `; Activation lemmas for the solver (each must be unsat): ${plan.obligations.length}` : `; No activation lemma for the solver: the rules alone prove the claim.`,
   ].join("\n");
   const scripts = plan.obligations.map((ob) => printObligation(ob, { comments: true }).text);
   return { text: `${head}\n${scripts.join("\n(reset)\n")}`, diagnostics: [], sources };

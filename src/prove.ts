@@ -26,7 +26,7 @@ import { decide } from "./verdicts/decide.ts";
 import { replay, type Candidate } from "./verdicts/replay.ts";
 import { activationsOf } from "./elaborate/activationsOf.ts";
 import type { Verdict } from "./verdicts/types.ts";
-import { chainText, symbolicPlan } from "./symbolic/strategy.ts";
+import { chainText, structuralText, symbolicPlan } from "./symbolic/strategy.ts";
 import { networkSkeleton } from "./symbolic/skeleton.ts";
 
 /** A claim's verdict and how it was reached. */
@@ -158,7 +158,7 @@ async function universalProof(ctx: Ctx, u: NonNullable<Claim["universal"]>, note
   if (s.verdict.kind === "proved" && !("reason" in main)) {
     // A 1 x 1 matrix is its own transpose: whether an action was written transposed cannot
     // be seen at size 1, so the comparison leaves it out.
-    const signature = (p: { chain: readonly { tensor: string; text: string }[]; obligations: readonly { statement: string }[] }) => `${chainText(p.chain).replaceAll(", transposed", "")} | ${p.obligations.map((o) => o.statement).join("; ")}`;
+    const signature = (p: { chain: readonly { tensor: string; text: string }[]; obligations: readonly { statement: string }[]; structural: readonly { statement: string }[] }) => `${chainText(p.chain).replaceAll(", transposed", "")} | ${[...p.structural, ...p.obligations].map((o) => o.statement).join("; ")}`;
     const skeleton = networkSkeleton(model.claim.lhs);
     for (const inst of u.instances) {
       const at = inst.universal?.at ?? sizesOf(inst, u);
@@ -219,7 +219,9 @@ async function symbolicProof(ctx: Ctx, plan = ctx.budget.run(() => symbolicPlan(
     }
     r.verdict.axiomsUsed.forEach((a) => used.add(a));
   }
-  const lemmas = plan.obligations.length ? `; lemmas: ${plan.obligations.map((o) => o.statement).join("; ")}` : "";
+  plan.structural.forEach((l) => l.axioms.forEach((a) => used.add(a)));
+  const statements = [...plan.structural.map(structuralText), ...plan.obligations.map((o) => o.statement)];
+  const lemmas = statements.length ? `; lemmas: ${statements.join("; ")}` : "";
   return {
     verdict: { kind: "proved", strategy: "symbolic", axiomsUsed: [...used].sort(), detail: `rule chain: ${chainText(plan.chain)}${lemmas}`, core: [] },
     strategy: "symbolic",

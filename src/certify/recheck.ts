@@ -104,7 +104,7 @@ export function renderRecheck(r: Recheck): string {
       lastFile = c.file;
     }
     const count = `${c.obligations} obligation${c.obligations === 1 ? "" : "s"}`;
-    const ok = c.obligations === 0 ? "nothing for a solver: proved by the symbolic rule chain alone (README, \"The symbolic strategy\")" : `unsat (${names})`;
+    const ok = c.obligations === 0 ? "nothing for a solver: proved by the symbolic rule chain and activation lemmas by structure (README, \"The symbolic strategy\")" : `unsat (${names})`;
     out.push(`  ${c.failures.length === 0 ? "✓" : "✗"} ${c.claim.padEnd(18)} ${count.padEnd(15)} ${c.failures.length === 0 ? ok : "NOT rechecked"}`);
     for (const f of c.failures) {
       const what = f.by === "hash" || f.by === "missing" ? f.answer : f.answer === "timeout" ? `${f.by} timed out` : `${f.by} answered ${f.answer}`;
