@@ -11,7 +11,7 @@
  */
 import type { Activation, SExpr } from "../elaborate/types.ts";
 import { meaningOf } from "../elaborate/meaning.ts";
-import { evalSExpr, type ActFn } from "./evaluate.ts";
+import { compileSExpr, type ActFn } from "./evaluate.ts";
 import { exact, float64 } from "./field.ts";
 import { Rational } from "./rational.ts";
 import { decreasingPositive, definitionRange, lipschitz, monotone, positiveIncreasing, type Interval } from "./interval.ts";
@@ -91,8 +91,8 @@ export function fromDefinition(description: string, def: SExpr, param = "z", nes
   return {
     description,
     definition: def,
-    exact: (x) => evalSExpr(def, exact, new Map([[param, x]]), nested?.exact ?? noNested),
-    float: (x) => evalSExpr(def, float64, new Map([[param, x]]), nested?.float ?? noNested),
+    exact: compileSExpr(def, exact, param, nested?.exact ?? noNested),
+    float: compileSExpr(def, float64, param, nested?.float ?? noNested),
     interval: (x) => definitionRange(def, param, x),
   };
 }

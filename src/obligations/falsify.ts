@@ -150,6 +150,14 @@ function rhsParams(model: ClaimModel, lhs: ReadonlyMap<string, Float64Array>, va
 export function wholeArray(source: Float64Array, list: readonly ChangeAt[], term: (t: Term) => number, halt: () => void): Float64Array {
   // Every change writes a new array, so the source is copied only when nothing changes it.
   if (list.length === 0) return source.slice();
+  // Two buffers, written in turn (a change reads one and writes the other; the source is
+  // never written): one array per change would leave hundreds of megabytes to the collector.
+  const buffers: Float64Array[] = [];
+  const other = (cur: Float64Array): Float64Array => {
+    let b = buffers.find((x) => x !== cur);
+    if (!b) buffers.push((b = new Float64Array(source.length)));
+    return b;
+  };
   let a = source;
   for (const { change, along } of list) {
     halt();
@@ -157,7 +165,7 @@ export function wholeArray(source: Float64Array, list: readonly ChangeAt[], term
     if (change.k === "permute") {
       if (new Set(change.moves.map((m) => m.axis)).size !== change.moves.length) {
         // Two moves of one axis: the entry-by-entry formula of transformed.ts.
-        const b = new Float64Array(a.length);
+        const b = other(a);
         for (let i = 0; i < a.length; i++) {
           let j = i;
           for (let k = 0; k < change.moves.length; k++) {
@@ -174,16 +182,17 @@ export function wholeArray(source: Float64Array, list: readonly ChangeAt[], term
       for (let k = 0; k < change.moves.length; k++) {
         const { stride, size } = along[k]!;
         const inv = change.moves[k]!.inv;
-        const to = new Float64Array(a.length);
+        const to = other(from);
         for (let base = 0; base < a.length; base += stride * size) {
-          for (let x = 0; x < size; x++) copy(from, base + inv[x]! * stride, to, base + x * stride, stride);
+          if (stride === 1) for (let x = 0; x < size; x++) to[base + x] = from[base + inv[x]!]!;
+          else for (let x = 0; x < size; x++) copy(from, base + inv[x]! * stride, to, base + x * stride, stride);
         }
         from = to;
       }
       a = from;
       continue;
     }
-    const b = new Float64Array(a.length);
+    const b = other(a);
     const { stride, size } = along[0]!;
     // Per coordinate of the axis: 0 (unchanged), or the factor (scale) or -1 (flip).
     const by = new Float64Array(size);
@@ -237,7 +246,7 @@ function sampleFloat(model: ClaimModel, rng: Rng): FloatDraw | { failed: string 
   const params = new Map<string, Float64Array>();
   for (const p of model.claim.lhs.params) {
     const a = new Float64Array(p.shape.reduce((x, y) => x * y, 1));
-    for (let i = 0; i < a.length; i++) a[i] = rng.int(-8, 8) / 4;
+    rng.fillInts(a, -8, 8, 4);
     params.set(p.name, a);
   }
   const input = model.input.map(() => rng.int(-8, 8) / 4);

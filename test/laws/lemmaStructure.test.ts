@@ -6,52 +6,24 @@
  * negative control: the same expression with the rule's condition taken away, which the
  * rules do not cover and the solver refutes.
  */
-import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { readAnswer } from "../../src/backends/smtlib/answer.ts";
 import { printObligation } from "../../src/backends/smtlib/print.ts";
 import { SolverPool } from "../../src/backends/z3/pool.ts";
 import { noSpan } from "../../src/diagnostics/span.ts";
 import { builtin } from "../../src/elaborate/activations.ts";
-import type { Activation, SExpr, SFormula } from "../../src/elaborate/types.ts";
+import type { Activation, SExpr } from "../../src/elaborate/types.ts";
 import { evalSExpr } from "../../src/numeric/evaluate.ts";
 import { exact } from "../../src/numeric/field.ts";
 import { Rational } from "../../src/numeric/rational.ts";
 import { lemmaObligation } from "../../src/symbolic/strategy.ts";
 import { lemmaByStructure } from "../../src/symbolic/structure.ts";
+import { app, bin, defined, expr, ite, k, relu6, tanh, z } from "../helpers/sexpr.ts";
 import type { Lemma } from "../../src/symbolic/rules.ts";
 import { law, lawAsync, negativeControl } from "./law.ts";
 
 const pool = new SolverPool(1);
 afterAll(() => pool.close());
-
-const z: SExpr = { k: "var", name: "z" };
-const k = (p: number, q = 1): SExpr => ({ k: "const", v: Rational.of(p, q) });
-const bin = (op: "add" | "sub" | "mul" | "div" | "max" | "min", a: SExpr, b: SExpr): SExpr => ({ k: op, a, b });
-const ite = (op: "<" | "<=" | ">" | ">=" | "=", a: SExpr, b: SExpr, t: SExpr, e: SExpr): SExpr => ({ k: "ite", cond: { k: "cmp", op, a, b }, then: t, else: e });
-const app = (act: Activation, arg: SExpr): SExpr => ({ k: "app", act, arg });
-
-let serial = 0;
-/** A defined activation with this definition over z (a fresh key: the solver sees a new function each time). */
-const defined = (definition: SExpr): Activation => ({ key: `f${serial++}`, name: "f", kind: "defined", builtin: null, param: "z", definition, properties: [], axioms: [], span: noSpan() });
-const relu6 = defined(bin("min", bin("max", z, k(0)), k(6)));
-const tanh = builtin("tanh");
-
-/** Random definitions: most rules' shapes, and shapes outside them (products, offsets, nonzero constants). */
-const expr: fc.Arbitrary<SExpr> = fc.letrec<{ e: SExpr; c: SFormula }>((tie) => ({
-  e: fc.oneof(
-    { depthSize: "small", withCrossShrink: true },
-    fc.constant(z),
-    fc.oneof(fc.constant(k(0)), fc.integer({ min: -3, max: 3 }).map((n) => k(n)), fc.constant(k(1, 2))),
-    fc.tuple(fc.constantFrom("add", "sub", "mul", "max", "min") as fc.Arbitrary<"add" | "sub" | "mul" | "max" | "min">, tie("e"), tie("e")).map(([op, a, b]) => bin(op, a, b)),
-    fc.tuple(tie("e"), fc.integer({ min: 1, max: 3 }).chain((n) => fc.constantFrom(n, -n))).map(([a, n]) => bin("div", a, k(n))),
-    tie("e").map((a): SExpr => ({ k: "neg", a })),
-    fc.tuple(tie("c"), tie("e"), tie("e")).map(([cond, t, e]): SExpr => ({ k: "ite", cond, then: t, else: e })),
-    tie("e").map((a) => app(builtin("relu"), a)),
-    tie("e").map((a) => app(relu6, a)),
-  ),
-  c: fc.tuple(fc.constantFrom(">", ">=", "<", "=") as fc.Arbitrary<">" | ">=" | "<" | "=">, tie("e"), tie("e")).map(([op, a, b]): SFormula => ({ k: "cmp", op, a, b })),
-})).e;
 
 const act = (a: Activation, x: Rational): Rational => evalSExpr(a.definition!, exact, new Map([[a.param, x]]), act);
 const f = (def: SExpr, x: Rational) => evalSExpr(def, exact, new Map([["z", x]]), act);
