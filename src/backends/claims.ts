@@ -12,6 +12,7 @@ import { createHash } from "node:crypto";
 import { writeAtomically } from "./cache.ts";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { ROOT as root } from "../root.ts";
 
 /** Bump when the meaning of cached entries changes. */
 const FORMAT = "claims-v1";
@@ -42,7 +43,6 @@ function toolVersions(): string {
         return "?";
       }
     };
-    const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
     versions = `${read(path.join(root, "package.json"))}/${read(path.join(root, "node_modules", "z3-solver", "package.json"))}`;
   }
   return versions;

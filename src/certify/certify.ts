@@ -28,6 +28,7 @@ import { summarise, type ClaimReport, type Report } from "../report/types.ts";
 import { Session } from "../session.ts";
 import type { Verdict } from "../verdicts/types.ts";
 import { AXIOMS_RULE, EXPECTED_ANSWER, FORMAT, RULES, type CertifiedClaim, type CertifiedObligation, type Manifest } from "./manifest.ts";
+import { fromRoot } from "../root.ts";
 
 /** The outcome of `certify`: the check's report, the manifest and the certificate texts. */
 export interface Certificates {
@@ -47,7 +48,7 @@ export const sha256 = (text: string): string => createHash("sha256").update(text
 
 /** "neteq 0.1.0", from package.json. */
 export function toolVersion(): string {
-  const pkg = JSON.parse(fs.readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  const pkg = JSON.parse(fs.readFileSync(fromRoot("package.json"), "utf8")) as { version: string };
   return `neteq ${pkg.version}`;
 }
 

@@ -20,6 +20,7 @@ import type { Progress } from "../session.ts";
 import { claimSelector } from "./select.ts";
 import { readBaseline, replay } from "./replay.ts";
 import { collect, importReader, readCommandLineFile } from "./files.ts";
+import { fromRoot } from "../root.ts";
 
 /** Where the CLI writes. */
 export interface Io {
@@ -34,10 +35,10 @@ export interface Io {
  * The usage text. It lives in usage.txt so that bin.mjs can print it (and the version)
  * without loading the TypeScript sources; a test checks its defaults against options.ts.
  */
-export const USAGE = fs.readFileSync(new URL("./usage.txt", import.meta.url), "utf8");
+export const USAGE = fs.readFileSync(fromRoot("src", "cli", "usage.txt"), "utf8");
 
 /** The version, from package.json (bin.mjs reads it the same way). */
-export const VERSION: string = (JSON.parse(fs.readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+export const VERSION: string = (JSON.parse(fs.readFileSync(fromRoot("package.json"), "utf8")) as { version: string }).version;
 
 function usageError(io: Io, message: string): number {
   io.stderr(`neteq: error CLI003: ${message}\nrun \`neteq --help\` for usage\n`);

@@ -5,6 +5,7 @@
  */
 import * as fs from "node:fs";
 import protobuf from "protobufjs";
+import { fromRoot } from "../root.ts";
 
 /** A problem with an ONNX file, in the user's words (the CLI prints it as CLI001). */
 export class OnnxError extends Error {}
@@ -78,7 +79,7 @@ let modelType: protobuf.Type | null = null;
 
 /** The ModelProto message type of onnx.proto (parsed once). */
 export function onnxSchema(): protobuf.Root {
-  const text = fs.readFileSync(new URL("./onnx.proto", import.meta.url), "utf8");
+  const text = fs.readFileSync(fromRoot("src", "import", "onnx.proto"), "utf8");
   return protobuf.parse(text, { keepCase: true }).root;
 }
 

@@ -6,11 +6,11 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parse } from "./parse.ts";
 import { error, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import { LIMITS } from "../limits.ts";
 import type { Program } from "./types.ts";
+import { fromRoot } from "../root.ts";
 
 /** Why a file was not read: it does not exist, is not a regular file (or unreadable), or is too large. */
 export interface ReadProblem {
@@ -62,7 +62,7 @@ export function readSource(file: string): string | ReadProblem {
 }
 
 /** Where `std/...` imports resolve. */
-export const STD_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "std");
+export const STD_DIR = fromRoot("src", "std");
 
 /** A parsed file with the files it imports. */
 export interface Loaded {

@@ -6,6 +6,8 @@
  * `crash`; the rest of the run continues on a fresh worker.
  */
 import { Worker } from "node:worker_threads";
+import { fromRoot } from "../../root.ts";
+import { pathToFileURL } from "node:url";
 
 /** What came back for one script. */
 export type RawAnswer =
@@ -33,7 +35,7 @@ interface Slot {
   stderr: string;
 }
 
-const WORKER_URL = new URL("./worker.mjs", import.meta.url);
+const WORKER_URL = pathToFileURL(fromRoot("src", "backends", "z3", "worker.mjs"));
 /** Recycle a worker after this many jobs (contexts keep some memory after `(reset)`). */
 const RECYCLE_AFTER = 400;
 
