@@ -10,6 +10,7 @@ import type { Network } from "../elaborate/types.ts";
 import type { Options } from "../options.ts";
 import type { ReadFile } from "../syntax/load.ts";
 import { applyMlp } from "./apply.ts";
+import { applyMlpExact, applyTensorExact, type ExactParam } from "./applyExact.ts";
 import { canonicalGroupElement } from "./canonicalise.ts";
 import { canonicalTensor } from "./canonicaliseTensor.ts";
 import { permutationClasses, type FixedAxis, type PermClass } from "./classes.ts";
@@ -67,7 +68,14 @@ export interface Plan {
   near(A: ParamValues, B: ParamValues): { g: AnyGroup; gA: Map<string, Float64Array> };
   /** g A exactly as float64 values, or why not. */
   apply(g: AnyGroup, A: ParamValues): { params: Map<string, Float64Array> } | { problem: string };
-  canonical(A: ParamValues): { g: AnyGroup; ties: readonly Tie[] };
+  /** g A exactly (rationals, computed entry by entry), or why not. */
+  applyExact(g: AnyGroup, A: ParamValues): { params: Map<string, ExactParam> } | { problem: string };
+  /**
+   * g with g A the representative of A's orbit (canonicalise.ts, canonicaliseTensor.ts), the
+   * units tied there, and the units whose scale or sign is not determined; with `keepScales`,
+   * positive scalings are not normalised.
+   */
+  canonical(A: ParamValues, keepScales: boolean): { g: AnyGroup; ties: readonly Tie[]; undetermined: readonly Tie[] };
   toJson(g: AnyGroup): unknown;
   fromJson(raw: unknown): { g: AnyGroup } | { problem: string };
   header: Row;
@@ -120,7 +128,11 @@ function mlpPlan(net: Network & { mlp: NonNullable<Network["mlp"]> }): Plan {
       return { g: { kind: "mlp", g }, gA: applyMlpRounded(g, A) };
     },
     apply: (g, A) => applyMlp(mlp(g), A),
-    canonical: (A) => ({ g: { kind: "mlp", g: canonicalGroupElement(widths, actions, A) }, ties: [] }),
+    applyExact: (g, A) => ({ params: applyMlpExact(mlp(g), A) }),
+    canonical(A, keepScales) {
+      const c = canonicalGroupElement(widths, actions, A, keepScales);
+      return { g: { kind: "mlp", g: c.g }, ties: c.ties, undetermined: c.undetermined };
+    },
     toJson: (g) => groupToJson(mlp(g)),
     fromJson(raw) {
       const r = groupFromJson(raw, widths, actions);
@@ -206,9 +218,13 @@ function tensorPlan(net: Network, file: string, cwd: string, read: ReadFile): Pl
       return { g: { kind: "tensor", g: scaled }, gA: "params" in appliedScaled ? appliedScaled.params : new Map() };
     },
     apply: (g, A) => applyTensor(net, classes, tg(g), A),
-    canonical(A) {
-      const r = canonicalTensor(net, classes, A);
-      return { g: { kind: "tensor", g: r.g }, ties: r.ties };
+    applyExact(g, A) {
+      if (tg(g).attention?.length) return { problem: "g includes continuous attention actions (W_Q A, W_K A^-T or W_V A, A^-1 W_O); writing g A is done only for permutations, scalings and flips" };
+      return { params: applyTensorExact(net, classes, tg(g), A) };
+    },
+    canonical(A, keepScales) {
+      const r = canonicalTensor(net, classes, scalings, A, keepScales);
+      return { g: { kind: "tensor", g: r.g }, ties: r.ties, undetermined: r.undetermined };
     },
     toJson: (g) => tensorGroupToJson(tg(g)),
     fromJson(raw) {

@@ -11,6 +11,7 @@ import { canonicalTensor } from "../../src/align/canonicaliseTensor.ts";
 import { permutationClasses } from "../../src/align/classes.ts";
 import { matchTensor } from "../../src/align/matchTensor.ts";
 import { verifyTensor } from "../../src/align/permuteTensor.ts";
+import { classScalings } from "../../src/align/unitScales.ts";
 import { Rng } from "../../src/numeric/rng.ts";
 import { exactValues, networkOf, permuteParams, randomParams, randomTensorGroup } from "../weights/fixtures/plantedTensor.ts";
 
@@ -114,7 +115,7 @@ describe("align(g A, A) on tensor networks", () => {
 });
 
 describe("canonical forms of tensor networks", () => {
-  const canon = (x: (typeof nets)[number], A: Map<string, Float64Array>) => permuteParams(x.net, x.classes, canonicalTensor(x.net, x.classes, exactValues(A)).g, A);
+  const canon = (x: (typeof nets)[number], A: Map<string, Float64Array>) => permuteParams(x.net, x.classes, canonicalTensor(x.net, x.classes, classScalings(x.net, x.classes).scalings, exactValues(A)).g, A);
   const equal = (P: Map<string, Float64Array>, Q: Map<string, Float64Array>) => [...P].every(([k, v]) => v.every((y, i) => y === Q.get(k)![i]));
   it("equal across an orbit, idempotent, and different for a changed entry (negative control)", () => {
     fc.assert(
