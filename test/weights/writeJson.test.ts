@@ -35,7 +35,7 @@ function roundTrip(tensors: { name: string; shape: number[]; values: Rational[] 
 describe("exact JSON weights", () => {
   it("read(write(x)) = x exactly, for any rationals and shapes", () => {
     fc.assert(
-      fc.property(fc.array(rationalArb, { minLength: 6, maxLength: 6 }), fc.constantFrom([6], [2, 3], [3, 1, 2]), (values, shape) => {
+      fc.property(fc.array(rationalArb, { minLength: 6, maxLength: 6 }), fc.constantFrom<number[]>([6], [2, 3], [3, 1, 2]), (values, shape) => {
         const back = roundTrip([{ name: "W.0", shape, values }, { name: "b", shape: [], values: [values[0]!] }]);
         return back.get("W.0")!.every((x, i) => x.eq(values[i]!)) && back.get("b")![0]!.eq(values[0]!);
       }),
