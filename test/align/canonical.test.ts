@@ -253,6 +253,28 @@ describe("neteq canonicalise", () => {
     const ta = await runCli(["align", "A.safetensors", "Bc.safetensors", "--net", "net.neq:N", "--no-cache"], t);
     expect(ta.stdout).toMatch(/verdict: functionally identical for all inputs/);
   }, 120_000);
+  it("warns where a unit's scale is not determined (all-zero incoming weights and bias), and writes JSON in A's layouts (--map transpose)", async () => {
+    const d = path.join(dir, "zero");
+    fs.mkdirSync(d);
+    const widths = [2, 3, 2];
+    const p = randomMlp(widths, new Rng(8));
+    p.get("W0")!.fill(0, 2, 4);
+    p.get("b0")![1] = 0;
+    fs.writeFileSync(path.join(d, "net.neq"), "network N = mlp(2 -> 3 -> 2, relu)\n");
+    // W0 stored transposed (JAX layout, (in, out)) under another name.
+    const W0 = p.get("W0")!;
+    const t = Float64Array.from({ length: 6 }, (_, k) => W0[(k % 3) * 2 + Math.floor(k / 3)]!);
+    fs.writeFileSync(path.join(d, "A.safetensors"), encodeSafetensors([{ name: "k", shape: [2, 3], values: t, dtype: "F32" }, ...["b0", "W1", "b1"].map((n) => ({ name: n, shape: n === "W1" ? [2, 3] : [p.get(n)!.length], values: p.get(n)!, dtype: "F32" as const }))]));
+    fs.writeFileSync(path.join(d, "map.json"), JSON.stringify({ W0: { tensor: "k", transpose: true } }));
+    const r = await runCli(["canonicalise", "A.safetensors", "--net", "net.neq:N", "--map", "map.json", "-o", "Ac.json"], d);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("neteq: warning: h1: the scale or sign of 1 unit(s) is not determined by their incoming weights (all zero, or signs that cancel); they are left as they are, so the form written is not guaranteed canonical there\n");
+    const written = JSON.parse(fs.readFileSync(path.join(d, "Ac.json"), "utf8").replace(/"(-?\d+)\/(\d+)"/g, "$1"));
+    expect(Object.keys(written)).toEqual(["k", "b0", "W1", "b1"]);
+    expect([written.k.length, written.k[0].length]).toEqual([2, 3]);
+    const a = await runCli(["align", "A.safetensors", "Ac.json", "--net", "net.neq:N", "--map", "map.json", "--no-cache"], d);
+    expect(a.stdout).toMatch(/verdict: functionally identical for all inputs/);
+  }, 120_000);
   it("a tensor network's canonical form (ReLU CNN, channels rescaled) is certified by align", async () => {
     const x = nets[0]!;
     const rng = new Rng(4);
