@@ -1,27 +1,40 @@
 /**
  * The representative of an MLP's orbit, as the covering library defines it
- * (src/covering/canonicalise.ts, and signFlipCanonicalise for odd activations): for each
- * hidden layer in order, flip the units whose (bias, incoming row) starts negative (odd
- * activations only), then sort the units stably by (bias, incoming row), non-increasing. The
- * result is returned with the g that maps A onto it, so it can be checked and certified like
- * any alignment. Positive scalings are not normalised: dividing by a unit's size would leave
- * the float values a file can hold.
+ * (src/covering/scaleCanonicalise.ts): for each hidden layer in order, normalise every unit
+ * by its key (bias, incoming row, in the columns the earlier layers' g already moved and
+ * rescaled) -- for positively homogeneous activations divide the unit by the size of the
+ * key's first non-zero entry, for odd ones flip it when that entry is negative -- then sort
+ * the units stably by the normalised key, non-increasing. The result is returned as the g that
+ * maps A onto it, so it can be written, checked and certified like any alignment. With
+ * `keepScales`, positive scalings are left alone (permutations and flips only, the form
+ * `canonicalise` and `signFlipCanonicalise` of the covering library define).
  */
 import { Rational } from "../numeric/rational.ts";
-import type { ExactValues } from "./exact.ts";
 import type { ParamValues } from "./matchMlp.ts";
-import type { GroupElement, LayerMap, UnitAction } from "./types.ts";
+import type { GroupElement, LayerMap, Tie, UnitAction } from "./types.ts";
+
+/** g with g A canonical, and per layer the units where the form is not determined by the orbit. */
+export interface Canonical {
+  readonly g: GroupElement;
+  /** Units whose normalised key equals another unit's: ordered by index. */
+  readonly ties: Tie[];
+  /** Units whose key is all zero, in a layer that scales or flips: their scale or sign is left as it was. */
+  readonly undetermined: Tie[];
+}
 
 /** g with g A canonical. Values are compared exactly. */
-export function canonicalGroupElement(widths: readonly number[], actions: readonly UnitAction[], A: ParamValues): GroupElement {
+export function canonicalGroupElement(widths: readonly number[], actions: readonly UnitAction[], A: ParamValues, keepScales = false): Canonical {
   const layers: LayerMap[] = [];
+  const ties: Tie[] = [];
+  const undetermined: Tie[] = [];
   for (let l = 1; l < widths.length - 1; l++) {
     const n = widths[l]!;
     const inW = widths[l - 1]!;
     const W = A.get(`W${l - 1}`)!;
     const b = A.get(`b${l - 1}`)!;
     const prev = layers[l - 2] ?? null;
-    // Unit i's key in the transformed network: bias, then the row in the new column order.
+    // Unit i's key in the transformed network: bias, then the row in the new column order
+    // (column j of g A's W_{l-1} is A's column divided by the previous layer's scale).
     const keyOf = (i: number): Rational[] => {
       const row = new Array<Rational>(inW);
       for (let j = 0; j < inW; j++) {
@@ -31,17 +44,43 @@ export function canonicalGroupElement(widths: readonly number[], actions: readon
       return [b.rational(i), ...row];
     };
     const keys = Array.from({ length: n }, (_, i) => keyOf(i));
+    const action = actions[l - 1]!;
+    let zero = 0;
     const scales = keys.map((k) => {
       const lead = k.find((v) => !v.isZero());
-      return actions[l - 1] === "flip" && lead && lead.sign() < 0 ? Rational.of(-1) : Rational.ONE;
+      if (!lead) {
+        if (action !== "none" && !(action === "scale" && keepScales)) zero++;
+        return Rational.ONE;
+      }
+      if (action === "flip") return lead.sign() < 0 ? Rational.of(-1) : Rational.ONE;
+      return action === "scale" && !keepScales ? Rational.ONE.div(lead.abs()) : Rational.ONE;
     });
-    const signed = keys.map((k, i) => (scales[i]!.sign() < 0 ? k.map((v) => v.neg()) : k));
-    const order = signed.map((_, i) => i).sort((x, y) => compare(signed[y]!, signed[x]!) || x - y);
+    const scaled = keys.map((k, i) => (scales[i]!.eq(Rational.ONE) ? k : k.map((v) => v.mul(scales[i]!))));
+    const order = scaled.map((_, i) => i).sort((x, y) => compare(scaled[y]!, scaled[x]!) || x - y);
     const perm = new Array<number>(n);
     order.forEach((unit, position) => (perm[unit] = position));
     layers.push({ layer: l, perm, scales });
+    const tied = tiedUnits(order.map((i) => scaled[i]!));
+    if (tied.units) ties.push({ id: `h${l}`, where: `h${l}`, ...tied });
+    if (zero) undetermined.push({ id: `h${l}`, where: `h${l}`, units: zero, largest: zero });
   }
-  return { widths, layers };
+  return { g: { widths, layers }, ties, undetermined };
+}
+
+/** Units of a sorted list of keys that equal a neighbour, and the largest run of equal keys. */
+function tiedUnits(sorted: readonly (readonly Rational[])[]): { units: number; largest: number } {
+  let units = 0;
+  let largest = 0;
+  for (let i = 0; i < sorted.length; ) {
+    let j = i + 1;
+    while (j < sorted.length && compare(sorted[i]!, sorted[j]!) === 0) j++;
+    if (j - i > 1) {
+      units += j - i;
+      largest = Math.max(largest, j - i);
+    }
+    i = j;
+  }
+  return { units, largest };
 }
 
 function compare(a: readonly Rational[], b: readonly Rational[]): number {
@@ -51,5 +90,3 @@ function compare(a: readonly Rational[], b: readonly Rational[]): number {
   }
   return 0;
 }
-
-export type { ExactValues };

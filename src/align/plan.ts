@@ -9,7 +9,9 @@ import * as path from "node:path";
 import type { Network } from "../elaborate/types.ts";
 import type { Options } from "../options.ts";
 import type { ReadFile } from "../syntax/load.ts";
-import { applyMlp } from "./apply.ts";
+import { applyMlp, toFloat } from "./apply.ts";
+import { attentionFromJson } from "./attentionJson.ts";
+import { applyMlpExact, applyTensorExact, type ExactParam } from "./applyExact.ts";
 import { canonicalGroupElement } from "./canonicalise.ts";
 import { canonicalTensor } from "./canonicaliseTensor.ts";
 import { permutationClasses, type FixedAxis, type PermClass } from "./classes.ts";
@@ -67,7 +69,14 @@ export interface Plan {
   near(A: ParamValues, B: ParamValues): { g: AnyGroup; gA: Map<string, Float64Array> };
   /** g A exactly as float64 values, or why not. */
   apply(g: AnyGroup, A: ParamValues): { params: Map<string, Float64Array> } | { problem: string };
-  canonical(A: ParamValues): { g: AnyGroup; ties: readonly Tie[] };
+  /** g A exactly (rationals, computed entry by entry), or why not. */
+  applyExact(g: AnyGroup, A: ParamValues): { params: Map<string, ExactParam> } | { problem: string };
+  /**
+   * g with g A the representative of A's orbit (canonicalise.ts, canonicaliseTensor.ts), the
+   * units tied there, and the units whose scale or sign is not determined; with `keepScales`,
+   * positive scalings are not normalised.
+   */
+  canonical(A: ParamValues, keepScales: boolean): { g: AnyGroup; ties: readonly Tie[]; undetermined: readonly Tie[] };
   toJson(g: AnyGroup): unknown;
   fromJson(raw: unknown): { g: AnyGroup } | { problem: string };
   header: Row;
@@ -120,7 +129,11 @@ function mlpPlan(net: Network & { mlp: NonNullable<Network["mlp"]> }): Plan {
       return { g: { kind: "mlp", g }, gA: applyMlpRounded(g, A) };
     },
     apply: (g, A) => applyMlp(mlp(g), A),
-    canonical: (A) => ({ g: { kind: "mlp", g: canonicalGroupElement(widths, actions, A) }, ties: [] }),
+    applyExact: (g, A) => ({ params: applyMlpExact(mlp(g), A) }),
+    canonical(A, keepScales) {
+      const c = canonicalGroupElement(widths, actions, A, keepScales);
+      return { g: { kind: "mlp", g: c.g }, ties: c.ties, undetermined: c.undetermined };
+    },
     toJson: (g) => groupToJson(mlp(g)),
     fromJson(raw) {
       const r = groupFromJson(raw, widths, actions);
@@ -205,15 +218,27 @@ function tensorPlan(net: Network, file: string, cwd: string, read: ReadFile): Pl
       const appliedScaled = applyTensor(net, classes, scaled, A, true);
       return { g: { kind: "tensor", g: scaled }, gA: "params" in appliedScaled ? appliedScaled.params : new Map() };
     },
-    apply: (g, A) => applyTensor(net, classes, tg(g), A),
-    canonical(A) {
-      const r = canonicalTensor(net, classes, A);
-      return { g: { kind: "tensor", g: r.g }, ties: r.ties };
+    apply(g, A) {
+      if (!tg(g).attention?.length) return applyTensor(net, classes, tg(g), A);
+      // W_Q A is rarely a float: computed exactly, written only when every entry is one.
+      const exact = applyTensorExact(net, classes, tg(g), A);
+      return "problem" in exact ? exact : floatsOf(net, exact.params);
+    },
+    applyExact: (g, A) => applyTensorExact(net, classes, tg(g), A),
+    canonical(A, keepScales) {
+      const r = canonicalTensor(net, classes, scalings, A, keepScales);
+      return { g: { kind: "tensor", g: r.g }, ties: r.ties, undetermined: r.undetermined };
     },
     toJson: (g) => tensorGroupToJson(tg(g)),
     fromJson(raw) {
-      const r = tensorGroupFromJson(raw, classes, scalings);
-      return "g" in r ? { g: { kind: "tensor", g: r.g } } : r;
+      // The attention actions are parsed here (attentionJson.ts), the classes by tensorGroupFromJson.
+      const o = raw && typeof raw === "object" ? (raw as Record<string, unknown>) : null;
+      const src = o && "g" in o && o.g && typeof o.g === "object" ? (o.g as Record<string, unknown>) : o;
+      const { attention: rawAttention, ...rest } = src ?? {};
+      const r = tensorGroupFromJson(src ? rest : raw, classes, scalings);
+      if (!("g" in r) || rawAttention === undefined) return "g" in r ? { g: { kind: "tensor", g: r.g } } : r;
+      const a = attentionFromJson(rawAttention, attention.blocks);
+      return "actions" in a ? { g: { kind: "tensor", g: { ...r.g, attention: a.actions } } } : a;
     },
     header: ["class", "units", "permutation", "perm", "scales", "moves", "ties"],
     rows: (g, ties) => [
@@ -243,6 +268,22 @@ function attentionRows(a: AttentionAction, blocks: readonly AttentionBlock[]): R
 function matrixText(X: readonly (readonly { toString(): string }[])[]): string {
   const flat = X.flat().map(String);
   return flat.length <= 4 ? `A = [${X.map((r) => `[${r.join(", ")}]`).join(", ")}]` : `A = [[${flat.slice(0, 3).join(", ")}, ...], ...] (${X.length}x${X.length})`;
+}
+
+/** Exact parameters as float64 arrays, or the first entry that no float64 holds. */
+function floatsOf(net: Network, params: ReadonlyMap<string, ExactParam>): { params: Map<string, Float64Array> } | { problem: string } {
+  const out = new Map<string, Float64Array>();
+  for (const p of net.params) {
+    const x = params.get(p.name)!;
+    const values = new Float64Array(p.shape.reduce((a, b) => a * b, 1));
+    for (let i = 0; i < values.length; i++) {
+      const v = toFloat(x.at(i));
+      if (v === null) return { problem: `${p.name} entry ${i} of g A is ${x.at(i)}, which no float64 holds` };
+      values[i] = v;
+    }
+    out.set(p.name, values);
+  }
+  return { params: out };
 }
 
 /** The plan for `net` (`file` as the user named it, for the theorem file's import). */

@@ -2,7 +2,7 @@
  * `neteq align <A> <B> --net <file>:<network>`: is B = g A for a symmetry g of the network?
  * Exit 0 when certified functionally identical, 1 when not (or not certified), 2 on input
  * errors. `neteq align --apply g.json <A> -o out.safetensors` writes g A;
- * `neteq canonicalise <A> --net ... -o out.safetensors` writes A's orbit representative.
+ * `neteq canonicalise <A> --net ... -o out.json` writes A's orbit representative.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -17,13 +17,14 @@ import { table } from "../report/table.ts";
 import { readMap, type Source } from "../weights/mapping.ts";
 import { allFloat32 } from "../weights/floats.ts";
 import { floatBytes, writeSafetensors } from "../weights/safetensors.ts";
+import { jsonTooLarge, writeJsonWeights } from "../weights/writeJson.ts";
 import { importReader } from "./files.ts";
 import { argsError, type Io } from "./main.ts";
 
 /** Default tolerance for near-images: B within this many ulps of g A in every tensor. */
 const DEFAULT_ULPS = 8;
 
-const USAGE_ALIGN = "usage: neteq align <A> <B> --net <file>:<network> [--map m.json] [--map-b m.json] [--json] [--no-cache] [--ulps N]\n       neteq align --apply <g.json> <A> --net <file>:<network> -o <out.safetensors>\n       neteq canonicalise <A> --net <file>:<network> -o <out.safetensors>";
+const USAGE_ALIGN = "usage: neteq align <A> <B> --net <file>:<network> [--map m.json] [--map-b m.json] [--json] [--no-cache] [--ulps N]\n       neteq align --apply <g.json> <A> --net <file>:<network> -o <out.safetensors|out.json>\n       neteq canonicalise <A> --net <file>:<network> -o <out.json|out.safetensors> [--keep-scales]";
 
 const fail = (io: Io, message: string, code = "CLI003"): number => {
   io.stderr(`neteq: error ${code}: ${message}\n${USAGE_ALIGN}\n`);
@@ -40,7 +41,7 @@ function parse(args: readonly string[], io: Io) {
       args: [...args],
       allowPositionals: true,
       strict: true,
-      options: { net: { type: "string" }, map: { type: "string" }, "map-b": { type: "string" }, json: { type: "boolean" }, apply: { type: "string" }, o: { type: "string", short: "o" }, "no-cache": { type: "boolean" }, "cache-dir": { type: "string" }, ulps: { type: "string" } },
+      options: { net: { type: "string" }, map: { type: "string" }, "map-b": { type: "string" }, json: { type: "boolean" }, apply: { type: "string" }, o: { type: "string", short: "o" }, "no-cache": { type: "boolean" }, "cache-dir": { type: "string" }, ulps: { type: "string" }, "keep-scales": { type: "boolean" } },
     });
   } catch (e) {
     fail(io, argsError(e));
@@ -61,8 +62,8 @@ function maps(io: Io, v: { map?: string; "map-b"?: string }): { a: Map<string, S
 
 /** Why `out` cannot be written, checked before any work. */
 function outputProblem(out: string | undefined, cwd: string): string | null {
-  if (out === undefined) return "-o <out.safetensors> is required";
-  if (!out.endsWith(".safetensors")) return `-o ${out}: the output is written as safetensors; name it *.safetensors`;
+  if (out === undefined) return "-o <out.json> or -o <out.safetensors> is required";
+  if (!out.endsWith(".safetensors") && !out.endsWith(".json")) return `-o ${out}: the output is written as JSON (exact rationals) or safetensors (floats); name it *.json or *.safetensors`;
   const dir = path.dirname(path.resolve(cwd, out));
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return `-o ${out}: the folder ${path.dirname(out)} does not exist`;
   return null;
@@ -227,10 +228,36 @@ async function applyCommand(gFile: string, positionals: readonly string[], v: { 
   return write(io, plan, g.g, a.loaded, v.o!, `g A written to ${v.o}`);
 }
 
-function write(io: Io, plan: Plan, g: AnyGroup, A: Loaded, out: string, done: string): number {
+/**
+ * Write g A under A's tensor names and layouts, so the file replaces A wherever A was used:
+ * `*.json` exactly (every entry the rational it is, writeJson.ts); `*.safetensors` only when
+ * every entry is a float64 (F32 where every entry of a tensor is a float32), else refused
+ * with the first entry that is not and `hint`: nothing is ever rounded.
+ */
+function write(io: Io, plan: Plan, g: AnyGroup, A: Loaded, out: string, done: string, hint = ""): number {
+  const file = path.resolve(io.cwd, out);
+  if (out.endsWith(".json")) {
+    const tooLarge = jsonTooLarge(A.params);
+    if (tooLarge) return inputErrors(io, [`-o ${out}: ${tooLarge}`]);
+    const exact = plan.applyExact(g, A.values);
+    if ("problem" in exact) return inputErrors(io, [`-o ${out}: ${exact.problem}`]);
+    const tensors = A.params.map((p) => {
+      const x = exact.params.get(p.name)!;
+      if (!p.source.transpose) return { name: p.source.tensor, shape: p.shape, at: x.at };
+      const [r, c] = p.shape as [number, number];
+      // The file's tensor is the transpose: its entry (j, i) is the network's (i, j).
+      return { name: p.source.tensor, shape: [c, r], at: (k: number) => x.at((k % r) * c + Math.floor(k / r)) };
+    });
+    try {
+      writeJsonWeights(file, tensors);
+    } catch (e) {
+      return inputErrors(io, [`-o ${out}: cannot write (${(e as { code?: string }).code ?? (e as Error).message})`]);
+    }
+    io.stdout(done + "\n");
+    return 0;
+  }
   const applied = plan.apply(g, A.values);
-  if ("problem" in applied) return inputErrors(io, [applied.problem]);
-  // Written under A's tensor names and layouts, so the file replaces A wherever A was used.
+  if ("problem" in applied) return inputErrors(io, [`-o ${out}: ${applied.problem}${hint}`]);
   const tensors = A.params.map((p) => {
     let values = applied.params.get(p.name)!;
     let shape = p.shape;
@@ -245,7 +272,7 @@ function write(io: Io, plan: Plan, g: AnyGroup, A: Loaded, out: string, done: st
   });
   try {
     // Streamed tensor by tensor: the file's image is never held whole next to g A.
-    writeSafetensors(path.resolve(io.cwd, out), tensors.map((t) => ({ name: t.name, shape: t.shape, dtype: t.dtype, bytes: () => floatBytes(t.values, t.dtype) })));
+    writeSafetensors(file, tensors.map((t) => ({ name: t.name, shape: t.shape, dtype: t.dtype, bytes: () => floatBytes(t.values, t.dtype) })));
   } catch (e) {
     return inputErrors(io, [`-o ${out}: cannot write (${(e as { code?: string }).code ?? String(e)})`]);
   }
@@ -253,6 +280,12 @@ function write(io: Io, plan: Plan, g: AnyGroup, A: Loaded, out: string, done: st
   return 0;
 }
 
+/**
+ * `neteq canonicalise <A> --net ... -o out`: writes A's orbit representative (sorted units,
+ * normalised scales and signs), exactly. The normalised scales are rarely floats, so
+ * safetensors is written only when every entry is one; `--keep-scales` leaves positive
+ * scalings alone (a form canonical under permutations and sign flips only).
+ */
 export async function canonicaliseCommand(args: readonly string[], io: Io): Promise<number> {
   const parsed = parse(args, io);
   if (!parsed) return 2;
@@ -268,8 +301,13 @@ export async function canonicaliseCommand(args: readonly string[], io: Io): Prom
   const a = loadParams(parsed.positionals[0]!, netR.net, m.a, io.cwd);
   if ("messages" in a) return inputErrors(io, a.messages);
   const plan = planFor(netR.net, netR.file, io.cwd, importReader(io.cwd));
-  const c = plan.canonical(a.loaded.values);
-  if (v.json) io.stdout(JSON.stringify({ g: plan.toJson(c.g), ties: c.ties }, null, 2) + "\n");
+  const keepScales = v["keep-scales"] === true;
+  const c = plan.canonical(a.loaded.values, keepScales);
+  if (v.json) io.stdout(JSON.stringify({ g: plan.toJson(c.g), ties: c.ties, undetermined: c.undetermined, keepScales }, null, 2) + "\n");
   for (const t of c.ties) io.stderr(`neteq: warning: ${t.where}: ${t.units} units tie and are ordered by index; the form written is not guaranteed canonical there\n`);
-  return write(io, plan, c.g, a.loaded, v.o!, `canonical form written to ${v.o} (align it with the input to certify it)`);
+  for (const t of c.undetermined) io.stderr(`neteq: warning: ${t.where}: the scale or sign of ${t.units} unit(s) is not determined by their incoming weights (all zero, or signs that cancel); they are left as they are, so the form written is not guaranteed canonical there\n`);
+  const under = `permutations${plan.group.includes("flip") ? " and sign flips" : ""}`;
+  const hint = `; the canonical form normalises scales to values no float holds: write it exactly with -o ${v.o!.replace(/\.safetensors$/, ".json")}, or keep A's scales with --keep-scales (canonical under ${under} only)`;
+  const what = keepScales ? `canonical form under ${under} (scales kept)` : "canonical form";
+  return write(io, plan, c.g, a.loaded, v.o!, `${what} written to ${v.o} (align it with the input to certify it)`, hint);
 }

@@ -27,6 +27,7 @@ export { log10InitialisationHit } from "./initialisationHit.ts";
 export { applyPermutations, permuteUnits } from "./permuteUnits.ts";
 export { formatNumber, renderBoundTable, TABLE_COLUMNS } from "./renderBoundTable.ts";
 export { roundToGrid, roundToGridExact } from "./roundToGrid.ts";
+export { scaleCanonicalise, undeterminedUnits, type UnitMove } from "./scaleCanonicalise.ts";
 export { scaleUnit } from "./scaleUnit.ts";
 export { log10ReducedWithSignFlips, reducedWithSignFlipsCount, signFlipCanonicalise } from "./signFlipReduction.ts";
 export { biasIndex, paramValues, thetaLayout, weightIndex, type ThetaLayout } from "./thetaLayout.ts";

@@ -1,7 +1,9 @@
 /**
  * JSON weights: an object mapping each tensor name to nested arrays of numbers, row-major.
  * Parsed by hand so that each number keeps its text: "0.1" is the rational 1/10, not the
- * float64 nearest to it (JSON.parse would round it).
+ * float64 nearest to it (JSON.parse would round it). An entry may also be a string holding an
+ * exact number, a fraction "p/q" or a decimal ("1/3", "-0.25"), read exactly: how values no
+ * finite decimal holds are written (writeJson.ts).
  */
 import { Rational } from "../numeric/rational.ts";
 import { readWhole, sha256Files } from "./file.ts";
@@ -34,10 +36,29 @@ export function parseJsonWeights(text: string, shown: string): Tensor[] {
     return JSON.parse(m[0]) as string;
   };
   const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+  // A value written as a string: a fraction "p/q" or a decimal, read exactly (writeJson.ts).
+  const exactString = (): string => {
+    const at = p;
+    const m = /^"([^"\\\u0000-\u001f]{0,20000})"/.exec(text.slice(p, p + 20_002));
+    if (!m) return fail("expected a number, an exact number as a string (\"p/q\" or a decimal) or an array");
+    const body = m[1]!;
+    const ok = /^-?(?:0|[1-9]\d*)\/[1-9]\d*$/.test(body) || /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(body);
+    if (!ok) return fail(`${JSON.stringify(body.length > 40 ? body.slice(0, 40) + "..." : body)} is not an exact number (expected a fraction "p/q" with q > 0, or a decimal such as "-0.25")`);
+    if (Rational.parse(body) === null) {
+      p = at;
+      return fail(`${JSON.stringify(body)} has an exponent beyond +-4000`);
+    }
+    p += m[0].length;
+    return body;
+  };
   // Nested arrays: returns the shape; numbers are appended to `texts`.
   const array = (texts: string[], depth: number): number[] => {
     if (depth > WEIGHT_LIMITS.rank) fail(`arrays nested more than ${WEIGHT_LIMITS.rank} deep`);
     ws();
+    if (text[p] === '"') {
+      texts.push(exactString());
+      return [];
+    }
     if (text[p] !== "[") {
       NUMBER.lastIndex = p;
       const m = NUMBER.exec(text);
@@ -108,7 +129,8 @@ function tensorOf(name: string, shape: number[], texts: readonly string[], shown
   let exact: Rational[] | null = null;
   for (let i = 0; i < texts.length; i++) {
     const t = texts[i]!;
-    const x = Number(t);
+    // A fraction string ("p/q"): Number() cannot read it; its nearest float comes from the rational.
+    const x = t.includes("/") ? Rational.parse(t)!.toNumber() : Number(t);
     values[i] = x;
     // Integers of up to 15 digits are floats; anything else is compared as a rational.
     if (/^-?\d{1,15}$/.test(t)) {

@@ -77,13 +77,13 @@ describe("canonicalise agrees with the covering library", () => {
         const A = randomMlp(widths, new Rng(seed));
         const theta: number[] = [];
         for (let l = 0; l + 1 < widths.length; l++) theta.push(...A.get(`W${l}`)!, ...A.get(`b${l}`)!);
-        const g = canonicalGroupElement(widths, widths.slice(1, -1).map(() => (odd ? "flip" : "none")), values(A));
+        const g = canonicalGroupElement(widths, widths.slice(1, -1).map(() => (odd ? "flip" : "none")), values(A)).g;
         const ours: number[] = [];
         const C = transform(g, A);
         for (let l = 0; l + 1 < widths.length; l++) ours.push(...C.get(`W${l}`)!, ...C.get(`b${l}`)!);
         const theirs = odd ? signFlipCanonicalise(widths, theta) : canonicalise(widths, theta);
         // Idempotent too: the canonical form of the canonical form is itself.
-        const again = canonicalGroupElement(widths, widths.slice(1, -1).map(() => (odd ? "flip" : "none")), values(C));
+        const again = canonicalGroupElement(widths, widths.slice(1, -1).map(() => (odd ? "flip" : "none")), values(C)).g;
         return ours.every((x, i) => x === theirs[i]) && again.layers.every((m) => m.perm.every((p, i) => p === i) && m.scales.every((c) => c.eq(Rational.ONE)));
       }),
       { numRuns: 50 },

@@ -1,0 +1,127 @@
+/**
+ * `neteq align --apply g.json` with attention matrices: `-o out.json` writes g A exactly (W_Q A
+ * with A^-1 of thirds), equal to an independent planting, and align certifies it; safetensors
+ * is written only when every entry is a float64 (dyadic matrices), else refused with no file.
+ * Negative controls: a singular matrix and a wrong d_head are refused; the planting with W_K
+ * left as it was is not what --apply writes.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { permutationClasses } from "../../src/align/classes.ts";
+import { tensorGroupToJson } from "../../src/align/groupJson.ts";
+import { matchableBlocks } from "../../src/align/matchAttention.ts";
+import { Rational } from "../../src/numeric/rational.ts";
+import { Rng } from "../../src/numeric/rng.ts";
+import { readCheckpoint } from "../../src/weights/readCheckpoint.ts";
+import { encodeSafetensors } from "../../src/weights/safetensors.ts";
+import { networkOf, randomParams } from "../weights/fixtures/plantedTensor.ts";
+import { runCli } from "../weights/runCli.ts";
+
+const NET = `network AB {
+  input x[3, 4]
+  param Wq[2, 2, 4], Wk[2, 2, 4], Wv[2, 2, 4], Wo[4, 2, 2], bq[2, 2], bk[2, 2], bv[2, 2]
+  y = mha(x, Wq, Wk, Wv, Wo, bq = bq, bk = bk, bv = bv, causal = 1)
+  out y
+}
+`;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "neteq-apply-attn-"));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+fs.writeFileSync(path.join(dir, "att.neq"), NET);
+const ab = networkOf(path.join(dir, "att.neq"), NET, "AB");
+const { classes } = permutationClasses(ab);
+const headsClass = matchableBlocks(ab, classes).blocks[0]!.headsClass;
+
+type M2 = Rational[][];
+type Exact = Map<string, Rational[]>;
+const R = (n: number, d = 1) => Rational.of(n, d);
+const invT = (X: M2): M2 => {
+  const det = X[0]![0]!.mul(X[1]![1]!).sub(X[0]![1]!.mul(X[1]![0]!));
+  return [
+    [X[1]![1]!.div(det), X[1]![0]!.neg().div(det)],
+    [X[0]![1]!.neg().div(det), X[0]![0]!.div(det)],
+  ];
+};
+
+/** B = g A written out fiber by fiber (head h of A goes to head 1 - h), independently of the code under test. */
+function plant(A: Exact, qk: M2, vo: M2, keysUnchanged = false): Exact {
+  const B: Exact = new Map([...A].map(([k, v]) => [k, v.slice()]));
+  const mul = (v: Rational[], X: M2) => [0, 1].map((k) => v[0]!.mul(X[0]![k]!).add(v[1]!.mul(X[1]![k]!)));
+  const I: M2 = [[R(1), R(0)], [R(0), R(1)]];
+  for (let h = 0; h < 2; h++) {
+    const u = 1 - h;
+    const moves: [string, M2, (k: number, e: number) => number, (k: number, e: number) => number, number][] = [
+      ["Wq", qk, (k, d) => (h * 2 + k) * 4 + d, (k, d) => (u * 2 + k) * 4 + d, 4],
+      ["Wk", keysUnchanged ? I : invT(qk), (k, d) => (h * 2 + k) * 4 + d, (k, d) => (u * 2 + k) * 4 + d, 4],
+      ["Wv", vo, (k, d) => (h * 2 + k) * 4 + d, (k, d) => (u * 2 + k) * 4 + d, 4],
+      ["Wo", invT(vo), (k, d) => (d * 2 + h) * 2 + k, (k, d) => (d * 2 + u) * 2 + k, 4],
+      ["bq", qk, (k) => h * 2 + k, (k) => u * 2 + k, 1],
+      ["bk", keysUnchanged ? I : invT(qk), (k) => h * 2 + k, (k) => u * 2 + k, 1],
+      ["bv", vo, (k) => h * 2 + k, (k) => u * 2 + k, 1],
+    ];
+    for (const [name, X, from, to, n] of moves)
+      for (let e = 0; e < n; e++) {
+        const v = mul([0, 1].map((k) => A.get(name)![from(k, e)]!), X);
+        for (let k = 0; k < 2; k++) B.get(name)![to(k, e)] = v[k]!;
+      }
+  }
+  return B;
+}
+
+/** g.json: heads swapped, the matrices qk and vo in both heads. */
+function gJson(name: string, qk: unknown, vo: unknown, dim = 2): string {
+  const g = tensorGroupToJson({ classes: classes.map((c, k) => ({ id: c.id, where: c.where, perm: Array.from({ length: c.size }, (_, i) => (k === headsClass ? c.size - 1 - i : i)) })) }) as object;
+  const side = (kind: string, X: unknown) => ({ block: "y", kind, dim, heads: [0, 1].map((head) => ({ head, matrix: X })) });
+  fs.writeFileSync(path.join(dir, name), JSON.stringify({ ...g, attention: [side("qk", qk), side("vo", vo)] }));
+  return name;
+}
+const show = (X: M2) => X.map((r) => r.map(String));
+const read = (file: string): Exact => {
+  const r = readCheckpoint(file, dir);
+  if (!r.ok) throw new Error(r.message);
+  return new Map(r.checkpoint.tensors.map((t) => {
+    const x = r.checkpoint.read(t.name);
+    return [t.name, x.exact ? [...x.exact] : Array.from(x.values, (v) => Rational.fromNumber(v))];
+  }));
+};
+const equal = (P: Exact, Q: Exact) => [...Q].every(([k, v]) => v.every((y, i) => y.eq(P.get(k)![i]!)));
+
+const A = new Map([...randomParams(ab, new Rng(12))].map(([k, v]) => [k, Array.from(v, (x) => Rational.fromNumber(x))]));
+fs.writeFileSync(path.join(dir, "A.safetensors"), encodeSafetensors(ab.params.map((d) => ({ name: d.name, shape: [...d.shape], values: Float64Array.from(A.get(d.name)!, (x) => x.toNumber()), dtype: "F32" as const }))));
+const apply = (g: string, out: string) => runCli(["align", "--apply", g, "A.safetensors", "--net", "att.neq:AB", "-o", out], dir);
+
+describe("--apply with attention matrices", () => {
+  it("-o out.json writes g A exactly (thirds), as planted independently; align certifies it", async () => {
+    const M: M2 = [[R(1), R(2)], [R(0), R(3)]];
+    const N: M2 = [[R(1, 2), R(1)], [R(1), R(-1)]];
+    const r = await apply(gJson("g.json", show(M), show(N)), "B.json");
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const B = read("B.json");
+    expect(equal(B, plant(A, M, N))).toBe(true);
+    // Negative control: the broken planting (W_K left as it was) is not what was written.
+    expect(equal(B, plant(A, M, N, true))).toBe(false);
+    const a = await runCli(["align", "A.safetensors", "B.json", "--net", "att.neq:AB", "--no-cache"], dir);
+    expect(a.stdout).toMatch(/verdict: functionally identical for all inputs/);
+    expect(a.code).toBe(0);
+    // The same g to safetensors: W_K A^-T has thirds, so it is refused and nothing is written.
+    const s = await apply("g.json", "B.safetensors");
+    expect(s.code).toBe(2);
+    expect(s.stderr).toMatch(/^neteq: error CLI001: -o B\.safetensors: (Wk|bk) entry \d+ of g A is -?\d+\/\d*3\d*, which no float64 holds\n$/);
+    expect(fs.existsSync(path.join(dir, "B.safetensors"))).toBe(false);
+  }, 120_000);
+  it("safetensors when every entry is a float64 (dyadic matrices and inverses)", async () => {
+    const M: M2 = [[R(2), R(1)], [R(0), R(1)]];
+    const N: M2 = [[R(0), R(1)], [R(1), R(1)]];
+    const r = await apply(gJson("gd.json", show(M), show(N)), "D.safetensors");
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(equal(read("D.safetensors"), plant(A, M, N))).toBe(true);
+  }, 120_000);
+  it("refuses a singular matrix and a wrong d_head, naming the field", async () => {
+    const s = await apply(gJson("gs.json", [["1", "2"], ["2", "4"]], [["1", "0"], ["0", "1"]]), "S.json");
+    expect([s.code, s.stderr]).toEqual([2, "neteq: error CLI001: --apply gs.json: attention[0], head 0: the matrix is singular, so it is no element of GL(2)\n"]);
+    const d = await apply(gJson("gk.json", [["1"]], [["1"]], 1), "K.json");
+    expect([d.code, d.stderr]).toEqual([2, "neteq: error CLI001: --apply gk.json: attention[0]: dim must be 2 (d_head of y)\n"]);
+    expect(fs.existsSync(path.join(dir, "S.json")) || fs.existsSync(path.join(dir, "K.json"))).toBe(false);
+  }, 120_000);
+});
