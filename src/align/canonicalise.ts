@@ -34,46 +34,67 @@ export function canonicalGroupElement(widths: readonly number[], actions: readon
     const b = A.get(`b${l - 1}`)!;
     const prev = layers[l - 2] ?? null;
     // Unit i's key in the transformed network: bias, then the row in the new column order
-    // (column j of g A's W_{l-1} is A's column divided by the previous layer's scale).
-    const keyOf = (i: number): Rational[] => {
-      const row = new Array<Rational>(inW);
-      for (let j = 0; j < inW; j++) {
-        const v = W.rational(i * inW + j);
-        row[prev ? prev.perm[j]! : j] = prev ? v.div(prev.scales[j]!) : v;
-      }
-      return [b.rational(i), ...row];
+    // (column j of g A's W_{l-1} is A's column divided by the previous layer's scale). Entries
+    // are made when first compared (most comparisons end at the bias): a key of every unit
+    // in exact rationals would be one division per weight.
+    const inverse = prev ? new Array<number>(inW) : null;
+    if (prev) prev.perm.forEach((to, from) => (inverse![to] = from));
+    const keyAt = (i: number, k: number): Rational => {
+      if (k === 0) return b.rational(i);
+      const from = inverse ? inverse[k - 1]! : k - 1;
+      const v = W.rational(i * inW + from);
+      return prev ? v.div(prev.scales[from]!) : v;
     };
-    const keys = Array.from({ length: n }, (_, i) => keyOf(i));
     const action = actions[l - 1]!;
     let zero = 0;
-    const scales = keys.map((k) => {
-      const lead = k.find((v) => !v.isZero());
+    const scales: Rational[] = [];
+    for (let i = 0; i < n; i++) {
+      let lead: Rational | null = null;
+      for (let k = 0; k <= inW && !lead; k++) {
+        const v = keyAt(i, k);
+        if (!v.isZero()) lead = v;
+      }
       if (!lead) {
         if (action !== "none" && !(action === "scale" && keepScales)) zero++;
-        return Rational.ONE;
+        scales.push(Rational.ONE);
+      } else if (action === "flip") scales.push(lead.sign() < 0 ? Rational.of(-1) : Rational.ONE);
+      else scales.push(action === "scale" && !keepScales ? Rational.ONE.div(lead.abs()) : Rational.ONE);
+    }
+    const memo = Array.from({ length: n }, () => new Array<Rational | undefined>(inW + 1));
+    const scaledAt = (i: number, k: number): Rational => {
+      let v = memo[i]![k];
+      if (v === undefined) {
+        const raw = keyAt(i, k);
+        v = scales[i]!.eq(Rational.ONE) ? raw : raw.mul(scales[i]!);
+        memo[i]![k] = v;
       }
-      if (action === "flip") return lead.sign() < 0 ? Rational.of(-1) : Rational.ONE;
-      return action === "scale" && !keepScales ? Rational.ONE.div(lead.abs()) : Rational.ONE;
-    });
-    const scaled = keys.map((k, i) => (scales[i]!.eq(Rational.ONE) ? k : k.map((v) => v.mul(scales[i]!))));
-    const order = scaled.map((_, i) => i).sort((x, y) => compare(scaled[y]!, scaled[x]!) || x - y);
+      return v;
+    };
+    const compareUnits = (x: number, y: number): number => {
+      for (let k = 0; k <= inW; k++) {
+        const c = scaledAt(x, k).cmp(scaledAt(y, k));
+        if (c !== 0) return c;
+      }
+      return 0;
+    };
+    const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => compareUnits(y, x) || x - y);
     const perm = new Array<number>(n);
     order.forEach((unit, position) => (perm[unit] = position));
     layers.push({ layer: l, perm, scales });
-    const tied = tiedUnits(order.map((i) => scaled[i]!));
+    const tied = tiedUnits(order, compareUnits);
     if (tied.units) ties.push({ id: `h${l}`, where: `h${l}`, ...tied });
     if (zero) undetermined.push({ id: `h${l}`, where: `h${l}`, units: zero, largest: zero });
   }
   return { g: { widths, layers }, ties, undetermined };
 }
 
-/** Units of a sorted list of keys that equal a neighbour, and the largest run of equal keys. */
-function tiedUnits(sorted: readonly (readonly Rational[])[]): { units: number; largest: number } {
+/** Units of a sorted list that equal a neighbour, and the largest run of equal units. */
+function tiedUnits(sorted: readonly number[], compareUnits: (x: number, y: number) => number): { units: number; largest: number } {
   let units = 0;
   let largest = 0;
   for (let i = 0; i < sorted.length; ) {
     let j = i + 1;
-    while (j < sorted.length && compare(sorted[i]!, sorted[j]!) === 0) j++;
+    while (j < sorted.length && compareUnits(sorted[i]!, sorted[j]!) === 0) j++;
     if (j - i > 1) {
       units += j - i;
       largest = Math.max(largest, j - i);
@@ -81,12 +102,4 @@ function tiedUnits(sorted: readonly (readonly Rational[])[]): { units: number; l
     i = j;
   }
   return { units, largest };
-}
-
-function compare(a: readonly Rational[], b: readonly Rational[]): number {
-  for (let i = 0; i < a.length; i++) {
-    const c = a[i]!.cmp(b[i]!);
-    if (c !== 0) return c;
-  }
-  return 0;
 }

@@ -28,11 +28,15 @@ export function rationalJson(x: Rational): string {
 
 /** x's finite decimal expansion ("-0.375"), or null when its denominator has a prime factor other than 2 and 5. */
 export function decimalText(x: Rational): string | null {
-  let d = x.den;
-  let twos = 0;
+  // The power of two in the denominator at once (its lowest set bit), then the fives.
+  const low = x.den & -x.den;
+  const twos = low.toString(2).length - 1;
+  let d = x.den >> BigInt(twos);
   let fives = 0;
-  while (d % 2n === 0n) [d, twos] = [d / 2n, twos + 1];
-  while (d % 5n === 0n) [d, fives] = [d / 5n, fives + 1];
+  while (d % 5n === 0n) {
+    d /= 5n;
+    fives++;
+  }
   if (d !== 1n) return null;
   // x = num 2^(s - twos) 5^(s - fives) / 10^s with s the larger exponent.
   const s = Math.max(twos, fives);

@@ -45,3 +45,19 @@ describe("outward rounding (interval endpoints)", () => {
     negativeControl("rounding up is a lower bound", big, (x) => x.round(64, 1).cmp(x) <= 0);
   });
 });
+
+describe("normalisation across the float64 fast path of gcd", () => {
+  // Numerators and denominators on both sides of 2^53, with shared factors.
+  const big = fc.tuple(fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }), fc.bigInt({ min: 1n, max: 2n ** 70n }), fc.bigInt({ min: 1n, max: 2n ** 30n }), fc.constantFrom(1n, 2n ** 20n, 2n ** 60n));
+  const refGcd = (a: bigint, b: bigint): bigint => (b === 0n ? a : refGcd(b, a % b));
+  const abs = (a: bigint) => (a < 0n ? -a : a);
+  it("n/d is stored in lowest terms with the same value (law)", () => {
+    law("Rational.of(n k, d k) = n/d in lowest terms", big, ([n, d, k, scale]) => {
+      const r = Rational.of(n * k * scale, d * k);
+      return refGcd(abs(r.num), r.den) === 1n && r.num * d === n * scale * r.den && r.den > 0n;
+    });
+  });
+  it("negative control: the unreduced pair is not in lowest terms", () => {
+    negativeControl("n k / d k is in lowest terms", big, ([n, d, k]) => refGcd(abs(n * k), d * k) === 1n);
+  });
+});
