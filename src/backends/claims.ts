@@ -1,8 +1,8 @@
 /**
  * The cache of whole claims: a proved or refuted verdict, keyed by everything it depends
  * on -- the text of the checked file and of every file it imports, the claim's name, the
- * seed, the strategy, whether the falsifier runs, and the versions of neteq and of
- * z3-solver. It is consulted before any obligation is built, so an unchanged suite is
+ * seed, the strategy, whether the falsifier runs, the versions of neteq and of z3-solver,
+ * and a hash of neteq's own sources (src/). It is consulted before any obligation is built, so an unchanged suite is
  * re-checked without building a term. Verdicts do not depend on file paths, on other files
  * of the run or on the time limit (a proof found within a short limit is a proof), so those
  * are not part of the key. `unknown` is never cached: it may depend on the machine's load.
@@ -32,8 +32,28 @@ export interface ClaimKey {
   readonly falsify: boolean;
 }
 
+/**
+ * A hash of every file under `dir` (its path relative to `dir` and its contents, in sorted
+ * order): the identity of the code that computed a verdict. A cached verdict is reused only
+ * by the same code, so fixing a bug in src/ (a soundness bug above all) invalidates every
+ * verdict the old code cached, version number or not.
+ */
+export function sourceTreeHash(dir: string): string {
+  const h = createHash("sha256");
+  const walk = (rel: string): void => {
+    const entries = fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(r);
+      else if (e.isFile()) h.update(`${r}\0${createHash("sha256").update(fs.readFileSync(path.join(dir, r))).digest("hex")}\0`);
+    }
+  };
+  walk("");
+  return h.digest("hex");
+}
+
 let versions: string | null = null;
-/** neteq's and z3-solver's versions, read once. */
+/** neteq's and z3-solver's versions and the hash of neteq's sources, read once. */
 function toolVersions(): string {
   if (versions === null) {
     const read = (p: string) => {
@@ -43,7 +63,7 @@ function toolVersions(): string {
         return "?";
       }
     };
-    versions = `${read(path.join(root, "package.json"))}/${read(path.join(root, "node_modules", "z3-solver", "package.json"))}`;
+    versions = `${read(path.join(root, "package.json"))}/${read(path.join(root, "node_modules", "z3-solver", "package.json"))}/${sourceTreeHash(path.join(root, "src"))}`;
   }
   return versions;
 }

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ClaimCache } from "../../src/backends/claims.ts";
+import { ClaimCache, sourceTreeHash } from "../../src/backends/claims.ts";
 import { cli } from "../helpers/cli.ts";
 
 const TEXT = "network N = mlp(2 -> 3 -> 1, relu)\ntheorem p: N ~ N after permute N.h1 by (0 1)\nrefute r: N ~ N after permute rows of N.W0 by (0 1)\n";
@@ -44,4 +44,22 @@ describe("claim cache", () => {
     expect(ClaimCache.key(k)).toBe(ClaimCache.key({ ...k, sources: ["b", "a"] }));
     expect(ClaimCache.key(k)).not.toBe(ClaimCache.key({ ...k, claim: "t2" }));
   }, 60_000);
+
+  it("is keyed by neteq's own code: a changed, added or renamed source changes the hash; the same tree gives the same hash", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "neteq-tree-"));
+    fs.mkdirSync(path.join(dir, "sub"));
+    fs.writeFileSync(path.join(dir, "a.ts"), "export const x = 1;\n");
+    fs.writeFileSync(path.join(dir, "sub", "b.ts"), "export const y = 2;\n");
+    const h0 = sourceTreeHash(dir);
+    // Control: nothing changed, the same hash.
+    expect(sourceTreeHash(dir)).toBe(h0);
+    fs.writeFileSync(path.join(dir, "sub", "b.ts"), "export const y = 3;\n");
+    const h1 = sourceTreeHash(dir);
+    expect(h1).not.toBe(h0);
+    fs.writeFileSync(path.join(dir, "c.ts"), "");
+    const h2 = sourceTreeHash(dir);
+    expect(h2).not.toBe(h1);
+    fs.renameSync(path.join(dir, "c.ts"), path.join(dir, "d.ts"));
+    expect(sourceTreeHash(dir)).not.toBe(h2);
+  });
 });
