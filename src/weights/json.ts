@@ -36,11 +36,16 @@ export function parseJsonWeights(text: string, shown: string): Tensor[] {
     return JSON.parse(m[0]) as string;
   };
   const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+  const STRING = new RegExp(`^"([^"\\\\\\u0000-\\u001f]{0,${WEIGHT_LIMITS.exactStringChars}})"`);
   // A value written as a string: a fraction "p/q" or a decimal, read exactly (writeJson.ts).
   const exactString = (): string => {
     const at = p;
-    const m = /^"([^"\\\u0000-\u001f]{0,20000})"/.exec(text.slice(p, p + 20_002));
-    if (!m) return fail("expected a number, an exact number as a string (\"p/q\" or a decimal) or an array");
+    const m = STRING.exec(text.slice(p, p + WEIGHT_LIMITS.exactStringChars + 2));
+    if (!m) {
+      const close = text.indexOf('"', p + 1);
+      if (text[p] === '"' && (close < 0 || close - p - 1 > WEIGHT_LIMITS.exactStringChars)) return fail(close < 0 ? "a string that is never closed" : `a string of ${close - p - 1} characters: an exact number may have at most ${WEIGHT_LIMITS.exactStringChars}`);
+      return fail("expected a number, an exact number as a string (\"p/q\" or a decimal) or an array");
+    }
     const body = m[1]!;
     const ok = /^-?(?:0|[1-9]\d*)\/[1-9]\d*$/.test(body) || /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(body);
     if (!ok) return fail(`${JSON.stringify(body.length > 40 ? body.slice(0, 40) + "..." : body)} is not an exact number (expected a fraction "p/q" with q > 0, or a decimal such as "-0.25")`);

@@ -21,6 +21,8 @@ export const WEIGHT_LIMITS = {
   npyHeaderBytes: 1_000_000,
   /** Bytes of a JSON weight file. */
   jsonBytes: 256_000_000,
+  /** Characters of one exact number written as a string ("p/q") in a JSON weight file. */
+  exactStringChars: 20_000,
   /** Bytes of one member of a zip archive (.npz, .pt) once decompressed. */
   zipMemberBytes: 1_000_000_000,
   /** Bytes of a pickle (data.pkl of a .pt checkpoint). */

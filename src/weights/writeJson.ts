@@ -23,19 +23,24 @@ export interface ExactTensorToWrite {
 /** The JSON text of one value: a number when its decimal expansion is finite and short, else the string "p/q". */
 export function rationalJson(x: Rational): string {
   const decimal = decimalText(x);
-  return decimal !== null && decimal.length <= DECIMAL_CHARS ? decimal : `"${x.toString()}"`;
+  if (decimal !== null && decimal.length <= DECIMAL_CHARS) return decimal;
+  const fraction = x.toString();
+  if (fraction.length > WEIGHT_LIMITS.exactStringChars) throw new Error(`an entry is ${fraction.length} characters long as a fraction, more than neteq reads back (${WEIGHT_LIMITS.exactStringChars})`);
+  return `"${fraction}"`;
 }
 
-/** x's finite decimal expansion ("-0.375"), or null when its denominator has a prime factor other than 2 and 5. */
+/** x's finite decimal expansion ("-0.375"), or null when its denominator has a prime factor other than 2 and 5 or it would have more than 4 DECIMAL_CHARS decimals. */
 export function decimalText(x: Rational): string | null {
-  // The power of two in the denominator at once (its lowest set bit), then the fives.
+  // The power of two in the denominator at once (its lowest set bit), then the fives, at
+  // most as many as a written decimal may have (a denominator 10^k would otherwise cost k^2).
   const low = x.den & -x.den;
   const twos = low.toString(2).length - 1;
+  if (twos > 4 * DECIMAL_CHARS) return null;
   let d = x.den >> BigInt(twos);
   let fives = 0;
   while (d % 5n === 0n) {
+    if (++fives > 4 * DECIMAL_CHARS) return null;
     d /= 5n;
-    fives++;
   }
   if (d !== 1n) return null;
   // x = num 2^(s - twos) 5^(s - fives) / 10^s with s the larger exponent.

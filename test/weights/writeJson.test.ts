@@ -62,4 +62,20 @@ describe("exact JSON weights", () => {
     expect(r.checkpoint.read("b").exact![0]!.eq(Rational.fromNumber(x))).toBe(false);
     fs.rmSync(file);
   });
+
+  it("long values: 10^-k with huge k is a fraction, quickly (no k^2 digit loop); a fraction longer than the reader accepts is refused", () => {
+    const tiny = Rational.of(1n, 10n ** 50_000n);
+    expect(decimalText(tiny)).toBeNull();
+    expect(() => rationalJson(Rational.of(1n, 10n ** 19_000n))).not.toThrow();
+    expect(() => rationalJson(Rational.of(1n, 3n * 10n ** 25_000n))).toThrow(/more than neteq reads back/);
+    // Control: a short decimal is still a decimal.
+    expect(decimalText(Rational.of(1n, 10n ** 50n))).toBe(`0.${"0".repeat(49)}1`);
+  });
+
+  it("the reader names a string entry longer than it accepts", () => {
+    const file = path.join(dir, "long.json");
+    fs.writeFileSync(file, `{"w": ["1/1${"0".repeat(20_010)}"]}`);
+    const r = readCheckpoint(file, dir);
+    expect(r.ok ? "read" : r.message).toMatch(/long\.json:1:8: .*a string of 20013 characters: an exact number may have at most 20000/);
+  });
 });
