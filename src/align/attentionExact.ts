@@ -128,6 +128,8 @@ export function solveActions(net: Network, blocks: readonly AttentionBlock[], A:
         const X = pick && solveExact(pick.map((i) => scaledRow(fs[i]!)), pick.map((i) => row(B, fs[i]!, fs[i]!.b)));
         const what = kind === "qk" ? "W_Q (with b_Q)" : "W_V (with b_V)";
         if (!X) return { problem: `${block.name}: ${what} of head ${h} has rank below d_head = ${K} (its rows do not span), so the matrix A of head ${h} is not determined by it; rank-deficient heads are not matched` };
+        const costly = inverseTooCostly(X);
+        if (costly) return { problem: `${block.name}, head ${h}: the matrix A solved from ${what}: ${costly}` };
         // The action is defined for invertible A only (GL(d_head)): a singular solution is no group element.
         if (!inverse(X)) return { problem: `${block.name}: the matrix A solved for head ${h} from ${what} is singular (B's side has lower rank than A's), so B's head is not ${kind === "qk" ? "W_Q A, W_K A^-T" : "W_V A, A^-1 W_O"} of A's head ${h} for any invertible A, with the heads paired as matched; the GL(${K}) action needs A invertible` };
         matrices.push(X);
@@ -136,6 +138,37 @@ export function solveActions(net: Network, blocks: readonly AttentionBlock[], A:
     }
   }
   return { actions };
+}
+
+/**
+ * Most work allowed for one exact inverse, as d_head times the bits of the integer matrix
+ * (each row scaled by the lcm of its denominators, its largest entry's bits, summed over the
+ * rows: a bound on the size of the determinant, which the elimination's numbers reach).
+ * Measured: 184,000 (d_head 64, float-like entries) takes 5 s; 316,000 takes 16 s, 760,000
+ * (d_head 128) 119 s.
+ */
+export const MAX_INVERSE_COST = 200_000;
+
+/** The cost of inverting X exactly, in the units of MAX_INVERSE_COST. */
+export function inverseCost(X: readonly (readonly Rational[])[]): number {
+  let bits = 0;
+  for (const r of X) {
+    let den = 1n;
+    for (const x of r) den = lcm(den, x.den);
+    let most = 0;
+    for (const x of r) {
+      const v = x.num * (den / x.den);
+      most = Math.max(most, (v < 0n ? -v : v).toString(2).length);
+    }
+    bits += most;
+  }
+  return X.length * bits;
+}
+
+/** Why X is not inverted (too costly), or null. */
+export function inverseTooCostly(X: readonly (readonly Rational[])[]): string | null {
+  const cost = inverseCost(X);
+  return cost > MAX_INVERSE_COST ? `inverting this ${X.length} x ${X.length} matrix exactly would take too long (its entries need ${Math.round(cost / X.length)} bits together, times d_head ${X.length}: ${cost}, above the bound of ${MAX_INVERSE_COST}); not attempted` : null;
 }
 
 /** X^-1 exactly, or null when X is singular (cached per matrix). */

@@ -5,7 +5,7 @@
  */
 import { Rational } from "../numeric/rational.ts";
 import type { AttentionBlock } from "./attention.ts";
-import { inverse } from "./attentionExact.ts";
+import { inverse, inverseTooCostly } from "./attentionExact.ts";
 import type { AttentionAction } from "./types.ts";
 
 /** Most entries of all matrices together (8 heads of d_head 128, twice per block, 8 blocks). */
@@ -36,6 +36,8 @@ export function attentionFromJson(raw: unknown, blocks: readonly AttentionBlock[
       if (typeof head !== "number" || !Number.isInteger(head) || head < 0 || head >= block.heads || matrices[head]) return { problem: `${at}: every head 0..${block.heads - 1} needs exactly one { head, matrix }` };
       const X = matrixOf(h.matrix, K);
       if (!X) return { problem: `${at}, head ${head}: matrix must be ${K} rows of ${K} numbers or fractions ("3/4")` };
+      const costly = inverseTooCostly(X);
+      if (costly) return { problem: `${at}, head ${head}: ${costly}` };
       if (!inverse(X)) return { problem: `${at}, head ${head}: the matrix is singular, so it is no element of GL(${K})` };
       matrices[head] = X;
     }

@@ -18,6 +18,7 @@ import { readMap, type Source } from "../weights/mapping.ts";
 import { allFloat32 } from "../weights/floats.ts";
 import { floatBytes, writeSafetensors } from "../weights/safetensors.ts";
 import { jsonTooLarge, writeJsonWeights } from "../weights/writeJson.ts";
+import { WEIGHT_LIMITS } from "../weights/limits.ts";
 import { importReader } from "./files.ts";
 import { argsError, type Io } from "./main.ts";
 
@@ -217,9 +218,13 @@ async function applyCommand(gFile: string, positionals: readonly string[], v: { 
   const plan = planFor(netR.net, netR.file, io.cwd, importReader(io.cwd));
   let raw: unknown;
   try {
+    // A g.json holds permutations, scales and attention matrices: no more than a JSON weight file.
+    const size = fs.statSync(path.resolve(io.cwd, gFile)).size;
+    if (size > WEIGHT_LIMITS.jsonBytes) return inputErrors(io, [`--apply ${gFile}: ${size} bytes; a g.json may have at most ${WEIGHT_LIMITS.jsonBytes}`]);
     raw = JSON.parse(fs.readFileSync(path.resolve(io.cwd, gFile), "utf8"));
   } catch (e) {
-    return inputErrors(io, [`--apply ${gFile}: ${(e as { code?: string }).code === "ENOENT" ? "no such file" : "not valid JSON"}`]);
+    const code = (e as { code?: string }).code;
+    return inputErrors(io, [`--apply ${gFile}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a folder, not a file" : code ? `cannot read (${code})` : "not valid JSON"}`]);
   }
   const g = plan.fromJson(raw);
   if ("problem" in g) return inputErrors(io, [`--apply ${gFile}: ${g.problem}`]);

@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { permutationClasses } from "../../src/align/classes.ts";
 import { tensorGroupToJson } from "../../src/align/groupJson.ts";
+import { inverseTooCostly } from "../../src/align/attentionExact.ts";
 import { matchableBlocks } from "../../src/align/matchAttention.ts";
 import { Rational } from "../../src/numeric/rational.ts";
 import { Rng } from "../../src/numeric/rng.ts";
@@ -124,4 +125,14 @@ describe("--apply with attention matrices", () => {
     expect([d.code, d.stderr]).toEqual([2, "neteq: error CLI001: --apply gk.json: attention[0]: dim must be 2 (d_head of y)\n"]);
     expect(fs.existsSync(path.join(dir, "S.json")) || fs.existsSync(path.join(dir, "K.json"))).toBe(false);
   }, 120_000);
+
+  it("a matrix whose exact inverse would take minutes is refused before any work (it hung: 64 x 64 of p/q with q < 1000)", () => {
+    const rng = new Rng(3);
+    const K = 64;
+    const costly = Array.from({ length: K }, () => Array.from({ length: K }, () => Rational.of(rng.int(-1_000_000, 1_000_000), rng.int(1, 999))));
+    expect(inverseTooCostly(costly)).toMatch(/inverting this 64 x 64 matrix exactly would take too long .* not attempted/);
+    // Controls: the identity and a small matrix of floats are inverted.
+    expect(inverseTooCostly(Array.from({ length: K }, (_, i) => Array.from({ length: K }, (_, j) => Rational.of(i === j ? 1 : 0))))).toBeNull();
+    expect(inverseTooCostly([[Rational.of(1, 2), Rational.of(3)], [Rational.of(-1, 8), Rational.of(5, 4)]])).toBeNull();
+  });
 });
