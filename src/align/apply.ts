@@ -29,7 +29,7 @@ export function applyMlp(g: GroupElement, A: ParamValues): { params: Map<string,
       for (let j = 0; j < cols; j++) {
         const s = colMap?.scales[j] ?? Rational.ONE;
         const v = toFloat(aW.rational(i * cols + j).mul(r).div(s));
-        if (v === null) return { problem: `W${l}[${rp[i]}, ${cp[j]}] of g A is not a float64 (scales that are not powers of two round)` };
+        if (v === null) return { problem: `W${l}[${rp[i]}, ${cp[j]}] of g A is not a float64${r.abs().eq(Rational.ONE) && s.abs().eq(Rational.ONE) ? "" : " (scales that are not powers of two round)"}` };
         W[rp[i]! * cols + cp[j]!] = v;
       }
       const v = toFloat(ab.rational(i).mul(r));

@@ -312,7 +312,11 @@ export async function canonicaliseCommand(args: readonly string[], io: Io): Prom
   for (const t of c.ties) io.stderr(`neteq: warning: ${t.where}: ${t.units} units tie and are ordered by index; the form written is not guaranteed canonical there\n`);
   for (const t of c.undetermined) io.stderr(`neteq: warning: ${t.where}: the scale or sign of ${t.units} unit(s) is not determined by their incoming weights (all zero, or signs that cancel); they are left as they are, so the form written is not guaranteed canonical there\n`);
   const under = `permutations${plan.group.includes("flip") ? " and sign flips" : ""}`;
-  const hint = `; the canonical form normalises scales to values no float holds: write it exactly with -o ${v.o!.replace(/\.safetensors$/, ".json")}, or keep A's scales with --keep-scales (canonical under ${under} only)`;
+  const exact = `-o ${v.o!.replace(/\.safetensors$/, ".json")}`;
+  const scales = plan.group.includes("positive scalings") && !keepScales;
+  const hint = scales
+    ? `; the canonical form normalises scales to values no float holds: write it exactly with ${exact}, or keep A's scales with --keep-scales (canonical under ${under} only)`
+    : `; A's own entries are not all float64: write the form exactly with ${exact}`;
   const what = keepScales ? `canonical form under ${under} (scales kept)` : "canonical form";
   return write(io, plan, c.g, a.loaded, v.o!, `${what} written to ${v.o} (align it with the input to certify it)`, hint);
 }
