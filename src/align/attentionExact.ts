@@ -141,16 +141,20 @@ export function solveActions(net: Network, blocks: readonly AttentionBlock[], A:
 }
 
 /**
- * Most work allowed for one exact inverse, as d_head times the bits of the integer matrix
- * (each row scaled by the lcm of its denominators, its largest entry's bits, summed over the
- * rows: a bound on the size of the determinant, which the elimination's numbers reach).
- * Measured: 184,000 (d_head 64, float-like entries) takes 5 s; 316,000 takes 16 s, 760,000
- * (d_head 128) 119 s.
+ * Most work allowed for one exact inverse, and for all the inverses of one g.json, in the
+ * units of `inverseCost`: d^3 big-integer steps on numbers of up to D bits cost about
+ * d^3 D^2 / 2^k, where D bounds the determinant's bits (the elimination's numbers reach it):
+ * the bits of each row scaled to integers, summed, plus Hadamard's log2(d)/2 per row. Measured
+ * on 2 cores (seconds for an inverse): 1.2e10 -> 0.1, 1.0e12 -> 4.3, 2.5e12 -> 5.0 (d 64,
+ * float-like entries), 4.1e12 -> 15.6, 8.3e12 -> 9.9 (d 128, 12-bit integers), 1.3e13 -> 49,
+ * 5.4e13 -> 36 (d 256, 3-bit integers), 8.6e13 -> 119 (d 128, float-like).
  */
-export const MAX_INVERSE_COST = 200_000;
+export const MAX_INVERSE_COST = 3e12;
+export const MAX_INVERSES_COST = 2.4e13;
 
 /** The cost of inverting X exactly, in the units of MAX_INVERSE_COST. */
 export function inverseCost(X: readonly (readonly Rational[])[]): number {
+  const d = X.length;
   let bits = 0;
   for (const r of X) {
     let den = 1n;
@@ -160,15 +164,15 @@ export function inverseCost(X: readonly (readonly Rational[])[]): number {
       const v = x.num * (den / x.den);
       most = Math.max(most, (v < 0n ? -v : v).toString(2).length);
     }
-    bits += most;
+    bits += most + Math.log2(Math.max(2, d)) / 2;
   }
-  return X.length * bits;
+  return d ** 3 * bits ** 2;
 }
 
 /** Why X is not inverted (too costly), or null. */
 export function inverseTooCostly(X: readonly (readonly Rational[])[]): string | null {
   const cost = inverseCost(X);
-  return cost > MAX_INVERSE_COST ? `inverting this ${X.length} x ${X.length} matrix exactly would take too long (its entries need ${Math.round(cost / X.length)} bits together, times d_head ${X.length}: ${cost}, above the bound of ${MAX_INVERSE_COST}); not attempted` : null;
+  return cost > MAX_INVERSE_COST ? `inverting this ${X.length} x ${X.length} matrix exactly would take too long (d_head^3 x (its determinant's bits)^2 is about ${cost.toExponential(1)}, above the bound of ${MAX_INVERSE_COST.toExponential(1)}); not attempted` : null;
 }
 
 /** X^-1 exactly, or null when X is singular (cached per matrix). */

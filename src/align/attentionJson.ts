@@ -3,9 +3,11 @@
  * one matrix per head of A, entries as fractions), parsed and checked against the network's
  * attention blocks, for `--apply`: every message names the field.
  */
-import { Rational } from "../numeric/rational.ts";
+import type { Rational } from "../numeric/rational.ts";
+import { ExactTextBudget } from "../weights/limits.ts";
+import { exactEntry } from "./groupJson.ts";
 import type { AttentionBlock } from "./attention.ts";
-import { inverse, inverseTooCostly } from "./attentionExact.ts";
+import { inverse, inverseCost, inverseTooCostly, MAX_INVERSES_COST } from "./attentionExact.ts";
 import type { AttentionAction } from "./types.ts";
 
 /** Most entries of all matrices together (8 heads of d_head 128, twice per block, 8 blocks). */
@@ -17,6 +19,8 @@ export function attentionFromJson(raw: unknown, blocks: readonly AttentionBlock[
   const names = blocks.map((b) => b.name).join(", ") || "none";
   const actions: AttentionAction[] = [];
   let total = 0;
+  let cost = 0;
+  const budget = new ExactTextBudget();
   for (const [n, entry] of raw.entries()) {
     const e = entry as { block?: unknown; kind?: unknown; dim?: unknown; heads?: unknown } | null;
     const at = `attention[${n}]`;
@@ -34,10 +38,13 @@ export function attentionFromJson(raw: unknown, blocks: readonly AttentionBlock[
     for (const h of e.heads as { head?: unknown; matrix?: unknown }[]) {
       const head = h?.head;
       if (typeof head !== "number" || !Number.isInteger(head) || head < 0 || head >= block.heads || matrices[head]) return { problem: `${at}: every head 0..${block.heads - 1} needs exactly one { head, matrix }` };
-      const X = matrixOf(h.matrix, K);
+      const X = matrixOf(h.matrix, K, budget);
+      if (X && "problem" in X) return { problem: `${at}, head ${head}: matrix: ${X.problem}` };
       if (!X) return { problem: `${at}, head ${head}: matrix must be ${K} rows of ${K} numbers or fractions ("3/4")` };
       const costly = inverseTooCostly(X);
       if (costly) return { problem: `${at}, head ${head}: ${costly}` };
+      cost += inverseCost(X);
+      if (cost > MAX_INVERSES_COST) return { problem: `${at}, head ${head}: inverting all the matrices exactly would take too long (d_head^3 x bits^2 summed is about ${cost.toExponential(1)}, above the bound of ${MAX_INVERSES_COST.toExponential(1)}); not attempted` };
       if (!inverse(X)) return { problem: `${at}, head ${head}: the matrix is singular, so it is no element of GL(${K})` };
       matrices[head] = X;
     }
@@ -46,14 +53,20 @@ export function attentionFromJson(raw: unknown, blocks: readonly AttentionBlock[
   return { actions };
 }
 
-function matrixOf(raw: unknown, K: number): Rational[][] | null {
+function matrixOf(raw: unknown, K: number, budget: ExactTextBudget): Rational[][] | { problem: string } | null {
   if (!Array.isArray(raw) || raw.length !== K) return null;
   const rows: Rational[][] = [];
   for (const r of raw) {
     if (!Array.isArray(r) || r.length !== K) return null;
-    const row = r.map((x) => (typeof x === "string" || (typeof x === "number" && Number.isFinite(x)) ? Rational.parse(String(x)) : null));
-    if (row.some((x) => x === null)) return null;
-    rows.push(row as Rational[]);
+    const row: Rational[] = [];
+    for (const x of r) {
+      if (typeof x === "number" && !Number.isFinite(x)) return null;
+      const e = exactEntry(x, budget);
+      if (e && "problem" in e) return e;
+      if (!e) return null;
+      row.push(e);
+    }
+    rows.push(row);
   }
   return rows;
 }

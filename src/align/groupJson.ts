@@ -1,5 +1,6 @@
 /** g as JSON (`neteq align --json`, `--apply g.json`): permutations and rational scales as strings. */
 import { Rational } from "../numeric/rational.ts";
+import { ExactTextBudget, WEIGHT_LIMITS } from "../weights/limits.ts";
 import type { PermClass } from "./classes.ts";
 import type { ClassScaling } from "./unitScales.ts";
 import type { GroupElement, TensorGroupElement, UnitAction } from "./types.ts";
@@ -14,6 +15,7 @@ export function groupToJson(g: GroupElement): unknown {
  * (`actions[l-1]`: scale only by c > 0, flip only by +-1, otherwise only 1); messages name the field.
  */
 export function groupFromJson(raw: unknown, widths: readonly number[], actions: readonly UnitAction[]): { g: GroupElement } | { problem: string } {
+  const budget = new ExactTextBudget();
   const o = raw as { widths?: unknown; layers?: unknown; g?: unknown } | null;
   const src = (o && typeof o === "object" && "g" in o ? (o.g as typeof o) : o) ?? null;
   if (!src || !Array.isArray(src.layers) || !Array.isArray(src.widths)) return { problem: "expected { widths, layers: [{ layer, perm, scales }] } (as written by neteq align --json)" };
@@ -29,10 +31,12 @@ export function groupFromJson(raw: unknown, widths: readonly number[], actions: 
     if (!Array.isArray(m.scales) || m.scales.length !== n) return { problem: `layer ${l}: scales must list ${n} numbers` };
     const scales: Rational[] = [];
     for (const s of m.scales) {
-      const r = typeof s === "string" || typeof s === "number" ? Rational.parse(String(s)) : null;
+      const e = exactEntry(s, budget);
+      if (e && "problem" in e) return { problem: `layer ${l}: scales: ${e.problem}` };
+      const r = e;
       const action = actions[l - 1] ?? "none";
       const ok = r && (action === "scale" ? r.sign() > 0 : action === "flip" ? r.abs().eq(Rational.ONE) : r.eq(Rational.ONE));
-      if (!ok) return { problem: `layer ${l}: scale ${JSON.stringify(s)} is not ${action === "scale" ? "a positive number or fraction (its units rescale only by c > 0)" : action === "flip" ? "1 or -1 (its units only flip)" : "1 (its activation allows no rescaling or flip)"}` };
+      if (!ok) return { problem: `layer ${l}: scale ${shownValue(s)} is not ${action === "scale" ? "a positive number or fraction (its units rescale only by c > 0)" : action === "flip" ? "1 or -1 (its units only flip)" : "1 (its activation allows no rescaling or flip)"}` };
       scales.push(r);
     }
     layers.push({ layer: l, perm: perm as number[], scales });
@@ -48,6 +52,7 @@ export function tensorGroupToJson(g: TensorGroupElement): unknown {
 
 /** Parse a tensor network's g and check it against the network's classes; messages name the field. */
 export function tensorGroupFromJson(raw: unknown, classes: readonly PermClass[], scalings?: readonly (ClassScaling | null)[]): { g: TensorGroupElement } | { problem: string } {
+  const budget = new ExactTextBudget();
   const o = raw as { classes?: unknown; g?: unknown } | null;
   const src = (o && typeof o === "object" && "g" in o ? (o.g as typeof o) : o) ?? null;
   if (!src || !Array.isArray(src.classes)) return { problem: `expected { classes: [{ id, perm }] } (as written by neteq align --json); the network's classes are ${classes.map((c) => c.id).join(", ") || "none"}` };
@@ -72,12 +77,33 @@ export function tensorGroupFromJson(raw: unknown, classes: readonly PermClass[],
     if (!Array.isArray(entry.scales) || entry.scales.length !== c.size) return { problem: `class ${c.id}: scales must list ${c.size} numbers` };
     const scales: Rational[] = [];
     for (const s of entry.scales) {
-      const r = typeof s === "string" || typeof s === "number" ? Rational.parse(String(s)) : null;
+      const e = exactEntry(s, budget);
+      if (e && "problem" in e) return { problem: `class ${c.id}: scales: ${e.problem}` };
+      const r = e;
       const ok = r && (action === "scale" ? r.sign() > 0 : r.abs().eq(Rational.ONE));
-      if (!ok) return { problem: `class ${c.id}: scale ${JSON.stringify(s)} is not ${action === "scale" ? "a positive number or fraction" : "1 or -1 (its units only flip)"}` };
+      if (!ok) return { problem: `class ${c.id}: scale ${shownValue(s)} is not ${action === "scale" ? "a positive number or fraction" : "1 or -1 (its units only flip)"}` };
       scales.push(r);
     }
     out.push({ id: c.id, where: c.where, perm: perm as number[], action, scales });
   }
   return { g: { classes: out } };
 }
+
+/**
+ * A scale or matrix entry of a g.json as an exact rational: a number or a string "p/q" or
+ * decimal of at most WEIGHT_LIMITS.exactStringChars characters, within the file's budget for
+ * long numbers (a long fraction costs a quadratic gcd); else why not.
+ */
+export function exactEntry(x: unknown, budget: ExactTextBudget): Rational | { problem: string } | null {
+  if (typeof x !== "string" && typeof x !== "number") return null;
+  const text = String(x);
+  if (text.length > WEIGHT_LIMITS.exactStringChars) return { problem: `an entry of ${text.length} characters (at most ${WEIGHT_LIMITS.exactStringChars})` };
+  if (!budget.spend(text.length)) return { problem: `the file's ${ExactTextBudget.refusal.replace(/^its /, "")}` };
+  return Rational.parse(text);
+}
+
+/** A value as a message shows it (long strings cut). */
+export const shownValue = (x: unknown): string => {
+  const t = JSON.stringify(x) ?? String(x);
+  return t.length > 40 ? `${t.slice(0, 40)}...` : t;
+};

@@ -1,8 +1,8 @@
 /**
  * The cache of whole claims: a proved or refuted verdict, keyed by everything it depends
  * on -- the text of the checked file and of every file it imports, the claim's name, the
- * seed, the strategy, whether the falsifier runs, the versions of neteq and of z3-solver,
- * and a hash of neteq's own sources (src/). It is consulted before any obligation is built, so an unchanged suite is
+ * seed, the strategy, whether the falsifier runs, the versions of neteq and of the packages
+ * it runs on (z3-solver, nearley, ...), and a hash of neteq's own sources (src/). It is consulted before any obligation is built, so an unchanged suite is
  * re-checked without building a term. Verdicts do not depend on file paths, on other files
  * of the run or on the time limit (a proof found within a short limit is a proof), so those
  * are not part of the key. `unknown` is never cached: it may depend on the machine's load.
@@ -52,18 +52,27 @@ export function sourceTreeHash(dir: string): string {
   return h.digest("hex");
 }
 
+/**
+ * The code's identity, taken when this module loads (with the rest of the code, from the
+ * bundle or the sources), not when the first key is made: an edit to src/ during a long run
+ * must not file the old code's verdicts under the new code's key.
+ */
+const CODE = sourceTreeHash(path.join(root, "src"));
+
 let versions: string | null = null;
-/** neteq's and z3-solver's versions and the hash of neteq's sources, read once. */
+/** neteq's version and code, and the versions of the packages it runs on (z3-solver, nearley, ...), read once. */
 function toolVersions(): string {
   if (versions === null) {
-    const read = (p: string) => {
+    const read = (p: string): { version?: string; dependencies?: Record<string, string> } => {
       try {
-        return (JSON.parse(fs.readFileSync(p, "utf8")) as { version?: string }).version ?? "?";
+        return JSON.parse(fs.readFileSync(p, "utf8")) as { version?: string; dependencies?: Record<string, string> };
       } catch {
-        return "?";
+        return {};
       }
     };
-    versions = `${read(path.join(root, "package.json"))}/${read(path.join(root, "node_modules", "z3-solver", "package.json"))}/${sourceTreeHash(path.join(root, "src"))}`;
+    const pkg = read(path.join(root, "package.json"));
+    const deps = Object.keys(pkg.dependencies ?? {}).sort().map((d) => `${d}@${read(path.join(root, "node_modules", d, "package.json")).version ?? "?"}`);
+    versions = `${pkg.version ?? "?"}/${deps.join(",")}/${CODE}`;
   }
   return versions;
 }

@@ -219,8 +219,11 @@ async function applyCommand(gFile: string, positionals: readonly string[], v: { 
   let raw: unknown;
   try {
     // A g.json holds permutations, scales and attention matrices: no more than a JSON weight file.
-    const size = fs.statSync(path.resolve(io.cwd, gFile)).size;
-    if (size > WEIGHT_LIMITS.jsonBytes) return inputErrors(io, [`--apply ${gFile}: ${size} bytes; a g.json may have at most ${WEIGHT_LIMITS.jsonBytes}`]);
+    const st = fs.statSync(path.resolve(io.cwd, gFile));
+    if (st.isDirectory()) return inputErrors(io, [`--apply ${gFile}: a folder, not a file`]);
+    // A device or a pipe has no size to check: refused (it could be endless).
+    if (!st.isFile()) return inputErrors(io, [`--apply ${gFile}: not a regular file`]);
+    if (st.size > WEIGHT_LIMITS.jsonBytes) return inputErrors(io, [`--apply ${gFile}: ${st.size} bytes; a g.json may have at most ${WEIGHT_LIMITS.jsonBytes}`]);
     raw = JSON.parse(fs.readFileSync(path.resolve(io.cwd, gFile), "utf8"));
   } catch (e) {
     const code = (e as { code?: string }).code;

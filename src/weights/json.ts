@@ -7,7 +7,7 @@
  */
 import { Rational } from "../numeric/rational.ts";
 import { readWhole, sha256Files } from "./file.ts";
-import { WEIGHT_LIMITS } from "./limits.ts";
+import { ExactTextBudget, WEIGHT_LIMITS } from "./limits.ts";
 import { checkShape } from "./shape.ts";
 import { WeightFileError, type Checkpoint, type Tensor } from "./types.ts";
 
@@ -36,6 +36,7 @@ export function parseJsonWeights(text: string, shown: string): Tensor[] {
     return JSON.parse(m[0]) as string;
   };
   const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+  const budget = new ExactTextBudget();
   const STRING = new RegExp(`^"([^"\\\\\\u0000-\\u001f]{0,${WEIGHT_LIMITS.exactStringChars}})"`);
   // A value written as a string: a fraction "p/q" or a decimal, read exactly (writeJson.ts).
   const exactString = (): string => {
@@ -49,10 +50,12 @@ export function parseJsonWeights(text: string, shown: string): Tensor[] {
     const body = m[1]!;
     const ok = /^-?(?:0|[1-9]\d*)\/[1-9]\d*$/.test(body) || /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(body);
     if (!ok) return fail(`${JSON.stringify(body.length > 40 ? body.slice(0, 40) + "..." : body)} is not an exact number (expected a fraction "p/q" with q > 0, or a decimal such as "-0.25")`);
-    if (Rational.parse(body) === null) {
+    const exp = /[eE]([+-]?\d+)$/.exec(body);
+    if (exp && Math.abs(Number(exp[1])) > 4000) {
       p = at;
-      return fail(`${JSON.stringify(body)} has an exponent beyond +-4000`);
+      return fail(`${JSON.stringify(body.length > 40 ? body.slice(0, 40) + "..." : body)} has an exponent beyond +-4000`);
     }
+    if (!budget.spend(body.length)) return fail(ExactTextBudget.refusal);
     p += m[0].length;
     return body;
   };
@@ -68,6 +71,7 @@ export function parseJsonWeights(text: string, shown: string): Tensor[] {
       NUMBER.lastIndex = p;
       const m = NUMBER.exec(text);
       if (!m) fail("expected a number or an array of numbers");
+      if (!budget.spend(m![0].length)) fail(ExactTextBudget.refusal);
       texts.push(m![0]);
       p += m![0].length;
       return [];
@@ -134,16 +138,18 @@ function tensorOf(name: string, shape: number[], texts: readonly string[], shown
   let exact: Rational[] | null = null;
   for (let i = 0; i < texts.length; i++) {
     const t = texts[i]!;
-    // A fraction string ("p/q"): Number() cannot read it; its nearest float comes from the rational.
-    const x = t.includes("/") ? Rational.parse(t)!.toNumber() : Number(t);
-    values[i] = x;
     // Integers of up to 15 digits are floats; anything else is compared as a rational.
     if (/^-?\d{1,15}$/.test(t)) {
+      values[i] = Number(t);
       exact?.push(Rational.of(BigInt(t)));
       continue;
     }
+    // Parsed once: a long fraction costs a quadratic gcd.
     const r = Rational.parse(t);
-    if (!r) throw new WeightFileError(shown, `tensor ${name}: entry ${i} (${t}) has an exponent beyond +-4000`);
+    if (!r) throw new WeightFileError(shown, `tensor ${name}: entry ${i} (${t.length > 40 ? t.slice(0, 40) + "..." : t}) has an exponent beyond +-4000`);
+    // A fraction string ("p/q"): Number() cannot read it; its nearest float comes from the rational.
+    const x = t.includes("/") ? r.toNumber() : Number(t);
+    values[i] = x;
     const isFloat = Number.isFinite(x) && (r.den & (r.den - 1n)) === 0n && Rational.fromNumber(x).eq(r);
     if (!isFloat) exact ??= Array.from(values.subarray(0, i), (v) => Rational.fromNumber(v));
     exact?.push(r);

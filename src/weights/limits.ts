@@ -21,8 +21,15 @@ export const WEIGHT_LIMITS = {
   npyHeaderBytes: 1_000_000,
   /** Bytes of a JSON weight file. */
   jsonBytes: 256_000_000,
-  /** Characters of one exact number written as a string ("p/q") in a JSON weight file. */
+  /** Characters of one exact number written as a string ("p/q") in a JSON weight file or a g.json. */
   exactStringChars: 20_000,
+  /**
+   * Work of reading the long exact numbers of one file: the sum of len^2 over number texts of
+   * more than 1,000 characters (normalising p/q is a gcd, quadratic in the digits: 20,000
+   * digits take about 0.16 s; later exact steps on such numbers cost several times more).
+   * 4 x 10^9 is about 1.6 s of reading.
+   */
+  exactTextWork: 4e9,
   /** Bytes of one member of a zip archive (.npz, .pt) once decompressed. */
   zipMemberBytes: 1_000_000_000,
   /** Bytes of a pickle (data.pkl of a .pt checkpoint). */
@@ -32,3 +39,14 @@ export const WEIGHT_LIMITS = {
   /** Shards of a sharded safetensors checkpoint. */
   shards: 10_000,
 } as const;
+
+/** The running cost of one file's long exact numbers, against WEIGHT_LIMITS.exactTextWork. */
+export class ExactTextBudget {
+  private used = 0;
+  /** Count a number text of `chars` characters; false once the file's budget is spent. */
+  spend(chars: number): boolean {
+    if (chars > 1000) this.used += chars * chars;
+    return this.used <= WEIGHT_LIMITS.exactTextWork;
+  }
+  static readonly refusal = `its long exact numbers together are too costly to read (the sum of the squares of the lengths of those above 1,000 characters exceeds ${WEIGHT_LIMITS.exactTextWork.toExponential(0)})`;
+}

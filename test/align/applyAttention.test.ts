@@ -12,6 +12,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { permutationClasses } from "../../src/align/classes.ts";
 import { tensorGroupToJson } from "../../src/align/groupJson.ts";
 import { inverseTooCostly } from "../../src/align/attentionExact.ts";
+import { exactEntry } from "../../src/align/groupJson.ts";
+import { ExactTextBudget } from "../../src/weights/limits.ts";
 import { matchableBlocks } from "../../src/align/matchAttention.ts";
 import { Rational } from "../../src/numeric/rational.ts";
 import { Rng } from "../../src/numeric/rng.ts";
@@ -131,8 +133,23 @@ describe("--apply with attention matrices", () => {
     const K = 64;
     const costly = Array.from({ length: K }, () => Array.from({ length: K }, () => Rational.of(rng.int(-1_000_000, 1_000_000), rng.int(1, 999))));
     expect(inverseTooCostly(costly)).toMatch(/inverting this 64 x 64 matrix exactly would take too long .* not attempted/);
+    // Small entries do not make a large d_head cheap (256 x 256 in [-3, 3] took 36 s).
+    expect(inverseTooCostly(Array.from({ length: 256 }, () => Array.from({ length: 256 }, () => Rational.of(rng.int(-3, 3)))))).toMatch(/not attempted/);
     // Controls: the identity and a small matrix of floats are inverted.
     expect(inverseTooCostly(Array.from({ length: K }, (_, i) => Array.from({ length: K }, (_, j) => Rational.of(i === j ? 1 : 0))))).toBeNull();
     expect(inverseTooCostly([[Rational.of(1, 2), Rational.of(3)], [Rational.of(-1, 8), Rational.of(5, 4)]])).toBeNull();
+  });
+
+  it("g.json: an entry longer than the limit, too many long entries, and a device are refused before any work", async () => {
+    const budget = new ExactTextBudget();
+    expect(exactEntry(`1/${"3".repeat(20_000)}`, budget)).toEqual({ problem: "an entry of 20002 characters (at most 20000)" });
+    const long = `1/${"7".repeat(15_000)}`;
+    const results = Array.from({ length: 20 }, () => exactEntry(long, budget));
+    expect(results.at(-1)).toMatchObject({ problem: expect.stringMatching(/too costly to read/) });
+    // Control: the first long entries and short ones are read exactly.
+    expect(results[0]).toBeInstanceOf(Rational);
+    expect(exactEntry("3/4", new ExactTextBudget())).toEqual(Rational.of(3, 4));
+    const r = await runCli(["align", "--apply", "/dev/zero", "A.safetensors", "--net", "att.neq:AB", "-o", "Z.json"], dir);
+    expect([r.code, r.stderr]).toEqual([2, "neteq: error CLI001: --apply /dev/zero: not a regular file\n"]);
   });
 });
