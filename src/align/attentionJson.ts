@@ -7,7 +7,7 @@ import type { Rational } from "../numeric/rational.ts";
 import { ExactTextBudget } from "../weights/limits.ts";
 import { exactEntry } from "./groupJson.ts";
 import type { AttentionBlock } from "./attention.ts";
-import { inverse, inverseCost, inverseTooCostly, MAX_INVERSES_COST } from "./attentionExact.ts";
+import { checkInverse, inverse, inverseCost, inverseTooCostly, MAX_INVERSES_COST, MAX_PRODUCT_COST, MAX_PRODUCTS_COST } from "./attentionExact.ts";
 import type { AttentionAction } from "./types.ts";
 
 /** Most entries of all matrices together (8 heads of d_head 128, twice per block, 8 blocks). */
@@ -21,6 +21,7 @@ export function attentionFromJson(raw: unknown, blocks: readonly AttentionBlock[
   let total = 0;
   let cost = 0;
   const budget = new ExactTextBudget();
+  const products = { cost: 0 };
   for (const [n, entry] of raw.entries()) {
     const e = entry as { block?: unknown; kind?: unknown; dim?: unknown; heads?: unknown } | null;
     const at = `attention[${n}]`;
@@ -41,6 +42,18 @@ export function attentionFromJson(raw: unknown, blocks: readonly AttentionBlock[
       const X = matrixOf(h.matrix, K, budget);
       if (X && "problem" in X) return { problem: `${at}, head ${head}: matrix: ${X.problem}` };
       if (!X) return { problem: `${at}, head ${head}: matrix must be ${K} rows of ${K} numbers or fractions ("3/4")` };
+      // Its inverse, when the g.json gives it (align writes the one it computed): checked, not recomputed.
+      const given = (h as { inverse?: unknown }).inverse;
+      if (given !== undefined) {
+        const Y = matrixOf(given, K, budget);
+        if (Y && "problem" in Y) return { problem: `${at}, head ${head}: inverse: ${Y.problem}` };
+        if (!Y) return { problem: `${at}, head ${head}: inverse must be ${K} rows of ${K} numbers or fractions ("3/4")` };
+        const ok = checkInverse(X, Y, products);
+        if (ok === null) return { problem: `${at}, head ${head}: checking matrix x inverse = I exactly would take too long (d_head^3 x the entries' bits above ${MAX_PRODUCT_COST.toExponential(0)}, or above ${MAX_PRODUCTS_COST.toExponential(0)} with the other heads); not attempted` };
+        if (!ok) return { problem: `${at}, head ${head}: inverse is not the inverse of matrix (their product is not the identity)` };
+        matrices[head] = X;
+        continue;
+      }
       const costly = inverseTooCostly(X);
       if (costly) return { problem: `${at}, head ${head}: ${costly}` };
       cost += inverseCost(X);

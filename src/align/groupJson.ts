@@ -3,6 +3,7 @@ import { Rational } from "../numeric/rational.ts";
 import { ExactTextBudget, WEIGHT_LIMITS } from "../weights/limits.ts";
 import type { PermClass } from "./classes.ts";
 import type { ClassScaling } from "./unitScales.ts";
+import { knownInverse } from "./attentionExact.ts";
 import type { GroupElement, TensorGroupElement, UnitAction } from "./types.ts";
 
 /** The JSON form: { widths, layers: [{ layer, perm, scales: ["1", "-1/2", ...] }] }. */
@@ -46,7 +47,11 @@ export function groupFromJson(raw: unknown, widths: readonly number[], actions: 
 
 /** A tensor network's g as JSON: { classes: [{ id, where, perm }] }. */
 export function tensorGroupToJson(g: TensorGroupElement): unknown {
-  const attention = g.attention?.map((a) => ({ block: a.block, action: a.kind === "qk" ? "W_Q A, W_K A^-T" : "W_V A, A^-1 W_O", kind: a.kind, dim: a.dim, heads: a.matrices.map((X, head) => ({ head, matrix: X.map((r) => r.map(String)) })) }));
+  const attention = g.attention?.map((a) => ({ block: a.block, action: a.kind === "qk" ? "W_Q A, W_K A^-T" : "W_V A, A^-1 W_O", kind: a.kind, dim: a.dim, heads: a.matrices.map((X, head) => {
+      // A^-1 as align computed it, when known: --apply checks A A^-1 = I instead of inverting A.
+      const inv = knownInverse(X);
+      return { head, matrix: X.map((r) => r.map(String)), ...(inv ? { inverse: inv.map((r) => r.map(String)) } : {}) };
+    }) }));
   return { classes: g.classes.map((c) => ({ id: c.id, where: c.where, perm: c.perm, ...(c.scales ? { action: c.action, scales: c.scales.map((x) => x.toString()) } : {}) })), ...(attention ? { attention } : {}) };
 }
 

@@ -152,4 +152,32 @@ describe("--apply with attention matrices", () => {
     const r = await runCli(["align", "--apply", "/dev/zero", "A.safetensors", "--net", "att.neq:AB", "-o", "Z.json"], dir);
     expect([r.code, r.stderr]).toEqual([2, "neteq: error CLI001: --apply /dev/zero: not a regular file\n"]);
   });
+
+  it("a g.json may give each matrix's inverse (align --json writes it): checked by X X^-1 = I, not recomputed; a wrong one is refused", async () => {
+    const M: M2 = [[R(1), R(2)], [R(0), R(3)]];
+    const N: M2 = [[R(1, 2), R(1)], [R(1), R(-1)]];
+    const inv = (X: M2): M2 => invT(X).map((_, i) => invT(X).map((r) => r[i]!));
+    const withInverse = (name: string, qkInverse: M2) => {
+      const g = JSON.parse(fs.readFileSync(path.join(dir, gJson(name, show(M), show(N))), "utf8")) as { attention: { kind: string; heads: { inverse?: unknown }[] }[] };
+      for (const a of g.attention) for (const h of a.heads) h.inverse = show(a.kind === "qk" ? qkInverse : inv(N));
+      fs.writeFileSync(path.join(dir, name), JSON.stringify(g));
+      return name;
+    };
+    const r = await apply(withInverse("gi.json", inv(M)), "Bi.json");
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(equal(read("Bi.json"), plant(A, M, N))).toBe(true);
+    // Negative control: an inverse that is not one is refused, and nothing is written.
+    const bad = await apply(withInverse("gbad.json", [[R(1), R(-2, 3)], [R(0), R(1, 2)]]), "Bbad.json");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/attention\[0\], head 0: inverse is not the inverse of matrix/);
+    expect(fs.existsSync(path.join(dir, "Bbad.json"))).toBe(false);
+    // align --json writes the inverses it computed, so its g round-trips through --apply.
+    const j = await runCli(["align", "A.safetensors", "Bi.json", "--net", "att.neq:AB", "--json", "--no-cache"], dir);
+    const out = JSON.parse(j.stdout) as { g: { attention: { heads: { inverse?: string[][] }[] }[] } };
+    expect(out.g.attention.every((a) => a.heads.every((h) => Array.isArray(h.inverse)))).toBe(true);
+    fs.writeFileSync(path.join(dir, "gj.json"), JSON.stringify(out.g));
+    const again = await apply("gj.json", "Bj.json");
+    expect([again.code, again.stderr]).toEqual([0, ""]);
+    expect(equal(read("Bj.json"), read("Bi.json"))).toBe(true);
+  });
 });
