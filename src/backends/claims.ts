@@ -9,6 +9,7 @@
  * Entries are written to a temporary file and renamed into place.
  */
 import { createHash } from "node:crypto";
+import { hashTree, treeHash } from "../codeIdentity.mjs";
 import { writeAtomically } from "./cache.ts";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -39,25 +40,16 @@ export interface ClaimKey {
  * verdict the old code cached, version number or not.
  */
 export function sourceTreeHash(dir: string): string {
-  const h = createHash("sha256");
-  const walk = (rel: string): void => {
-    const entries = fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(r);
-      else if (e.isFile()) h.update(`${r}\0${createHash("sha256").update(fs.readFileSync(path.join(dir, r))).digest("hex")}\0`);
-    }
-  };
-  walk("");
-  return h.digest("hex");
+  return treeHash(hashTree(dir));
 }
 
 /**
- * The code's identity, taken when this module loads (with the rest of the code, from the
- * bundle or the sources), not when the first key is made: an edit to src/ during a long run
- * must not file the old code's verdicts under the new code's key.
+ * The code's identity, taken when the code loads, not when the first key is made: an edit to
+ * src/ during a long run must not file the old code's verdicts under the new code's key.
+ * bin.mjs takes it before loading the code (from the hashes that checked the bundle);
+ * otherwise this module does, when it loads.
  */
-const CODE = sourceTreeHash(path.join(root, "src"));
+const CODE = (globalThis as { __neteqCode?: string }).__neteqCode ?? sourceTreeHash(path.join(root, "src"));
 
 let versions: string | null = null;
 /** neteq's version and code, and the versions of the packages it runs on (z3-solver, nearley, ...), read once. */

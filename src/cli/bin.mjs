@@ -20,7 +20,9 @@ if (argv.length === 1 && (argv[0] === "--help" || argv[0] === "-h" || argv[0] ==
 let run;
 if (!process.env.NETEQ_NO_BUNDLE) {
   const { bundle, ROOT } = await import("./bundle.mjs");
-  const file = await bundle();
+  const { file, code } = await bundle();
+  // The code's identity for the whole-claim cache (backends/claims.ts), from the same walk.
+  globalThis.__neteqCode = code;
   if (file) {
     globalThis.__neteqRoot = ROOT;
     try {

@@ -6,21 +6,27 @@
 // it only when every one of those is unchanged; otherwise it
 // makes a new one (or, if that fails, runs the sources through tsx). So the code that runs is
 // always the code in src/: a stale bundle is never used.
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { hashTree, sha256, treeHash } from "../codeIdentity.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const DIR = path.join(ROOT, "node_modules", ".cache", "neteq");
 const MANIFEST = path.join(DIR, "bundle.json");
 
-const sha256 = (data) => createHash("sha256").update(data).digest("hex");
-
-/** The hashes of `files` (paths relative to the root), or null if one cannot be read. */
-function hashes(files) {
+/**
+ * The hashes of `files` (paths relative to the root), or null if one cannot be read; a file
+ * under src/ is taken from `src` (hashTree of src/) when given, so one walk serves all.
+ */
+function hashes(files, src = null) {
   const out = {};
   for (const f of files) {
+    const known = src && f.startsWith("src/") ? src.get(f.slice(4)) : undefined;
+    if (known !== undefined) {
+      out[f] = known;
+      continue;
+    }
     try {
       out[f] = sha256(fs.readFileSync(path.join(ROOT, f)));
     } catch {
@@ -34,7 +40,7 @@ function hashes(files) {
  * The bundle made from exactly the current sources, or null: `manifest` lists each source
  * with its hash, and every one must match.
  */
-export function freshBundle(manifestPath = MANIFEST) {
+export function freshBundle(manifestPath = MANIFEST, src = null) {
   let m;
   try {
     m = JSON.parse(fs.readFileSync(manifestPath, "utf8"));
@@ -42,7 +48,7 @@ export function freshBundle(manifestPath = MANIFEST) {
     return null;
   }
   if (!m || typeof m.bundle !== "string" || !m.inputs || typeof m.inputs !== "object" || Object.keys(m.inputs).length === 0) return null;
-  const now = hashes(Object.keys(m.inputs));
+  const now = hashes(Object.keys(m.inputs), src);
   if (!now || Object.entries(m.inputs).some(([f, h]) => now[f] !== h)) return null;
   const file = path.join(path.dirname(manifestPath), path.basename(m.bundle));
   return fs.existsSync(file) ? file : null;
@@ -110,17 +116,25 @@ export async function buildBundle() {
   const inputs = Object.fromEntries(Object.entries({ ...compiled, ...settings }).sort(([x], [y]) => (x < y ? -1 : 1)));
   writeAtomically(MANIFEST, JSON.stringify({ bundle: name, inputs }, null, 1));
   for (const f of fs.readdirSync(DIR)) if (f.startsWith("neteq-") && f.endsWith(".mjs") && f !== name) fs.rmSync(path.join(DIR, f), { force: true });
-  return path.join(DIR, name);
+  return { file: path.join(DIR, name), compiled };
 }
 
-/** The bundle to run: the fresh one, else a new one, else null (bin.mjs then uses tsx). */
+/**
+ * The bundle to run (the fresh one, else a new one, else null: bin.mjs then uses tsx) and
+ * the identity of the code that runs (codeIdentity.mjs: src/ as the bundle was made from it),
+ * from one walk over src/.
+ */
 export async function bundle() {
-  const fresh = freshBundle();
-  if (fresh) return fresh;
+  const src = hashTree(path.join(ROOT, "src"));
+  const fresh = freshBundle(MANIFEST, src);
+  if (fresh) return { file: fresh, code: treeHash(src) };
   try {
-    return await buildBundle();
+    const { file, compiled } = await buildBundle();
+    // The sources as compiled (one may have changed since the walk), the rest as walked.
+    for (const [f, h] of Object.entries(compiled)) if (f.startsWith("src/")) src.set(f.slice(4), h);
+    return { file, code: treeHash(src) };
   } catch {
-    return null;
+    return { file: null, code: treeHash(src) };
   }
 }
 
@@ -128,7 +142,7 @@ export async function bundle() {
 // failure is not an error (the command then runs the sources through tsx).
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    const file = await buildBundle();
+    const { file } = await buildBundle();
     process.stdout.write(`neteq: bundle written to ${path.relative(ROOT, file)}\n`);
   } catch (e) {
     process.stdout.write(`neteq: no bundle (${e instanceof Error ? e.message : e}); the command will run the sources through tsx\n`);
