@@ -7,6 +7,7 @@
 import { InternalError } from "../diagnostics/diagnostic.ts";
 import { Rational } from "../numeric/rational.ts";
 import type { Network } from "../elaborate/types.ts";
+import { unflatten } from "../elaborate/interpret.ts";
 import { fiberFactor, fibers, type AttentionBlock, type AxisFactors, type Fiber } from "./attention.ts";
 import type { ParamAxis } from "./classes.ts";
 import type { ExactValues } from "./exact.ts";
@@ -272,18 +273,8 @@ export function verifyAttentionParam(net: Network, A: ParamValues, B: ParamValue
       for (let j = 0; j < K; j++) s += a.ints[j]! * Y[j]![k]!;
       const [n, d] = vb.fraction(f.b + k * f.stride);
       if (n * a.den * den === s * d) continue;
-      note({ tensor: m.p.param, index: unflat(f.b + k * f.stride, shape), expected: Rational.of(s, a.den * den), found: vb.rational(f.b + k * f.stride) });
+      note({ tensor: m.p.param, index: unflatten(shape, f.b + k * f.stride), expected: Rational.of(s, a.den * den), found: vb.rational(f.b + k * f.stride) });
     }
   }
   return entries;
 }
-
-const unflat = (flat: number, shape: readonly number[]) => {
-  const out = new Array<number>(shape.length);
-  for (let b = shape.length - 1; b >= 0; b--) {
-    out[b] = flat % shape[b]!;
-    flat = Math.floor(flat / shape[b]!);
-  }
-  return out;
-};
-
